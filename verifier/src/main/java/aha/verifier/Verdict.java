@@ -1,0 +1,14 @@
+package aha.verifier;
+
+/**
+ * The judgement of one response against one gold answer.
+ *
+ * @param correct the extracted final answer is equivalent to the gold answer
+ * @param reward {@code accuracyWeight * (correct ? 1 : 0) + formatWeight * (formatOk ? 1 : 0)}
+ * @param formatOk exactly one non-empty {@code <think>…</think>} followed by exactly one {@code
+ *     <answer>…</answer>}
+ * @param extracted the final answer text taken from the response, or null when none was found
+ * @param reason why: "equivalent", "no answer found", "ambiguous: ...", "deadline exceeded", ...
+ */
+public record Verdict(
+    boolean correct, double reward, boolean formatOk, String extracted, String reason) {}

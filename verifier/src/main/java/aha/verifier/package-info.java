@@ -1,0 +1,2 @@
+/** Deterministic answer checking: extraction, equivalence, countdown, format reward and verdicts. */
+package aha.verifier;
