@@ -1,0 +1,97 @@
+package aha.problems;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+
+  @TempDir Path dir;
+
+  private List<Path> listing() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.sorted().toList();
+    }
+  }
+
+  @Test
+  void writesAndReplacesAndCreatesParents() throws IOException {
+    Path target = dir.resolve("deep/er/out.txt");
+    AtomicFiles.writeString(target, "first é\n");
+    assertEquals("first é\n", Files.readString(target));
+    AtomicFiles.writeString(target, "second");
+    assertEquals("second", Files.readString(target));
+    try (Stream<Path> files = Files.list(target.getParent())) {
+      assertEquals(List.of(target), files.toList());
+    }
+  }
+
+  @Test
+  void aWriterThatThrowsMidwayLeavesTheOldFileAndNoTempFile() throws IOException {
+    Path target = dir.resolve("set.jsonl");
+    Files.writeString(target, "old content\n");
+    IOException thrown =
+        assertThrows(
+            IOException.class,
+            () ->
+                AtomicFiles.write(
+                    target,
+                    out -> {
+                      for (int i = 0; i < 100_000; i++) {
+                        out.write("partial line " + i + "\n"); // more than any buffer holds
+                      }
+                      throw new IOException("disk on fire");
+                    }));
+    assertEquals("disk on fire", thrown.getMessage());
+    assertEquals("old content\n", Files.readString(target));
+    assertEquals(List.of(target), listing());
+  }
+
+  @Test
+  void aRuntimeFailureAlsoCleansUp() throws IOException {
+    Path target = dir.resolve("new.jsonl");
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            AtomicFiles.write(
+                target,
+                out -> {
+                  out.write("x");
+                  throw new IllegalStateException("bug");
+                }));
+    assertEquals(List.of(), listing());
+  }
+
+  @Test
+  void unencodableTextFailsInsteadOfWritingQuestionMarks() throws IOException {
+    Path target = dir.resolve("s.txt");
+    assertThrows(IOException.class, () -> AtomicFiles.writeString(target, "lone \uD800 surrogate"));
+    assertEquals(List.of(), listing());
+  }
+
+  @Test
+  void keepsPermissionsOfTheReplacedFileAndGivesNewFilesReadableOnes() throws IOException {
+    if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    Path fresh = dir.resolve("fresh.txt");
+    AtomicFiles.writeString(fresh, "a");
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+
+    Path shared = dir.resolve("shared.txt");
+    Files.writeString(shared, "old");
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-rw-r--"));
+    AtomicFiles.writeString(shared, "new");
+    assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)));
+    assertTrue(Files.readString(shared).equals("new"));
+  }
+}

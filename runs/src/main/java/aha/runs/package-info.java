@@ -1,0 +1,2 @@
+/** Runs of the lab: the command line now; run directories, checkpoints and the dashboard later. */
+package aha.runs;

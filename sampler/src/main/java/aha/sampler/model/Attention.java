@@ -1,0 +1,155 @@
+package aha.sampler.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+
+/**
+ * Causal self-attention with rotary positions and grouped-query heads.
+ *
+ * <p>q, k and v come from one fused matmul: the weight {@code qkv_proj} stacks HF's {@code q_proj},
+ * {@code k_proj} and {@code v_proj} rows, shape ((nh + 2 nkv) hs, C), so checkpoints split and join
+ * it by rows ({@link #QKV}). Grouped heads are handled without copying k and v: the g query heads
+ * that share a kv head are folded into the time axis, so one batched matmul per kv head serves them
+ * all.
+ *
+ * <p>Dimensions: B batch, T new positions, Tkv key positions (cached prefix + T), C width, nh query
+ * heads, nkv kv heads, g = nh / nkv, hs head size.
+ */
+public final class Attention extends AbstractBlock {
+
+  /** Name of the fused q/k/v weight and bias. */
+  public static final String QKV = "qkv_proj";
+
+  private final ModelConfig config;
+  private final Parameter qkvWeight;
+  private final Parameter qkvBias;
+  private final Parameter outWeight;
+
+  /** Attention for one layer of {@code config}; {@code residualStd} scales o_proj's init. */
+  public Attention(ModelConfig config, float weightStd, float residualStd) {
+    this.config = config;
+    int c = config.hiddenSize();
+    int qkv = c + 2 * config.kvSize();
+    qkvWeight = addParameter(weight(QKV + ".weight", new Shape(qkv, c), weightStd));
+    qkvBias =
+        config.qkvBias()
+            ? addParameter(
+                Parameter.builder()
+                    .setName(QKV + ".bias")
+                    .setType(Parameter.Type.BIAS)
+                    .optShape(new Shape(qkv))
+                    .optInitializer(Initializer.ZEROS)
+                    .build())
+            : null;
+    outWeight = addParameter(weight("o_proj.weight", new Shape(c, c), residualStd));
+  }
+
+  static Parameter weight(String name, Shape shape, float std) {
+    return Parameter.builder()
+        .setName(name)
+        .setType(Parameter.Type.WEIGHT)
+        .optShape(shape)
+        .optInitializer(new NormalInit(std))
+        .build();
+  }
+
+  /** The fused q/k/v weight, ((nh + 2 nkv) hs, C): q rows, then k rows, then v rows. */
+  public Parameter qkvWeight() {
+    return qkvWeight;
+  }
+
+  /** The fused q/k/v bias, ((nh + 2 nkv) hs), or null when the config has none. */
+  public Parameter qkvBias() {
+    return qkvBias;
+  }
+
+  /** The output projection, (C, C). */
+  public Parameter outWeight() {
+    return outWeight;
+  }
+
+  /**
+   * Attends from {@code x}'s T positions to themselves and, with a cache, to the cached prefix.
+   *
+   * @param x input (B, T, C)
+   * @param angles rotary cos/sin for the T positions, from {@link Rotary#angles}
+   * @param maskBias additive mask (B or 1, 1, T, Tkv): 0 where allowed, a large negative number
+   *     where not; null when every key is allowed (one new token, no padding)
+   * @param cache where this layer's keys and values are stored at positions [start, start + T);
+   *     null for a training forward without cache
+   * @param layer this layer's index in the cache
+   * @param start the cache slot of x's first position (0 without cache)
+   * @return (B, T, C)
+   */
+  public NDArray forward(
+      NDArray x, NDList angles, NDArray maskBias, KvCache cache, int layer, int start) {
+    long b = x.getShape().get(0);
+    long t = x.getShape().get(1);
+    int nh = config.numHeads();
+    int nkv = config.numKvHeads();
+    int hs = config.headSize();
+    long g = config.groupSize();
+
+    // one matmul for q, k and v, then split by rows of the fused weight
+    NDArray bias = qkvBias == null ? null : qkvBias.getArray();
+    NDArray qkv =
+        Linear.linear(x, qkvWeight.getArray(), bias).singletonOrThrow(); // (B, T, (nh+2nkv)hs)
+    NDList parts = qkv.split(new long[] {(long) nh * hs, (long) (nh + nkv) * hs}, 2);
+    NDArray q = parts.get(0).reshape(b, t, nh, hs).transpose(0, 2, 1, 3); // (B, nh, T, hs)
+    NDArray k = parts.get(1).reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // (B, nkv, T, hs)
+    NDArray v = parts.get(2).reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // (B, nkv, T, hs)
+
+    // rotate queries and keys by their positions
+    q = Rotary.apply(q, angles); // (B, nh, T, hs)
+    k = Rotary.apply(k, angles); // (B, nkv, T, hs)
+
+    // write this step's keys and values into the cache in place, then read the valid prefix
+    if (cache != null) {
+      NDIndex slots = new NDIndex(":, :, {}:{}", start, start + t);
+      cache.keys(layer).set(slots, k);
+      cache.values(layer).set(slots, v);
+      NDIndex prefix = new NDIndex(":, :, :{}", start + t);
+      k = cache.keys(layer).get(prefix); // (B, nkv, Tkv, hs)
+      v = cache.values(layer).get(prefix); // (B, nkv, Tkv, hs)
+    }
+    long tkv = k.getShape().get(2);
+
+    // fold the g query heads of each kv head into the time axis
+    NDArray qg = q.reshape(b, nkv, g * t, hs); // (B, nkv, g*T, hs)
+    NDArray scores =
+        qg.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(hs)); // (B, nkv, g*T, Tkv)
+    scores = scores.reshape(b, nkv, g, t, tkv); // (B, nkv, g, T, Tkv)
+    if (maskBias != null) {
+      scores = scores.add(maskBias.expandDims(1)); // (B, nkv, g, T, Tkv)
+    }
+    NDArray weights = scores.softmax(-1).reshape(b, nkv, g * t, tkv); // (B, nkv, g*T, Tkv)
+    NDArray y = weights.matMul(v); // (B, nkv, g*T, hs)
+
+    // heads back side by side, then the output projection
+    y = y.reshape(b, nh, t, hs).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * hs); // (B, T, C)
+    return Linear.linear(y, outWeight.getArray()).singletonOrThrow(); // (B, T, C)
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
+      PairList<String, Object> params) {
+    throw new UnsupportedOperationException(
+        "Attention needs rotary angles and a mask; it runs inside Transformer.forward");
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return inputShapes;
+  }
+}

@@ -1,0 +1,144 @@
+package aha.sampler.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+
+/**
+ * Preallocated keys and values of every layer for a batch of B sequences, filled in place as {@link
+ * Transformer#forward(NDArray, KvCache)} runs: no per-step concatenation, no reallocation.
+ *
+ * <p>Rows are left-padded: a batch of prompts of different lengths is padded on the left to a
+ * common length, and {@code leftPadding[b]} says how many slots of row b are padding. Those slots
+ * are never attended to, and positions (for the rotary embedding) count from the first real token,
+ * so a row's logits do not depend on how much it was padded. All rows then advance together, one
+ * slot per decode step; a finished row keeps feeding any token and its outputs are ignored.
+ *
+ * <p>Shapes: keys and values of each layer are (B, nkv, Tmax, hs), where Tmax is the capacity.
+ * Slots [0, {@link #length()}) are valid.
+ */
+public final class KvCache implements AutoCloseable {
+
+  private final NDManager manager;
+  private final int layers;
+  private final int capacity;
+  private final NDArray[] keys;
+  private final NDArray[] values;
+  private int[] leftPadding;
+  private NDArray padding; // (B, 1) int64, or null when no row is padded
+  private int length;
+
+  /**
+   * Allocates a cache on {@code parent}'s device (zeroed; closed with this cache).
+   *
+   * @param leftPadding padding slots at the start of each row; its length is the batch size B
+   * @param capacity Tmax, the most slots (prompt + generated) a row will hold
+   */
+  public KvCache(ModelConfig config, NDManager parent, int[] leftPadding, int capacity) {
+    if (capacity <= 0 || capacity > config.maxPositions()) {
+      throw new IllegalArgumentException(
+          "cache capacity "
+              + capacity
+              + " must be in 1.."
+              + config.maxPositions()
+              + " (maxPositions)");
+    }
+    this.manager = parent.newSubManager();
+    this.layers = config.numLayers();
+    this.capacity = capacity;
+    this.keys = new NDArray[layers];
+    this.values = new NDArray[layers];
+    Shape shape = new Shape(leftPadding.length, config.numKvHeads(), capacity, config.headSize());
+    for (int i = 0; i < layers; i++) {
+      keys[i] = manager.zeros(shape, DataType.FLOAT32); // (B, nkv, Tmax, hs)
+      values[i] = manager.zeros(shape, DataType.FLOAT32); // (B, nkv, Tmax, hs)
+      NDScope.unregister(keys[i], values[i]);
+    }
+    reset(leftPadding);
+  }
+
+  /**
+   * Empties the cache for a new batch of the same size, keeping its memory.
+   *
+   * @param newLeftPadding padding slots at the start of each row of the new batch
+   */
+  public void reset(int[] newLeftPadding) {
+    if (newLeftPadding.length != keys[0].getShape().get(0)) {
+      throw new IllegalArgumentException(
+          "cache holds " + keys[0].getShape().get(0) + " rows, got " + newLeftPadding.length);
+    }
+    for (int p : newLeftPadding) {
+      if (p < 0 || p >= capacity) {
+        throw new IllegalArgumentException(
+            "left padding " + p + " must be in 0.." + (capacity - 1) + " for capacity " + capacity);
+      }
+    }
+    if (padding != null) {
+      padding.close();
+      padding = null;
+    }
+    leftPadding = newLeftPadding.clone();
+    if (Arrays.stream(leftPadding).anyMatch(p -> p > 0)) {
+      long[] asLongs = Arrays.stream(leftPadding).asLongStream().toArray();
+      padding = manager.create(asLongs, new Shape(leftPadding.length, 1)); // (B, 1)
+      NDScope.unregister(padding);
+    }
+    length = 0;
+  }
+
+  /** B, the number of rows. */
+  public int batchSize() {
+    return leftPadding.length;
+  }
+
+  /** Tmax, the most slots a row can hold. */
+  public int capacity() {
+    return capacity;
+  }
+
+  /** Slots filled so far (padding included), the same for every row. */
+  public int length() {
+    return length;
+  }
+
+  /** A copy of the padding slots at the start of each row. */
+  public int[] leftPadding() {
+    return leftPadding.clone();
+  }
+
+  /** Layer {@code layer}'s keys, (B, nkv, Tmax, hs). */
+  NDArray keys(int layer) {
+    return keys[layer];
+  }
+
+  /** Layer {@code layer}'s values, (B, nkv, Tmax, hs). */
+  NDArray values(int layer) {
+    return values[layer];
+  }
+
+  /** The padding as an array, (B, 1) int64, or null when no row is padded. */
+  NDArray padding() {
+    return padding;
+  }
+
+  /** Fails unless {@code count} more slots fit. */
+  void checkRoom(long count) {
+    if (length + count > capacity) {
+      throw new IllegalStateException(
+          "KV cache full: " + length + " + " + count + " slots exceed capacity " + capacity);
+    }
+  }
+
+  /** Marks {@code count} more slots as filled, after every layer has written them. */
+  void advance(int count) {
+    length += count;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,60 @@
+package aha.sampler.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+
+/**
+ * Root-mean-square layer norm as in Llama: {@code x / sqrt(mean(x^2) + eps) * weight}, over the
+ * last axis, no mean subtraction and no bias. Dimensions: C is the normalized width; any leading
+ * axes pass through.
+ */
+public final class RmsNorm extends AbstractBlock {
+
+  private final float eps;
+  private final Parameter weight;
+
+  /** A norm over {@code width} channels, its weight initialized to ones. */
+  public RmsNorm(int width, double eps) {
+    this.eps = (float) eps;
+    this.weight =
+        addParameter(
+            Parameter.builder()
+                .setName("weight")
+                .setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(width))
+                .optInitializer(Initializer.ONES)
+                .build());
+  }
+
+  /** The scale, shape (C). */
+  public Parameter weight() {
+    return weight;
+  }
+
+  /** Normalizes {@code x} of shape (..., C). */
+  public NDArray forward(NDArray x) {
+    NDArray meanSquare = x.square().mean(new int[] {-1}, true); // (..., 1)
+    NDArray normalized = x.div(meanSquare.add(eps).sqrt()); // (..., C)
+    return normalized.mul(weight.getArray()); // (..., C)
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
+      PairList<String, Object> params) {
+    return new NDList(forward(inputs.singletonOrThrow()));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return inputShapes;
+  }
+}

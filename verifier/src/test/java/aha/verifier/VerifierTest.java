@@ -1,0 +1,162 @@
+package aha.verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import aha.problems.AnswerKind;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * End-to-end verdicts with the real comparator from {@code aha.verifier.math}: whole responses as
+ * models write them, golds as problem sets write them.
+ */
+class VerifierTest {
+  private static final Verifier VERIFIER = new Verifier(VerifierConfig.defaults());
+
+  /** Hostile rows must be judged well inside the 50 ms deadline plus slack for a noisy machine. */
+  private static final long MAX_VERDICT_MILLIS = 250;
+
+  private static Arguments right(String response, String gold, AnswerKind kind) {
+    return Arguments.of(response, gold, kind, true);
+  }
+
+  private static Arguments wrong(String response, String gold, AnswerKind kind) {
+    return Arguments.of(response, gold, kind, false);
+  }
+
+  static Stream<Arguments> verdicts() {
+    return Stream.of(
+        // plain numbers
+        right("The answer is \\boxed{1234}.", "1234", AnswerKind.NUMERIC),
+        right("The answer is \\boxed{1234}.", "1234", null),
+        wrong("The answer is \\boxed{1235}.", "1234", AnswerKind.NUMERIC),
+        right("<think>2+2</think>\n<answer>4</answer>", "4", AnswerKind.NUMERIC),
+        right("He pays 3*4 = <<3*4=12>>12 dollars.\n#### 12", "12", AnswerKind.NUMERIC),
+        right("So the final answer is $-7$.", "-7", AnswerKind.NUMERIC),
+        right("\\boxed{2.50}", "2.5", AnswerKind.NUMERIC),
+        right("\\boxed{0.5}", "\\frac{1}{2}", AnswerKind.NUMERIC),
+        right("\\boxed{\\frac12}", "0.5", AnswerKind.NUMERIC),
+        right("\\boxed{\\dfrac{6}{8}}", "3/4", AnswerKind.NUMERIC),
+        wrong("\\boxed{0.33}", "\\frac{1}{3}", AnswerKind.NUMERIC),
+        // expressions and structures
+        right("\\boxed{2\\sqrt{3}}", "2\\sqrt{3}", AnswerKind.EXPRESSION),
+        right("\\boxed{x^2+2x+1}", "(x+1)^2", AnswerKind.EXPRESSION),
+        wrong("\\boxed{x^2+1}", "(x+1)^2", AnswerKind.EXPRESSION),
+        right("\\boxed{\\{3, 1, 2\\}}", "\\{1, 2, 3\\}", AnswerKind.SET),
+        wrong("\\boxed{\\{1, 2\\}}", "\\{1, 2, 3\\}", AnswerKind.SET),
+        right("\\boxed{(1, 2)}", "(1,2)", AnswerKind.TUPLE),
+        wrong("\\boxed{(2, 1)}", "(1,2)", AnswerKind.TUPLE),
+        right("\\boxed{[0, 1)}", "[0,1)", AnswerKind.INTERVAL),
+        wrong("\\boxed{(0, 1)}", "[0,1)", AnswerKind.INTERVAL),
+        right("\\boxed{y = 2x + 1}", "y=2x+1", AnswerKind.EQUATION),
+        right("\\boxed{B}", "B", AnswerKind.CHOICE),
+        wrong("\\boxed{C}", "B", AnswerKind.CHOICE),
+        right("\\boxed{x = 2}", "2", AnswerKind.NUMERIC),
+        // countdown
+        right(
+            "<think>28*4</think>\n<answer>(25+3)*4</answer>",
+            "112 from [3, 4, 25]",
+            AnswerKind.COUNTDOWN),
+        wrong(
+            "<think>103</think>\n<answer>25*4+3</answer>",
+            "112 from [3, 4, 25]",
+            AnswerKind.COUNTDOWN),
+        wrong(
+            "<think>x</think>\n<answer>5*5-1</answer>",
+            "24 from [1, 3, 5, 7]",
+            AnswerKind.COUNTDOWN),
+        // strictness with real equivalence
+        wrong("\\boxed{2} or \\boxed{3}", "2", AnswerKind.NUMERIC),
+        right("\\boxed{2} or equivalently \\boxed{\\frac{4}{2}}", "2", AnswerKind.NUMERIC),
+        wrong("\\boxed{2, 3}", "2", AnswerKind.NUMERIC),
+        wrong("#### 2, 3", "2", AnswerKind.NUMERIC),
+        wrong("\\boxed{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}", "7", AnswerKind.NUMERIC),
+        wrong("\\boxed{0123456789}", "7", AnswerKind.NUMERIC),
+        wrong("<answer>2 or 3</answer>", "3", AnswerKind.NUMERIC),
+        right(
+            "I first thought \\boxed{3}.\n\nWait, let me check again. \\boxed{4}",
+            "4", AnswerKind.NUMERIC),
+        // no answer
+        wrong("\\boxed{1234", "1234", AnswerKind.NUMERIC),
+        wrong("The total is 1234", "1234", AnswerKind.NUMERIC),
+        // hostile
+        wrong("\\boxed{9^{9^{9^{9}}}}", "1", AnswerKind.NUMERIC),
+        wrong("\\boxed{9^{9^{9^{9}}}}", "x", AnswerKind.EXPRESSION),
+        wrong("\\boxed{" + "9".repeat(5_000) + "}", "9", AnswerKind.NUMERIC),
+        wrong("\\boxed{100000!}", "1", AnswerKind.NUMERIC),
+        wrong(
+            "\\boxed{" + "(".repeat(2_000) + "1" + ")".repeat(2_000) + "}",
+            "1",
+            AnswerKind.NUMERIC),
+        wrong(
+            "\\boxed{" + "\\frac{1}{".repeat(300) + "2" + "}".repeat(300) + "}",
+            "1",
+            AnswerKind.NUMERIC),
+        wrong("\\boxed{" + "1+".repeat(3_000) + "1}", "3001", AnswerKind.NUMERIC),
+        wrong(
+            "<answer>" + "(25+3)*4".repeat(500) + "</answer>",
+            "112 from [3, 4, 25]",
+            AnswerKind.COUNTDOWN),
+        right(
+            "step. ".repeat(200_000) + "\n\nThe answer is \\boxed{42}.", "42", AnswerKind.NUMERIC));
+  }
+
+  @ParameterizedTest(name = "[{index}] {1} ({2}) expect {3}")
+  @MethodSource("verdicts")
+  void judgesResponses(String response, String gold, AnswerKind kind, boolean correct) {
+    long start = System.nanoTime();
+    Verdict verdict = VERIFIER.verify(response, gold, kind);
+    long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+
+    assertEquals(correct, verdict.correct(), verdict.reason());
+    assertFalse(verdict.reason().startsWith("internal error"), verdict.reason());
+    assertTrue(elapsedMillis < MAX_VERDICT_MILLIS, "took " + elapsedMillis + " ms");
+  }
+
+  @Test
+  void correctVerdictsSayEquivalentAndCarryTheAnswer() {
+    Verdict verdict =
+        VERIFIER.verify("<think>a</think><answer>\\boxed{\\frac{1}{2}}</answer>", "0.5", null);
+
+    assertTrue(verdict.correct(), verdict.reason());
+    assertTrue(verdict.formatOk());
+    assertEquals("\\frac{1}{2}", verdict.extracted());
+    assertEquals(1.1, verdict.reward(), 1e-12);
+  }
+
+  @Test
+  void isSafeToShareBetweenThreads() throws InterruptedException {
+    int threads = 4;
+    boolean[] allRight = new boolean[threads];
+    Thread[] workers = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      int worker = t;
+      workers[t] =
+          new Thread(
+              () -> {
+                boolean ok = true;
+                for (int i = 0; i < 2_000; i++) {
+                  int answer = worker * 10_000 + i;
+                  ok &= VERIFIER.verify("\\boxed{" + answer + "}", "" + answer, null).correct();
+                  ok &=
+                      !VERIFIER
+                          .verify("\\boxed{" + answer + "}", "" + (answer + 1), null)
+                          .correct();
+                }
+                allRight[worker] = ok;
+              });
+      workers[t].start();
+    }
+    for (Thread worker : workers) {
+      worker.join();
+    }
+    for (boolean ok : allRight) {
+      assertTrue(ok);
+    }
+  }
+}
