@@ -1,0 +1,52 @@
+package aha.sampler.generate;
+
+/**
+ * How to pick each next token.
+ *
+ * @param temperature divides the logits; 0 means greedy (the most likely token, ties to the lowest
+ *     id), and top-k and top-p are then ignored
+ * @param topK keep only the k most likely tokens; 0 keeps all
+ * @param topP keep the smallest set of most likely tokens whose probability reaches p (nucleus);
+ *     1 keeps all
+ * @param maxNewTokens the most tokens generated per sequence, stop token included
+ * @param seed makes sampling reproducible: the same prompts, parameters and seed give the same
+ *     completions
+ */
+public record SamplingParams(
+    double temperature, int topK, double topP, int maxNewTokens, long seed) {
+
+  public SamplingParams {
+    if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+      throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
+    }
+    if (topK < 0) {
+      throw new IllegalArgumentException("top-k must be >= 0 (0 keeps all), got " + topK);
+    }
+    if (!(topP > 0 && topP <= 1)) {
+      throw new IllegalArgumentException("top-p must be in (0, 1], got " + topP);
+    }
+    if (maxNewTokens <= 0) {
+      throw new IllegalArgumentException("max new tokens must be positive, got " + maxNewTokens);
+    }
+  }
+
+  /** Greedy decoding of at most {@code maxNewTokens}. */
+  public static SamplingParams greedy(int maxNewTokens) {
+    return new SamplingParams(0, 0, 1, maxNewTokens, 0);
+  }
+
+  /** Plain sampling at {@code temperature} (no top-k, no top-p). */
+  public static SamplingParams sampled(double temperature, int maxNewTokens, long seed) {
+    return new SamplingParams(temperature, 0, 1, maxNewTokens, seed);
+  }
+
+  /** True when every token is the argmax. */
+  public boolean isGreedy() {
+    return temperature == 0;
+  }
+
+  /** The same parameters with another seed. */
+  public SamplingParams withSeed(long newSeed) {
+    return new SamplingParams(temperature, topK, topP, maxNewTokens, newSeed);
+  }
+}
