@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ProblemsCommand.class,
       VerifyCommand.class,
+      ModelCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class,
     },
