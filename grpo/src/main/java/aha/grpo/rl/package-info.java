@@ -1,0 +1,2 @@
+/** The GRPO objective: group-relative advantages and the clipped policy loss in its four forms. */
+package aha.grpo.rl;
