@@ -1,0 +1,120 @@
+package aha.runs.store;
+
+import aha.problems.AtomicFiles;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Reading and rewriting the JSON-lines files of a run. Readers are lenient: a malformed line (a
+ * torn last line after a crash, a hand edit) is skipped with a warning naming the file and line,
+ * never a crash.
+ */
+public final class JsonLines {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private JsonLines() {}
+
+  /**
+   * Every well-formed JSON object line of {@code file}, in order; an absent file reads as empty.
+   *
+   * @param warn receives "FILE:LINE: reason" for each skipped line
+   */
+  public static List<JsonNode> read(Path file, Consumer<String> warn) throws IOException {
+    List<JsonNode> nodes = new ArrayList<>();
+    readFrom(file, 0, nodes, warn);
+    return nodes;
+  }
+
+  /**
+   * Appends to {@code into} the object lines that start at byte {@code offset} or later and are
+   * complete (end in a newline), and returns the offset just past the last complete line: the
+   * place to resume reading from when the file grows (as a live dashboard does).
+   */
+  public static long readFrom(Path file, long offset, List<JsonNode> into, Consumer<String> warn)
+      throws IOException {
+    byte[] bytes;
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size <= offset) {
+        return offset;
+      }
+      ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(size - offset));
+      while (buffer.hasRemaining() && channel.read(buffer, offset + buffer.position()) > 0) {
+        // read until the snapshot of the file is in
+      }
+      bytes = buffer.array();
+    } catch (NoSuchFileException missing) {
+      return offset;
+    }
+    int start = 0;
+    int lineNumber = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] != '\n') {
+        continue;
+      }
+      lineNumber++;
+      String line = new String(bytes, start, i - start, StandardCharsets.UTF_8);
+      if (!line.isBlank()) {
+        // Line numbers are exact when reading from the start; later reads name the byte offset.
+        String where =
+            offset == 0 ? file + ":" + lineNumber : file + " (byte " + (offset + start) + ")";
+        parse(line, where, into, warn);
+      }
+      start = i + 1;
+    }
+    return offset + start;
+  }
+
+  private static void parse(String line, String where, List<JsonNode> into, Consumer<String> warn) {
+    try {
+      JsonNode node = JSON.readTree(line);
+      if (node != null && node.isObject()) {
+        into.add(node);
+      } else {
+        warn.accept(where + ": skipped: not a JSON object");
+      }
+    } catch (JsonProcessingException e) {
+      warn.accept(where + ": skipped: malformed JSON (" + e.getOriginalMessage() + ")");
+    }
+  }
+
+  /**
+   * Atomically rewrites {@code file} keeping only the lines whose {@code "step"} is at most {@code
+   * lastStep} (and dropping malformed ones): what a resumed run does to the records of steps it
+   * will run again.
+   */
+  public static void keepThroughStep(Path file, long lastStep) throws IOException {
+    if (!Files.exists(file)) {
+      return;
+    }
+    List<String> kept = new ArrayList<>();
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        try {
+          JsonNode node = JSON.readTree(line);
+          if (node != null && node.path("step").asLong(Long.MAX_VALUE) <= lastStep) {
+            kept.add(line);
+          }
+        } catch (JsonProcessingException torn) {
+          // a torn line belongs to a step that is being run again
+        }
+      }
+    }
+    AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+  }
+}
