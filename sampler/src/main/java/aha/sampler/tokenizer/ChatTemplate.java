@@ -157,6 +157,23 @@ public final class ChatTemplate {
     return mask;
   }
 
+  /**
+   * The text of a generated assistant turn, as the verifier reads it: format tags such as {@code
+   * <think>} kept, the closing {@code <|im_end|>} (or {@code <|endoftext|>}) that stopped it dropped.
+   */
+  public String completionText(int[] completion) {
+    int length = completion.length;
+    if (length > 0 && (completion[length - 1] == imEnd || completion[length - 1] == endOfText)) {
+      length--;
+    }
+    return tokenizer.decode(Arrays.copyOf(completion, length), false);
+  }
+
+  /** The ids that end a generated turn: {@code <|im_end|>} and {@code <|endoftext|>}. */
+  public int[] stopTokenIds() {
+    return new int[] {imEnd, endOfText};
+  }
+
   /** The id of {@code <|im_end|>}, where generation of a turn stops. */
   public int imEndId() {
     return imEnd;

@@ -144,6 +144,17 @@ class ChatTemplateTest {
   }
 
   @Test
+  void completionTextKeepsFormatTagsAndDropsTheStopToken() {
+    String content = ChatTemplate.assistantContent("2 + 2 = 4", "4");
+    int[] generated = tokenizer.encode(content + ChatTemplate.IM_END);
+    assertEquals(template.imEndId(), generated[generated.length - 1]);
+    assertEquals(content, template.completionText(generated));
+    int[] truncated = Arrays.copyOf(generated, generated.length - 3);
+    assertEquals(tokenizer.decode(truncated), template.completionText(truncated));
+    assertArrayEquals(new int[] {template.imEndId(), template.endOfTextId()}, template.stopTokenIds());
+  }
+
+  @Test
   void maskHandlesSeveralTurnsAndACutOffTurn() {
     List<Message> turns =
         List.of(
