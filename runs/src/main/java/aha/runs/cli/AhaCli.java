@@ -19,6 +19,11 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       ModelCommand.class,
       BenchCommand.class,
+      SampleCommand.class,
+      PretrainCommand.class,
+      SftCommand.class,
+      BaseCommand.class,
+      DashboardCommand.class,
       CommandLine.HelpCommand.class,
     },
     footer = {

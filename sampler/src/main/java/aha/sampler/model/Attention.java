@@ -18,7 +18,8 @@ import ai.djl.util.PairList;
  * {@code k_proj} and {@code v_proj} rows, shape ((nh + 2 nkv) hs, C), so checkpoints split and join
  * it by rows ({@link #QKV}). Grouped heads are handled without copying k and v: the g query heads
  * that share a kv head are folded into the time axis, so one batched matmul per kv head serves them
- * all.
+ * all. Queries and keys are rotated together, as one (B, T, nh + nkv, hs) slice of the fused
+ * output, and the cache keeps keys transposed (see {@link KvCache}).
  *
  * <p>Dimensions: B batch, T new positions, Tkv key positions (cached prefix + T), C width, nh query
  * heads, nkv kv heads, g = nh / nkv, hs head size.
@@ -80,7 +81,8 @@ public final class Attention extends AbstractBlock {
    * Attends from {@code x}'s T positions to themselves and, with a cache, to the cached prefix.
    *
    * @param x input (B, T, C)
-   * @param angles rotary cos/sin for the T positions, from {@link Rotary#angles}
+   * @param angles rotary cos, sin and rotate_half matrix for the T positions, from {@link
+   *     Rotary#angles}
    * @param maskBias additive mask (B or 1, 1, T, Tkv): 0 where allowed, a large negative number
    *     where not; null when every key is allowed (one new token, no padding)
    * @param cache where this layer's keys and values are stored at positions [start, start + T);
@@ -98,40 +100,43 @@ public final class Attention extends AbstractBlock {
     int hs = config.headSize();
     long g = config.groupSize();
 
-    // one matmul for q, k and v, then split by rows of the fused weight
+    // one matmul for q, k and v; q and k are rotated together, token-major, before any transpose
     NDArray bias = qkvBias == null ? null : qkvBias.getArray();
     NDArray qkv =
         Linear.linear(x, qkvWeight.getArray(), bias).singletonOrThrow(); // (B, T, (nh+2nkv)hs)
-    NDList parts = qkv.split(new long[] {(long) nh * hs, (long) (nh + nkv) * hs}, 2);
-    NDArray q = parts.get(0).reshape(b, t, nh, hs).transpose(0, 2, 1, 3); // (B, nh, T, hs)
-    NDArray k = parts.get(1).reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // (B, nkv, T, hs)
-    NDArray v = parts.get(2).reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // (B, nkv, T, hs)
+    NDList qkAndV = qkv.split(new long[] {(long) (nh + nkv) * hs}, 2);
+    NDArray qk = qkAndV.get(0).reshape(b, t, nh + nkv, hs); // (B, T, nh+nkv, hs)
+    NDArray v = qkAndV.get(1).reshape(b, t, nkv, hs); // (B, T, nkv, hs)
+    NDList qAndK = Rotary.apply(qk, angles).split(new long[] {nh}, 2);
+    NDArray q = qAndK.get(0); // (B, T, nh, hs)
+    NDArray k = qAndK.get(1); // (B, T, nkv, hs)
 
-    // rotate queries and keys by their positions
-    q = Rotary.apply(q, angles); // (B, nh, T, hs)
-    k = Rotary.apply(k, angles); // (B, nkv, T, hs)
-
-    // write this step's keys and values into the cache in place, then read the valid prefix
+    // keys transposed for the scores; with a cache, this step's keys and values are written into
+    // it in place and the valid prefix read back
+    NDArray keysT = k.transpose(0, 2, 3, 1); // (B, nkv, hs, T)
+    NDArray values = v.transpose(0, 2, 1, 3); // (B, nkv, T, hs)
     if (cache != null) {
-      NDIndex slots = new NDIndex(":, :, {}:{}", start, start + t);
-      cache.keys(layer).set(slots, k);
-      cache.values(layer).set(slots, v);
-      NDIndex prefix = new NDIndex(":, :, :{}", start + t);
-      k = cache.keys(layer).get(prefix); // (B, nkv, Tkv, hs)
-      v = cache.values(layer).get(prefix); // (B, nkv, Tkv, hs)
+      NDArray cachedKeys = cache.keysTransposed(layer); // (B, nkv, hs, Tmax)
+      NDArray cachedValues = cache.values(layer); // (B, nkv, Tmax, hs)
+      cachedKeys.set(new NDIndex(":, :, :, {}:{}", start, start + t), keysT);
+      cachedValues.set(new NDIndex(":, :, {}:{}", start, start + t), values);
+      keysT = cachedKeys.get(new NDIndex(":, :, :, :{}", start + t)); // (B, nkv, hs, Tkv)
+      values = cachedValues.get(new NDIndex(":, :, :{}", start + t)); // (B, nkv, Tkv, hs)
     }
-    long tkv = k.getShape().get(2);
+    long tkv = keysT.getShape().get(3);
 
     // fold the g query heads of each kv head into the time axis
-    NDArray qg = q.reshape(b, nkv, g * t, hs); // (B, nkv, g*T, hs)
-    NDArray scores =
-        qg.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(hs)); // (B, nkv, g*T, Tkv)
-    scores = scores.reshape(b, nkv, g, t, tkv); // (B, nkv, g, T, Tkv)
+    NDArray qg = q.transpose(0, 2, 1, 3).reshape(b, nkv, g * t, hs); // (B, nkv, g*T, hs)
+    NDArray scores = qg.matMul(keysT).mul(1.0 / Math.sqrt(hs)); // (B, nkv, g*T, Tkv)
     if (maskBias != null) {
-      scores = scores.add(maskBias.expandDims(1)); // (B, nkv, g, T, Tkv)
+      scores =
+          scores
+              .reshape(b, nkv, g, t, tkv) // (B, nkv, g, T, Tkv)
+              .add(maskBias.expandDims(1)) // (B, nkv, g, T, Tkv)
+              .reshape(b, nkv, g * t, tkv); // (B, nkv, g*T, Tkv)
     }
-    NDArray weights = scores.softmax(-1).reshape(b, nkv, g * t, tkv); // (B, nkv, g*T, Tkv)
-    NDArray y = weights.matMul(v); // (B, nkv, g*T, hs)
+    NDArray weights = scores.softmax(-1); // (B, nkv, g*T, Tkv)
+    NDArray y = weights.matMul(values); // (B, nkv, g*T, hs)
 
     // heads back side by side, then the output projection
     y = y.reshape(b, nh, t, hs).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * hs); // (B, T, C)

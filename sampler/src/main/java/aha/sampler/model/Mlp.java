@@ -50,7 +50,9 @@ public final class Mlp extends AbstractBlock {
     NDArray gateUp = Linear.linear(x, gateUpWeight.getArray()).singletonOrThrow(); // (B, T, 2I)
     int last = gateUp.getShape().dimension() - 1; // DJL split wants a non-negative axis
     NDList parts = gateUp.split(new long[] {intermediate}, last); // 2 x (B, T, I)
-    NDArray hidden = Activation.swish(parts.get(0), 1f).mul(parts.get(1)); // (B, T, I)
+    // silu(gate) * up, as DJL's swish with beta 1 but without its multiply by 1
+    NDArray gate = parts.get(0); // (B, T, I)
+    NDArray hidden = gate.mul(Activation.sigmoid(gate)).mul(parts.get(1)); // (B, T, I)
     return Linear.linear(hidden, downWeight.getArray()).singletonOrThrow(); // (B, T, C)
   }
 

@@ -13,13 +13,17 @@ import ai.djl.ndarray.types.Shape;
  * is paired with dimension i + hs/2 (not with its neighbour, as in the original paper), so that
  * checkpoints trained by HF load unchanged.
  *
- * <p>The cos and sin tables, shape (Tmax, hs), are computed once in double precision. Dimensions: B
- * batch, h heads, T positions in this call, hs head size, Tmax {@link ModelConfig#maxPositions}.
+ * <p>The cos and sin tables, shape (Tmax, hs), are computed once in double precision. rotate_half
+ * itself is one matmul by a constant signed permutation matrix rather than split, negate and
+ * concatenate: one native call instead of three, and exact, as every output sums one input times
+ * plus or minus one and zeros. Dimensions: B batch, T positions in this call, h heads, hs head
+ * size, Tmax {@link ModelConfig#maxPositions}.
  */
 public final class Rotary implements AutoCloseable {
 
   private final NDArray cos; // (Tmax, hs)
   private final NDArray sin; // (Tmax, hs)
+  private final NDArray rotateHalf; // (hs, hs): x @ rotateHalf = cat(-x[hs/2:], x[:hs/2])
   private final int maxPositions;
 
   /** Builds the tables for {@code config} on {@code manager}'s device; they outlive any NDScope. */
@@ -42,18 +46,28 @@ public final class Rotary implements AutoCloseable {
         sinTable[p * hs + i + half] = s;
       }
     }
+    // output i < hs/2 takes -x[i + hs/2], output i >= hs/2 takes x[i - hs/2]
+    float[] rotation = new float[hs * hs];
+    for (int i = 0; i < half; i++) {
+      rotation[(i + half) * hs + i] = -1f;
+      rotation[i * hs + i + half] = 1f;
+    }
     cos = manager.create(cosTable, new Shape(maxPositions, hs)); // (Tmax, hs)
     sin = manager.create(sinTable, new Shape(maxPositions, hs)); // (Tmax, hs)
-    NDScope.unregister(cos, sin);
+    rotateHalf = manager.create(rotation, new Shape(hs, hs)); // (hs, hs)
+    NDScope.unregister(cos, sin, rotateHalf);
   }
 
   /**
-   * The (cos, sin) pair for positions {@code start .. start+T-1} of every row, shifted left by each
+   * The cos and sin for positions {@code start .. start+T-1} of every row, shifted left by each
    * row's padding when {@code leftPadding} (B, 1), int64, is given: a row padded by p tokens has
    * its first real token at position 0, as HF computes position ids from the attention mask.
    * Padding slots get position 0; their outputs are masked anyway.
    *
-   * @return cos and sin, each (T, hs) without padding or (B, 1, T, hs) with it
+   * @return cos and sin, each (T, 1, hs) without padding or (B, T, 1, hs) with it, to broadcast
+   *     over the heads of token-major (B, T, h, hs) queries and keys; then the rotate_half matrix
+   *     (hs, hs), which {@link #apply} needs too and which belongs to this object: don't close the
+   *     list
    */
   public NDList angles(int start, int length, NDArray leftPadding) {
     if (start + length > maxPositions) {
@@ -66,7 +80,9 @@ public final class Rotary implements AutoCloseable {
     }
     if (leftPadding == null) {
       NDIndex rows = new NDIndex("{}:{}", start, start + length);
-      return new NDList(cos.get(rows), sin.get(rows)); // (T, hs) each
+      NDArray c = cos.get(rows).reshape(length, 1, -1); // (T, 1, hs)
+      NDArray s = sin.get(rows).reshape(length, 1, -1); // (T, 1, hs)
+      return new NDList(c, s, rotateHalf);
     }
     NDManager manager = leftPadding.getManager();
     NDArray positions =
@@ -75,22 +91,21 @@ public final class Rotary implements AutoCloseable {
             .reshape(1, length) // (1, T)
             .sub(leftPadding) // (B, T)
             .maximum(0); // (B, T)
-    NDArray c = cos.get(positions).expandDims(1); // (B, 1, T, hs)
-    NDArray s = sin.get(positions).expandDims(1); // (B, 1, T, hs)
-    return new NDList(c, s);
+    NDArray c = cos.get(positions).expandDims(2); // (B, T, 1, hs)
+    NDArray s = sin.get(positions).expandDims(2); // (B, T, 1, hs)
+    return new NDList(c, s, rotateHalf);
   }
 
-  /** Rotates {@code x} (B, h, T, hs) by the angles from {@link #angles}. */
+  /** Rotates {@code x} (B, T, h, hs), token-major, by the angles from {@link #angles}. */
   public static NDArray apply(NDArray x, NDList angles) {
-    long half = x.getShape().get(3) / 2;
-    NDList halves = x.split(new long[] {half}, 3); // 2 x (B, h, T, hs/2)
-    NDArray rotated = halves.get(1).neg().concat(halves.get(0), 3); // (B, h, T, hs)
-    return x.mul(angles.get(0)).add(rotated.mul(angles.get(1))); // (B, h, T, hs)
+    NDArray rotated = x.matMul(angles.get(2)); // (B, T, h, hs)
+    return x.mul(angles.get(0)).add(rotated.mul(angles.get(1))); // (B, T, h, hs)
   }
 
   @Override
   public void close() {
     cos.close();
     sin.close();
+    rotateHalf.close();
   }
 }

@@ -1,0 +1,204 @@
+package aha.grpo.corpus;
+
+import aha.problems.Problem;
+import aha.verifier.Verifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a generated problem's solution into a {@link Trace}, with or without a self-check, so that
+ * the base model has reflection for RL to amplify.
+ *
+ * <p>A self-check recomputes the <em>key step</em>: the last step line that ends in the final
+ * result (the answer, or for countdown the target). Two kinds:
+ *
+ * <ul>
+ *   <li><b>confirm</b>: after the last step, an opener, the key step restated, and a confirmation:
+ *       "Wait, let me check: 200 - 126 = 74. Yes, that is right."
+ *   <li><b>slip</b>: the key step is written with a wrong result (off by 1, 2 or 10, or by a digit),
+ *       then the very next line restates it correctly and corrects it, and the solution goes on
+ *       from the right value: "Change: 200 - 126 = 75" / "Wait, let me recheck that step: 200 - 126
+ *       = 74. I made a mistake: it is 74, not 75." A slip is kept only when the verifier judges the
+ *       wrong value wrong, so every slip is really a mistake; the final answer is always right.
+ * </ul>
+ *
+ * <p>The phrasings ({@link #OPENERS}, {@link #CONFIRMATIONS}, {@link #CORRECTIONS}) use the
+ * default reflection markers of {@code aha.grpo.reflection.ReflectionMarkers} ("wait", "let me
+ * check", "double-check", "mistake", "actually", ...), so the aha detector sees them.
+ */
+public final class SelfChecks {
+
+  /** What starts a self-check: each holds a reflection marker. */
+  public static final List<String> OPENERS =
+      List.of(
+          "Wait, let me check: ",
+          "Let me verify: ",
+          "Hmm, let me double-check: ",
+          "Wait, let me recheck that step: ",
+          "Let me check that again: ");
+
+  /** What ends a check that found the step right. */
+  public static final List<String> CONFIRMATIONS =
+      List.of("Yes, that is right.", "Good, that matches.", "That checks out.");
+
+  /** What ends a check that caught a slip: %1$s is the right value, %2$s the slip. */
+  public static final List<String> CORRECTIONS =
+      List.of(
+          "I made a mistake: it is %1$s, not %2$s.",
+          "That was a mistake; it should be %1$s, not %2$s.",
+          "Actually, it is %1$s, not %2$s.");
+
+  /** A number at the end of a line: an optional sign, digits, an optional fraction bar. */
+  private static final Pattern TRAILING_NUMBER = Pattern.compile("(-?\\d+(?:/\\d+)?)\\s*$");
+
+  private static final String ANSWER_PREFIX = "#### ";
+
+  private final Verifier verifier;
+
+  public SelfChecks(Verifier verifier) {
+    this.verifier = verifier;
+  }
+
+  /**
+   * The plain trace of a problem: its solution's steps and its final answer.
+   *
+   * @throws IllegalArgumentException when the problem has no solution ending in a {@code ####} line
+   */
+  public static Trace plain(Problem problem) {
+    Parts parts = parts(problem);
+    return new Trace(String.join("\n", parts.steps()), parts.answer(), Trace.Check.NONE, -1, -1);
+  }
+
+  /**
+   * The trace with the requested self-check. A slip that cannot be made (no key step, or no wrong
+   * value the verifier rejects) falls back to a confirmation, and a confirmation without a key step
+   * to the plain trace: the returned trace's {@link Trace#check()} says what it holds.
+   */
+  public Trace trace(Problem problem, Trace.Check check, SplittableRandom random) {
+    Parts parts = parts(problem);
+    List<String> steps = parts.steps();
+    int key = keyStep(steps, parts.result());
+    if (check == Trace.Check.NONE || key < 0) {
+      return plain(problem);
+    }
+    String keyLine = steps.get(key);
+    Matcher number = TRAILING_NUMBER.matcher(keyLine);
+    number.find();
+    String right = number.group(1);
+    String restated = restate(keyLine);
+    String opener = pick(OPENERS, random);
+    if (check == Trace.Check.SLIP) {
+      String wrong = slipOf(right, problem, random);
+      if (wrong != null) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < key; i++) {
+          out.append(steps.get(i)).append('\n');
+        }
+        out.append(keyLine, 0, number.start(1));
+        int slipStart = out.length();
+        out.append(wrong);
+        int slipEnd = out.length();
+        out.append(keyLine.substring(number.end(1))).append('\n');
+        out.append(opener).append(restated).append(". ");
+        out.append(String.format(pick(CORRECTIONS, random), right, wrong));
+        for (int i = key + 1; i < steps.size(); i++) {
+          out.append('\n').append(steps.get(i));
+        }
+        return new Trace(out.toString(), parts.answer(), Trace.Check.SLIP, slipStart, slipEnd);
+      }
+    }
+    List<String> lines = new ArrayList<>(steps);
+    lines.add(opener + restated + ". " + pick(CONFIRMATIONS, random));
+    return new Trace(String.join("\n", lines), parts.answer(), Trace.Check.CONFIRM, -1, -1);
+  }
+
+  /** The steps of a solution, its final answer and the final result a key step ends in. */
+  private record Parts(List<String> steps, String answer, String result) {}
+
+  private static Parts parts(Problem problem) {
+    String solution = problem.solution();
+    if (solution == null) {
+      throw new IllegalArgumentException("problem " + problem.id() + " has no solution");
+    }
+    List<String> lines = new ArrayList<>(Arrays.asList(solution.strip().split("\n")));
+    String last = lines.remove(lines.size() - 1);
+    if (!last.startsWith(ANSWER_PREFIX) || lines.isEmpty()) {
+      throw new IllegalArgumentException(
+          "problem " + problem.id() + ": the solution must be steps then a '#### answer' line");
+    }
+    String answer = last.substring(ANSWER_PREFIX.length()).strip();
+    // a countdown gold reads "96 from [1, 5, 8, 100]": the steps end in the target
+    String gold = problem.answer();
+    int from = gold.indexOf(" from ");
+    String result = from > 0 ? gold.substring(0, from).strip() : answer;
+    return new Parts(lines, answer, result);
+  }
+
+  /** The last step line that ends in {@code result}, or -1. */
+  private static int keyStep(List<String> steps, String result) {
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      Matcher number = TRAILING_NUMBER.matcher(steps.get(i));
+      if (number.find() && number.group(1).equals(result)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The computation of a step without its label: the text after the last ": ". */
+  private static String restate(String line) {
+    int colon = line.lastIndexOf(": ");
+    return colon >= 0 ? line.substring(colon + 2) : line;
+  }
+
+  /**
+   * A wrong value near {@code right} (an integer or a fraction a/b, whose numerator is changed)
+   * that the verifier rejects as the problem's answer, or null when ten tries find none.
+   */
+  private String slipOf(String right, Problem problem, SplittableRandom random) {
+    int bar = right.indexOf('/');
+    String numerator = bar < 0 ? right : right.substring(0, bar);
+    String rest = bar < 0 ? "" : right.substring(bar);
+    long value;
+    try {
+      value = Long.parseLong(numerator);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    for (int attempt = 0; attempt < 10; attempt++) {
+      long wrongValue = value + offset(value, random);
+      String wrong = wrongValue + rest;
+      if (wrong.equals(right) || wrongValue < 0 && value >= 0) {
+        continue;
+      }
+      // a slip counts only if it would really be marked wrong as the final answer
+      String response = "<think>.</think><answer>" + wrong + "</answer>";
+      if (!verifier.verify(response, problem.answer(), problem.kind()).correct()) {
+        return wrong;
+      }
+    }
+    return null;
+  }
+
+  /** How far a slip lands: ±1, ±2 or ±10, or one digit off by one. */
+  private static long offset(long value, SplittableRandom random) {
+    long sign = random.nextBoolean() ? 1 : -1;
+    return switch (random.nextInt(4)) {
+      case 0 -> sign;
+      case 1 -> 2 * sign;
+      case 2 -> 10 * sign;
+      default -> {
+        int digits = Long.toString(Math.abs(value)).length();
+        yield sign * (long) Math.pow(10, random.nextInt(digits));
+      }
+    };
+  }
+
+  private static String pick(List<String> options, SplittableRandom random) {
+    return options.get(random.nextInt(options.size()));
+  }
+}

@@ -1,0 +1,44 @@
+package aha.grpo.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.function.Supplier;
+
+/**
+ * The two autograd controls DJL's API lacks: running code with gradient recording off (libtorch's
+ * grad mode is per thread, on by default, and in-place updates of leaf parameters fail while it is
+ * on) and zeroing a gradient in place (DJL's {@code subi(itself)} keeps a NaN).
+ */
+final class Autograd {
+
+  private static final boolean PYTORCH = "PyTorch".equals(Engine.getInstance().getEngineName());
+
+  private Autograd() {}
+
+  /** Calls {@code body} with grad mode off on this thread, restoring it afterwards. */
+  static <T> T noGrad(Supplier<T> body) {
+    boolean previous = PYTORCH && JniUtils.isGradMode();
+    if (previous) {
+      JniUtils.setGradMode(false);
+    }
+    try {
+      return body.get();
+    } finally {
+      if (previous) {
+        JniUtils.setGradMode(true);
+      }
+    }
+  }
+
+  /** Sets the gradient attached to {@code parameter} to zeros. */
+  static void zeroGrad(NDArray parameter) {
+    if (parameter instanceof PtNDArray pt) {
+      JniUtils.zeroGrad(pt);
+    } else {
+      NDArray gradient = parameter.getGradient();
+      gradient.muli(0);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package aha.grpo.train;
+
+/**
+ * One training stage (pretraining or SFT): batch shape, length, optimizer and schedule.
+ *
+ * @param steps optimizer steps
+ * @param batchSize rows per step, B
+ * @param seqLen tokens per row, T
+ * @param lr peak learning rate, reached after warmup
+ * @param warmupSteps steps of linear warmup
+ * @param minLrRatio the last step's learning rate as a fraction of the peak (cosine decay)
+ * @param weightDecay decoupled AdamW decay of the matrices
+ * @param beta1 AdamW first-moment decay
+ * @param beta2 AdamW second-moment decay
+ * @param clipNorm the largest global gradient norm (0: no clipping)
+ * @param evalEvery steps between held-out losses (0: only after the last step)
+ * @param evalBatches held-out batches per evaluation, at most
+ * @param seed seeds the batch order
+ */
+public record TrainConfig(
+    int steps,
+    int batchSize,
+    int seqLen,
+    double lr,
+    int warmupSteps,
+    double minLrRatio,
+    double weightDecay,
+    double beta1,
+    double beta2,
+    double clipNorm,
+    int evalEvery,
+    int evalBatches,
+    long seed) {
+
+  public TrainConfig {
+    if (steps < 1 || batchSize < 1 || seqLen < 2) {
+      throw new IllegalArgumentException(
+          "need steps >= 1, batch size >= 1 and sequence length >= 2, got "
+              + steps + ", " + batchSize + ", " + seqLen);
+    }
+    if (evalEvery < 0 || evalBatches < 0) {
+      throw new IllegalArgumentException("eval every and eval batches must be >= 0");
+    }
+    new LrSchedule(lr, warmupSteps, steps, minLrRatio); // validates the schedule
+    new AdamW.Settings(beta1, beta2, 1e-8, weightDecay, clipNorm); // validates the optimizer
+  }
+
+  /** The learning-rate schedule of this stage. */
+  public LrSchedule schedule() {
+    return new LrSchedule(lr, warmupSteps, steps, minLrRatio);
+  }
+
+  /** The optimizer settings of this stage. */
+  public AdamW.Settings optimizer() {
+    return new AdamW.Settings(beta1, beta2, 1e-8, weightDecay, clipNorm);
+  }
+
+  /** Tokens read per step, B * T. */
+  public long tokensPerStep() {
+    return (long) batchSize * seqLen;
+  }
+
+  public TrainConfig withSteps(int newSteps) {
+    return new TrainConfig(newSteps, batchSize, seqLen, lr, Math.min(warmupSteps, newSteps),
+        minLrRatio, weightDecay, beta1, beta2, clipNorm, evalEvery, evalBatches, seed);
+  }
+
+  public TrainConfig withBatch(int newBatchSize, int newSeqLen) {
+    return new TrainConfig(steps, newBatchSize, newSeqLen, lr, warmupSteps, minLrRatio,
+        weightDecay, beta1, beta2, clipNorm, evalEvery, evalBatches, seed);
+  }
+
+  public TrainConfig withLr(double newLr) {
+    return new TrainConfig(steps, batchSize, seqLen, newLr, warmupSteps, minLrRatio, weightDecay,
+        beta1, beta2, clipNorm, evalEvery, evalBatches, seed);
+  }
+
+  public TrainConfig withSeed(long newSeed) {
+    return new TrainConfig(steps, batchSize, seqLen, lr, warmupSteps, minLrRatio, weightDecay,
+        beta1, beta2, clipNorm, evalEvery, evalBatches, newSeed);
+  }
+}

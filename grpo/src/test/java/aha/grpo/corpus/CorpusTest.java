@@ -1,0 +1,197 @@
+package aha.grpo.corpus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import aha.grpo.reflection.ReflectionMarkers;
+import aha.problems.Problem;
+import aha.problems.gen.CurriculumSpec;
+import aha.problems.gen.ProblemGenerator;
+import aha.sampler.tokenizer.ChatTemplate;
+import aha.sampler.tokenizer.Message;
+import aha.verifier.Verifier;
+import aha.verifier.VerifierConfig;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CorpusTest {
+
+  private static final Verifier VERIFIER = new Verifier(VerifierConfig.defaults());
+  private static List<Problem> problems;
+  private static Corpus corpus;
+
+  @BeforeAll
+  static void build() {
+    problems = ProblemGenerator.generate(CurriculumSpec.defaultSpec(), 2000);
+    corpus = Corpus.build(problems, CorpusConfig.of(2000, 2000), VERIFIER);
+  }
+
+  @Test
+  void theSameProblemsAndConfigGiveTheSameCorpus() {
+    Corpus again = Corpus.build(problems, CorpusConfig.of(2000, 2000), VERIFIER);
+    assertEquals(corpus.documents(), again.documents());
+    assertEquals(
+        corpus.conversations().stream().map(Corpus.Conversation::render).toList(),
+        again.conversations().stream().map(Corpus.Conversation::render).toList());
+    assertEquals(corpus.stats(), again.stats());
+  }
+
+  @Test
+  void anotherSeedPhrasesDifferently() {
+    Corpus other = Corpus.build(problems, CorpusConfig.of(2000, 2000).withSeed(2), VERIFIER);
+    assertNotEquals(corpus.documents(), other.documents());
+  }
+
+  @Test
+  void selfCheckAndSlipSharesAreAsConfigured() {
+    Corpus.Stats stats = corpus.stats();
+    // 2000 traces each: a quarter self-check (sd ~ 19), 40% of those slip (10% of all, sd ~ 13)
+    for (int[] counts :
+        new int[][] {
+          {stats.documentChecks(), stats.documentSlips()},
+          {stats.conversationChecks(), stats.conversationSlips()}
+        }) {
+      int checked = counts[0] + counts[1];
+      assertTrue(Math.abs(checked - 500) < 80, "self-checks " + checked + " of 2000, expected ~500");
+      assertTrue(Math.abs(counts[1] - 200) < 60, "slips " + counts[1] + " of 2000, expected ~200");
+    }
+  }
+
+  @Test
+  void noSelfChecksWhenTheShareIsZero() {
+    Corpus plain = Corpus.build(problems.subList(0, 200), new CorpusConfig(200, 200, 0, 0.4, 0, 1), VERIFIER);
+    assertEquals(0, plain.stats().documentChecks() + plain.stats().documentSlips());
+    assertEquals(0, plain.stats().conversationChecks() + plain.stats().conversationSlips());
+  }
+
+  @Test
+  void everySftAnswerVerifiesAndIsWellFormed() {
+    for (Corpus.Conversation conversation : corpus.conversations()) {
+      Problem problem = conversation.problem();
+      Message assistant = conversation.messages().get(2);
+      assertEquals(Message.ASSISTANT, assistant.role());
+      var verdict = VERIFIER.verify(assistant.content(), problem.answer(), problem.kind());
+      assertTrue(verdict.correct(), problem.id() + ": " + assistant.content());
+      assertTrue(verdict.formatOk(), problem.id() + ": " + assistant.content());
+      assertEquals(ChatTemplate.DEFAULT_SYSTEM_PROMPT, conversation.messages().get(0).content());
+      assertEquals(problem.question(), conversation.messages().get(1).content());
+    }
+  }
+
+  @Test
+  void slipTracesCatchARealMistakeAndEndWithTheRightAnswer() {
+    ReflectionMarkers markers = ReflectionMarkers.defaults();
+    int slips = 0;
+    for (Corpus.Conversation conversation : corpus.conversations()) {
+      Trace trace = conversation.trace();
+      if (trace.check() == Trace.Check.NONE) {
+        assertTrue(markers.find(trace.reasoning()).isEmpty(), trace.reasoning());
+        continue;
+      }
+      assertFalse(markers.find(trace.reasoning()).isEmpty(), "no reflection marker: " + trace.reasoning());
+      if (trace.check() != Trace.Check.SLIP) {
+        continue;
+      }
+      slips++;
+      Problem problem = conversation.problem();
+      // the answer is the plain trace's, so the slip was corrected
+      assertEquals(SelfChecks.plain(problem).answer(), trace.answer());
+      // the slipped value is really wrong
+      String wrong = "<think>.</think><answer>" + trace.slip() + "</answer>";
+      assertFalse(VERIFIER.verify(wrong, problem.answer(), problem.kind()).correct(), trace.reasoning());
+      // and the line after the slip names it as the wrong one
+      String after = trace.reasoning().substring(trace.slipEnd());
+      String correction = after.substring(after.indexOf('\n') + 1);
+      assertTrue(correction.contains("not " + trace.slip() + "."), trace.reasoning());
+      // the span points at the slip in the rendered conversation too
+      int[] span = conversation.slipSpan();
+      assertEquals(trace.slip(), conversation.render().substring(span[0], span[1]));
+    }
+    assertTrue(slips > 100, "only " + slips + " slip traces");
+  }
+
+  @Test
+  void aSlipTraceReadsAsACorrection() {
+    Problem problem = problems.stream().filter(p -> p.meta().family().equals("word")).findFirst().orElseThrow();
+    SelfChecks checks = new SelfChecks(VERIFIER);
+    Trace trace = checks.trace(problem, Trace.Check.SLIP, new SplittableRandom(3));
+    assertEquals(Trace.Check.SLIP, trace.check());
+    String[] lines = trace.reasoning().split("\n");
+    String plain = SelfChecks.plain(problem).reasoning();
+    // one line more than the plain trace: the check right after the slipped line
+    assertEquals(plain.split("\n").length + 1, lines.length, trace.reasoning());
+    assertTrue(SelfChecks.OPENERS.stream().anyMatch(o -> trace.reasoning().contains(o)), trace.reasoning());
+  }
+
+  @Test
+  void aTenthOfTheDocumentsBringADrillSheetOfTrueFacts() {
+    int sheets = corpus.stats().factSheets();
+    assertTrue(Math.abs(sheets - 200) < 50, sheets + " drill sheets for 2000 documents");
+    assertEquals(2000 + sheets, corpus.documents().size());
+    var form = java.util.regex.Pattern.compile("(-?\\d+(?: [-+*/] \\d+)+) = (-?\\d+)|(\\d+) = (\\d+) \\* (\\d+) \\+ (\\d+)");
+    int facts = 0;
+    for (String document : corpus.documents()) {
+      if (!ArithmeticFacts.HEADINGS.contains(document.lines().findFirst().orElseThrow())) {
+        continue;
+      }
+      for (String line : document.lines().skip(1).toList()) {
+        var m = form.matcher(line);
+        assertTrue(m.matches(), line);
+        if (m.group(1) != null) {
+          assertEquals(Long.parseLong(m.group(2)), evaluate(m.group(1)), line);
+        } else {
+          long divisor = Long.parseLong(m.group(4));
+          long remainder = Long.parseLong(m.group(6));
+          assertEquals(Long.parseLong(m.group(3)), divisor * Long.parseLong(m.group(5)) + remainder, line);
+          assertTrue(remainder < divisor, line);
+        }
+        facts++;
+      }
+    }
+    assertEquals(sheets * Corpus.FACTS_PER_SHEET, facts);
+  }
+
+  /** Left to right with * and / first: enough for the drill forms. */
+  private static long evaluate(String expression) {
+    String[] parts = expression.split(" ");
+    java.util.List<Long> terms = new java.util.ArrayList<>();
+    java.util.List<String> ops = new java.util.ArrayList<>();
+    terms.add(Long.parseLong(parts[0]));
+    for (int i = 1; i < parts.length; i += 2) {
+      long value = Long.parseLong(parts[i + 1]);
+      switch (parts[i]) {
+        case "*" -> terms.set(terms.size() - 1, terms.get(terms.size() - 1) * value);
+        case "/" -> {
+          long last = terms.get(terms.size() - 1);
+          assertEquals(0, last % value, expression);
+          terms.set(terms.size() - 1, last / value);
+        }
+        default -> {
+          ops.add(parts[i]);
+          terms.add(value);
+        }
+      }
+    }
+    long total = terms.get(0);
+    for (int i = 0; i < ops.size(); i++) {
+      total += ops.get(i).equals("+") ? terms.get(i + 1) : -terms.get(i + 1);
+    }
+    return total;
+  }
+
+  @Test
+  void documentsArePlainTextInTheTemplates() {
+    for (String document : corpus.documents()) {
+      for (String control : ChatTemplate.CONTROL_TOKENS) {
+        assertFalse(document.contains(control), document);
+      }
+      assertFalse(document.contains(ChatTemplate.THINK_START), document);
+    }
+    long qa = corpus.documents().stream().filter(d -> d.startsWith("Question: ")).count();
+    assertTrue(qa > 2000 / 6 / 2 && qa < 2000 / 6 * 2, "a template used " + qa + " times of 2000");
+  }
+}

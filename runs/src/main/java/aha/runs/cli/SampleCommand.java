@@ -1,0 +1,423 @@
+package aha.runs.cli;
+
+import aha.problems.Problem;
+import aha.problems.ProblemSets;
+import aha.sampler.checkpoint.Checkpoints;
+import aha.sampler.generate.Completion;
+import aha.sampler.generate.CompletionSampler;
+import aha.sampler.generate.Generator;
+import aha.sampler.generate.SamplingParams;
+import aha.sampler.model.Devices;
+import aha.sampler.model.ModelConfig;
+import aha.sampler.model.Transformer;
+import aha.sampler.service.PromptCodec;
+import aha.sampler.service.SamplingService;
+import aha.sampler.service.SamplingServiceConfig;
+import aha.sampler.service.ScoredCompletion;
+import aha.sampler.service.ScoredGroup;
+import aha.sampler.tokenizer.ChatTemplate;
+import aha.sampler.tokenizer.Tokenizer;
+import aha.verifier.Verifier;
+import aha.verifier.VerifierConfig;
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code aha sample}: G completions per problem from a checkpoint, scored by the verifier. */
+@Command(
+    name = "sample",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Sample G completions for each problem of a problem set from a checkpoint, score them with",
+      "the verifier, and print each problem's pass count k/G with every completion's extracted",
+      "answer and finish reason, then the overall pass rate.",
+      "",
+      "The checkpoint directory holds config.json, the safetensors weights and the tokenizer.json",
+      "of the model. Prompts are the lab's chat template: the default system prompt, then the",
+      "question. The same checkpoint, problems, options and seed give the same completions.",
+      "With --json, one JSON object per problem (type \"group\", completions with their text)",
+      "and a last one of type \"summary\".",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  aha sample --model out/sft/checkpoint --problems out/test.jsonl -g 8 --limit 20",
+      "  aha sample --model out/sft/checkpoint --problems out/test.jsonl -g 4 --temperature 0"
+          + " --json > samples.jsonl",
+    })
+final class SampleCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR",
+      description = "Checkpoint directory: config.json, model.safetensors, tokenizer.json.")
+  Path model;
+
+  @Option(
+      names = "--problems",
+      required = true,
+      paramLabel = "FILE",
+      description = "Problem set (JSONL).")
+  Path problems;
+
+  @Option(
+      names = {"-g", "--group-size"},
+      defaultValue = "4",
+      paramLabel = "G",
+      description = "Completions per problem (default: ${DEFAULT-VALUE}).")
+  int g;
+
+  @Option(
+      names = "--temperature",
+      defaultValue = "1.0",
+      description = "Sampling temperature; 0 is greedy (default: ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(
+      names = "--top-k",
+      defaultValue = "0",
+      description = "Keep the k most likely tokens; 0 keeps all (default: ${DEFAULT-VALUE}).")
+  int topK;
+
+  @Option(
+      names = "--top-p",
+      defaultValue = "1",
+      description = "Nucleus: keep tokens up to this probability mass (default: ${DEFAULT-VALUE}).")
+  double topP;
+
+  @Option(
+      names = "--max-new-tokens",
+      defaultValue = "256",
+      paramLabel = "N",
+      description = "Most tokens per completion (default: ${DEFAULT-VALUE}).")
+  int maxNewTokens;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(
+      names = "--workers",
+      defaultValue = "2",
+      paramLabel = "N",
+      description = "Verifier threads (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(
+      names = "--batch-rows",
+      defaultValue = "64",
+      paramLabel = "N",
+      description = "Most completions sampled together (default: ${DEFAULT-VALUE}).")
+  int batchRows;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Sample only the first N problems.")
+  Integer limit;
+
+  @Option(names = "--json", description = "Print JSON lines instead of text.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    SamplingParams params = samplingParams();
+    if (g <= 0) {
+      throw new UserInputException("-g must be positive, got " + g);
+    }
+    if (workers <= 0 || batchRows <= 0 || (limit != null && limit <= 0)) {
+      throw new UserInputException("--workers, --batch-rows and --limit must be positive");
+    }
+    checkCheckpoint();
+    List<Problem> all = ProblemSets.read(problems);
+    if (limit != null && limit < all.size()) {
+      all = all.subList(0, limit);
+    }
+    if (all.isEmpty()) {
+      throw new UserInputException(problems + ": no problems");
+    }
+    ModelConfig modelConfig = Checkpoints.readConfig(model);
+    Device resolved = Devices.resolve(device);
+
+    try (Tokenizer tokenizer = Tokenizer.load(model)) {
+      ChatTemplate template = new ChatTemplate(tokenizer);
+      SamplingServiceConfig config =
+          SamplingServiceConfig.defaults()
+              .withName("cli")
+              .withMaxBatchRows(batchRows)
+              .withMaxPromptTokens(modelConfig.maxPositions())
+              .withVerifierWorkers(workers);
+      Vertx vertx = Vertx.vertx();
+      try {
+        SamplingService<Replica> service =
+            await(
+                SamplingService.start(
+                    vertx,
+                    config,
+                    PromptCodec.chat(template),
+                    new Verifier(VerifierConfig.defaults()),
+                    replica -> Replica.load(model, resolved, template)));
+        try {
+          report(service, all, params);
+        } finally {
+          await(service.close());
+        }
+      } finally {
+        await(vertx.close());
+      }
+    }
+    return 0;
+  }
+
+  private SamplingParams samplingParams() {
+    try {
+      return new SamplingParams(temperature, topK, topP, maxNewTokens, seed);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(e.getMessage());
+    }
+  }
+
+  private void checkCheckpoint() {
+    if (!Files.isDirectory(model)) {
+      throw new UserInputException(model + ": not a checkpoint directory");
+    }
+    for (String file : List.of(Checkpoints.CONFIG, "tokenizer.json")) {
+      if (!Files.isRegularFile(model.resolve(file))) {
+        throw new UserInputException(model.resolve(file) + ": no such file");
+      }
+    }
+  }
+
+  /**
+   * Samples in requests of about one batch each, keeping two in flight so that the model never
+   * waits for the verifier or the printing, and prints each request's groups as it completes, in
+   * problem order. Request c samples with the seed mixed with c.
+   */
+  private void report(SamplingService<Replica> service, List<Problem> all, SamplingParams params)
+      throws IOException {
+    int perRequest = Math.max(1, batchRows / g);
+    List<List<Problem>> shares = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += perRequest) {
+      shares.add(all.subList(from, Math.min(all.size(), from + perRequest)));
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    Totals totals = new Totals();
+    long started = System.nanoTime();
+    ArrayDeque<Future<List<ScoredGroup>>> window = new ArrayDeque<>();
+    int next = 0;
+    while (next < shares.size() && window.size() < service.config().maxInFlight()) {
+      window.add(service.sample(shares.get(next), g, params.withSeed(requestSeed(seed, next))));
+      next++;
+    }
+    while (!window.isEmpty()) {
+      List<ScoredGroup> groups = await(window.poll());
+      if (next < shares.size()) {
+        window.add(service.sample(shares.get(next), g, params.withSeed(requestSeed(seed, next))));
+        next++;
+      }
+      for (ScoredGroup group : groups) {
+        totals.add(group);
+        out.println(json ? JSON.writeValueAsString(groupJson(group)) : groupText(group));
+      }
+      out.flush();
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    out.println(json ? JSON.writeValueAsString(totals.json(seconds)) : totals.text(seconds));
+    out.flush();
+  }
+
+  private static long requestSeed(long seed, int request) {
+    return request == 0 ? seed : seed ^ (0x9E3779B97F4A7C15L * request);
+  }
+
+  private String groupText(ScoredGroup group) {
+    StringBuilder text = new StringBuilder();
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "%s  %d/%d  gold %s%n",
+            group.problem().id(),
+            group.passCount(),
+            group.size(),
+            group.problem().answer()));
+    for (ScoredCompletion c : group.completions()) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "  [%d] %-16s %-6s %4d tokens  %s%n",
+              c.index(),
+              abbreviate(c.verdict().extracted() == null ? "-" : c.verdict().extracted(), 16),
+              c.finishReason().wireName(),
+              c.tokens().length,
+              c.correct() ? "correct" : "wrong (" + c.verdict().reason() + ")"));
+    }
+    return text.toString().stripTrailing();
+  }
+
+  private static ObjectNode groupJson(ScoredGroup group) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("type", "group");
+    node.put("id", group.problem().id());
+    node.put("gold", group.problem().answer());
+    node.put("pass", group.passCount());
+    node.put("g", group.size());
+    node.put("policy_version", group.policyVersion());
+    ArrayNode completions = node.putArray("completions");
+    for (ScoredCompletion c : group.completions()) {
+      ObjectNode item = completions.addObject();
+      item.put("index", c.index());
+      item.put("extracted", c.verdict().extracted());
+      item.put("correct", c.correct());
+      item.put("reward", c.reward());
+      item.put("format_ok", c.verdict().formatOk());
+      item.put("reason", c.verdict().reason());
+      item.put("finish", c.finishReason().wireName());
+      item.put("tokens", c.tokens().length);
+      item.put("sample_ms", c.sampleMillis());
+      item.put("verify_ms", c.verifyMillis());
+      item.put("text", c.text());
+    }
+    return node;
+  }
+
+  private static String abbreviate(String text, int width) {
+    String oneLine = text.replace('\n', ' ');
+    return oneLine.length() <= width ? oneLine : oneLine.substring(0, width - 1) + "…";
+  }
+
+  /** Counts over every group printed. */
+  private static final class Totals {
+    int problems;
+    int solved;
+    int completions;
+    int correct;
+    int truncated;
+    long tokens;
+
+    void add(ScoredGroup group) {
+      problems++;
+      solved += group.passCount() > 0 ? 1 : 0;
+      correct += group.passCount();
+      for (ScoredCompletion c : group.completions()) {
+        completions++;
+        truncated += c.completion().truncated() ? 1 : 0;
+        tokens += c.tokens().length;
+      }
+    }
+
+    double passRate() {
+      return completions == 0 ? 0 : (double) correct / completions;
+    }
+
+    String text(double seconds) {
+      return String.format(
+          Locale.ROOT,
+          "pass rate %.1f%% (%d/%d completions); %d/%d problems solved at least once;"
+              + " mean length %.1f tokens, %d truncated; %.1f s",
+          100 * passRate(),
+          correct,
+          completions,
+          solved,
+          problems,
+          completions == 0 ? 0.0 : (double) tokens / completions,
+          truncated,
+          seconds);
+    }
+
+    ObjectNode json(double seconds) {
+      ObjectNode node = JSON.createObjectNode();
+      node.put("type", "summary");
+      node.put("problems", problems);
+      node.put("completions", completions);
+      node.put("correct", correct);
+      node.put("pass_rate", passRate());
+      node.put("solved", solved);
+      node.put("truncated", truncated);
+      node.put("mean_tokens", completions == 0 ? 0.0 : (double) tokens / completions);
+      node.put("seconds", seconds);
+      return node;
+    }
+  }
+
+  /** A replica: the checkpoint loaded on its own manager, with a generator over it. */
+  static final class Replica implements CompletionSampler, AutoCloseable {
+    private final NDManager manager;
+    private final Generator generator;
+
+    private Replica(NDManager manager, Generator generator) {
+      this.manager = manager;
+      this.generator = generator;
+    }
+
+    static Replica load(Path dir, Device device, ChatTemplate template) throws IOException {
+      NDManager manager = NDManager.newBaseManager(device);
+      try {
+        Transformer transformer = Checkpoints.load(dir, manager);
+        return new Replica(manager, Generator.forChat(transformer, template));
+      } catch (IOException | RuntimeException e) {
+        manager.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public List<Completion> sample(List<int[]> prompts, SamplingParams params) {
+      return generator.sample(prompts, params);
+    }
+
+    @Override
+    public void close() {
+      generator.close();
+      manager.close();
+    }
+  }
+
+  /**
+   * Waits for {@code future} on this (non-Vert.x) thread; its failure is rethrown as is, so that
+   * input problems (IOException, IllegalArgumentException) exit 2 and others exit 1.
+   */
+  private static <T> T await(Future<T> future) throws IOException {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sampling", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+}

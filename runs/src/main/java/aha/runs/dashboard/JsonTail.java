@@ -1,0 +1,148 @@
+package aha.runs.dashboard;
+
+import aha.runs.store.JsonLines;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The lines of one growing JSON-lines file, read incrementally and shared by every reader of it:
+ * each {@link #refresh} reads only the bytes appended since the last one ({@link
+ * JsonLines#readFrom}), so a live run's metrics cost one small read per poll however many pages
+ * watch it. Malformed lines are skipped with a warning.
+ *
+ * <p>A resumed run rewrites its files without the steps it runs again (a new file renamed into
+ * place). That is seen as a new file key or a file shorter than what was read, and starts a new
+ * {@link #generation}: everything is read again, and readers holding positions into the old one
+ * start over.
+ *
+ * <p>Blocking (file reads) and thread-safe.
+ */
+final class JsonTail {
+
+  /** Warnings kept per file; further ones are only counted (a file of garbage must not fill memory). */
+  static final int MAX_WARNINGS = 100;
+
+  /** Where a reader stands: the generation it read and how many lines and warnings of it. */
+  record Position(int generation, int lines, int warnings) {}
+
+  /**
+   * What a reader has not seen yet.
+   *
+   * @param reset true when the reader must drop what it had (first read, or a rewritten file)
+   * @param lines the new lines (all of them after a reset)
+   * @param warnings the new warnings
+   * @param skipped malformed lines skipped in this generation so far
+   * @param next the position to pass to the next {@link #since} call
+   */
+  record Delta(
+      boolean reset, List<JsonNode> lines, List<String> warnings, int skipped, Position next) {
+
+    boolean isEmpty() {
+      return !reset && lines.isEmpty() && warnings.isEmpty();
+    }
+  }
+
+  private final Path file;
+  private final Consumer<String> log;
+  private final List<JsonNode> lines = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+  private int skipped;
+  private long offset;
+  private Object fileKey;
+  private int generation;
+
+  /**
+   * @param log receives each warning once, as it is found
+   */
+  JsonTail(Path file, Consumer<String> log) {
+    this.file = file;
+    this.log = log;
+  }
+
+  /** Reads what was appended since the last call (or everything, for a new generation). */
+  synchronized Position refresh() throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException missing) {
+      if (offset > 0) {
+        restart(null);
+      }
+      return position();
+    }
+    Object key = attributes.fileKey();
+    if (attributes.size() < offset || (offset > 0 && !Objects.equals(key, fileKey))) {
+      restart(key);
+    }
+    fileKey = key;
+    offset = JsonLines.readFrom(file, offset, lines, this::warn);
+    return position();
+  }
+
+  /**
+   * Refreshes, then returns what a reader at {@code seen} has not seen; {@code null} for a reader
+   * that has seen nothing.
+   */
+  synchronized Delta since(Position seen) throws IOException {
+    Position now = refresh();
+    boolean reset = seen == null || seen.generation() != now.generation();
+    int fromLine = reset ? 0 : Math.min(seen.lines(), lines.size());
+    int fromWarning = reset ? 0 : Math.min(seen.warnings(), warnings.size());
+    return new Delta(
+        reset,
+        List.copyOf(lines.subList(fromLine, lines.size())),
+        List.copyOf(warnings.subList(fromWarning, warnings.size())),
+        skipped,
+        now);
+  }
+
+  /** Refreshes, then returns every line of the file (a copy). */
+  synchronized List<JsonNode> all() throws IOException {
+    refresh();
+    return List.copyOf(lines);
+  }
+
+  /** The warnings of this generation (a copy; at most {@value #MAX_WARNINGS}). */
+  synchronized List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
+  /** The last line read, if any, without reading the file. */
+  synchronized JsonNode last() {
+    return lines.isEmpty() ? null : lines.get(lines.size() - 1);
+  }
+
+  /** How many lines were skipped as malformed in this generation, including those not kept. */
+  synchronized int skipped() {
+    return skipped;
+  }
+
+  synchronized Position position() {
+    return new Position(generation, lines.size(), warnings.size());
+  }
+
+  private void restart(Object key) {
+    lines.clear();
+    warnings.clear();
+    skipped = 0;
+    offset = 0;
+    fileKey = key;
+    generation++;
+  }
+
+  private void warn(String warning) {
+    skipped++;
+    if (warnings.size() < MAX_WARNINGS) {
+      warnings.add(warning);
+    }
+    log.accept(warning);
+  }
+}

@@ -1,0 +1,317 @@
+package aha.runs.dashboard;
+
+import aha.runs.store.RunDirectory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * What the dashboard shows of one run, as JSON: its summary, metrics, a page of samples, the
+ * per-problem pass rates and the eval reports. Metrics and samples are read through one shared
+ * {@link JsonTail} each, so a poll reads only what was appended.
+ *
+ * <p>Blocking (file reads): call from a worker thread.
+ */
+final class RunView {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final Pattern EVAL_FILE = Pattern.compile("step-(\\d+)\\.json");
+
+  private final RunDirectory run;
+  private final JsonTail metrics;
+  private final JsonTail samples;
+  private final Consumer<String> log;
+
+  RunView(RunDirectory run, Consumer<String> log) {
+    this.run = run;
+    this.log = log;
+    this.metrics = new JsonTail(run.metrics(), log);
+    this.samples = new JsonTail(run.samples(), log);
+  }
+
+  String name() {
+    return run.name();
+  }
+
+  /** Name, manifest (status, times, command, host) and where the metrics stand. */
+  ObjectNode summary() throws IOException {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("name", run.name());
+    JsonNode manifest = manifest();
+    node.put("status", manifest.path("status").asText("unknown"));
+    for (String key : List.of("started_at", "ended_at", "host", "aha_version", "git_commit")) {
+      node.set(key, manifest.get(key));
+    }
+    node.set("command", manifest.path("command").isArray() ? manifest.get("command") : null);
+    if (manifest.has("error")) {
+      node.set("manifest_error", manifest.get("error"));
+    }
+    JsonTail.Position position = metrics.refresh();
+    JsonNode last = metrics.last();
+    node.put("metric_lines", position.lines());
+    node.set("step", last == null ? null : last.get("step"));
+    node.set("stage", last == null ? null : last.get("stage"));
+    node.set("elapsed_s", last == null ? null : last.get("elapsed_s"));
+    node.set("updated_at", last == null ? null : last.get("time"));
+    node.put("skipped", metrics.skipped());
+    node.put("has_samples", Files.isRegularFile(run.samples()));
+    return node;
+  }
+
+  /** Every metrics line with the warnings of skipped ones. */
+  ObjectNode metrics() throws IOException {
+    return metricsEvent(metrics.since(null));
+  }
+
+  /** What a live reader at {@code seen} has not seen yet ({@code null}: nothing seen). */
+  JsonTail.Delta metricsSince(JsonTail.Position seen) throws IOException {
+    return metrics.since(seen);
+  }
+
+  /** The JSON of a metrics delta: {@code {run, reset, metrics, warnings, skipped}}. */
+  ObjectNode metricsEvent(JsonTail.Delta delta) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("run", run.name());
+    node.put("reset", delta.reset());
+    node.set("metrics", JSON.valueToTree(delta.lines()));
+    node.set("warnings", JSON.valueToTree(delta.warnings()));
+    node.put("skipped", delta.skipped());
+    return node;
+  }
+
+  /**
+   * A page of problem records, newest step first. Each record keeps its fields; its completions
+   * are those that pass the filter, each with its {@code index} in the group, and {@code right}
+   * and {@code size} count the whole group.
+   */
+  ObjectNode samples(SampleQuery query) throws IOException {
+    List<JsonNode> records = samples.all();
+    ArrayNode items = JSON.createArrayNode();
+    int total = 0;
+    for (int i = records.size() - 1; i >= 0; i--) {
+      JsonNode record = records.get(i);
+      if (query.step() != null && record.path("step").asLong(Long.MIN_VALUE) != query.step()) {
+        continue;
+      }
+      if (query.problem() != null && !query.problem().equals(record.path("problem_id").asText())) {
+        continue;
+      }
+      ObjectNode shown = filtered(record, query.correct());
+      if (shown == null) {
+        continue;
+      }
+      if (total >= query.offset() && items.size() < query.limit()) {
+        items.add(shown);
+      }
+      total++;
+    }
+    ObjectNode node = JSON.createObjectNode();
+    node.put("run", run.name());
+    node.put("total", total);
+    node.put("offset", query.offset());
+    node.put("limit", query.limit());
+    node.set("items", items);
+    node.set("warnings", JSON.valueToTree(samples.warnings()));
+    node.put("skipped", samples.skipped());
+    return node;
+  }
+
+  /** {@code record} with only the completions whose correctness is {@code correct}, or null. */
+  private static ObjectNode filtered(JsonNode record, Boolean correct) {
+    JsonNode completions = record.path("completions");
+    ArrayNode kept = JSON.createArrayNode();
+    int right = 0;
+    for (int i = 0; i < completions.size(); i++) {
+      JsonNode completion = completions.get(i);
+      boolean isRight = completion.path("correct").asBoolean(false);
+      right += isRight ? 1 : 0;
+      if (correct == null || correct == isRight) {
+        ObjectNode copy = completion.isObject() ? completion.deepCopy() : JSON.createObjectNode();
+        copy.put("index", i);
+        kept.add(copy);
+      }
+    }
+    if (kept.isEmpty() && (correct != null || completions.size() > 0)) {
+      return null;
+    }
+    ObjectNode shown = record.deepCopy();
+    shown.set("completions", kept);
+    shown.put("right", right);
+    shown.put("size", completions.size());
+    return shown;
+  }
+
+  /**
+   * Pass rates per problem over every sampled completion, lowest first. A problem whose
+   * completions were all wrong is flagged {@code always_0}, all right {@code always_1}: it teaches
+   * GRPO nothing (every advantage in its groups is zero), which problem-set authors want to know.
+   */
+  ObjectNode problems() throws IOException {
+    Map<String, Tally> tallies = new LinkedHashMap<>();
+    for (JsonNode record : samples.all()) {
+      String id = record.path("problem_id").asText(null);
+      if (id == null) {
+        continue;
+      }
+      tallies.computeIfAbsent(id, key -> new Tally(key, record)).add(record);
+    }
+    List<Tally> sorted = new ArrayList<>(tallies.values());
+    sorted.removeIf(tally -> tally.attempts == 0);
+    sorted.sort(Comparator.comparingDouble(Tally::passRate).thenComparing(tally -> tally.id));
+    ArrayNode problems = JSON.createArrayNode();
+    int always0 = 0;
+    int always1 = 0;
+    for (Tally tally : sorted) {
+      String flag = tally.flag();
+      always0 += "always_0".equals(flag) ? 1 : 0;
+      always1 += "always_1".equals(flag) ? 1 : 0;
+      problems.add(tally.json(flag));
+    }
+    ObjectNode node = JSON.createObjectNode();
+    node.put("run", run.name());
+    ObjectNode counts = node.putObject("counts");
+    counts.put("problems", sorted.size());
+    counts.put("always_0", always0);
+    counts.put("always_1", always1);
+    node.set("problems", problems);
+    node.set("warnings", JSON.valueToTree(samples.warnings()));
+    node.put("skipped", samples.skipped());
+    return node;
+  }
+
+  /** The eval reports {@code eval/step-N.json}, by step; an unreadable one is skipped with a warning. */
+  ObjectNode evals() throws IOException {
+    List<Path> files = new ArrayList<>();
+    if (Files.isDirectory(run.evalDir())) {
+      try (Stream<Path> children = Files.list(run.evalDir())) {
+        children
+            .filter(file -> EVAL_FILE.matcher(file.getFileName().toString()).matches())
+            .forEach(files::add);
+      }
+    }
+    files.sort(Comparator.comparingLong(RunView::evalStep));
+    ArrayNode reports = JSON.createArrayNode();
+    ArrayNode warnings = JSON.createArrayNode();
+    for (Path file : files) {
+      try {
+        JsonNode report = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        if (report == null || !report.isObject()) {
+          throw new IOException("not a JSON object");
+        }
+        ObjectNode copy = (ObjectNode) report;
+        if (!copy.has("step")) {
+          copy.put("step", evalStep(file));
+        }
+        reports.add(copy);
+      } catch (NoSuchFileException gone) {
+        // replaced between listing and reading; the next poll sees the new one
+      } catch (IOException e) {
+        String warning = file + ": skipped: " + message(e);
+        warnings.add(warning);
+        log.accept(warning);
+      }
+    }
+    ObjectNode node = JSON.createObjectNode();
+    node.put("run", run.name());
+    node.set("reports", reports);
+    node.set("warnings", warnings);
+    return node;
+  }
+
+  /** The manifest as JSON; an unreadable one reads as {@code {"status": "unknown", "error": ...}}. */
+  private JsonNode manifest() {
+    try {
+      JsonNode manifest = JSON.readTree(Files.readString(run.manifest(), StandardCharsets.UTF_8));
+      if (manifest != null && manifest.isObject()) {
+        return manifest;
+      }
+      return unreadable("not a JSON object");
+    } catch (IOException e) {
+      return unreadable(message(e));
+    }
+  }
+
+  private ObjectNode unreadable(String why) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("status", "unknown");
+    node.put("error", run.manifest() + ": " + why);
+    return node;
+  }
+
+  private static String message(IOException e) {
+    return e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.toString();
+  }
+
+  private static long evalStep(Path file) {
+    Matcher matcher = EVAL_FILE.matcher(file.getFileName().toString());
+    return matcher.matches() ? Long.parseLong(matcher.group(1)) : -1;
+  }
+
+  /** Counts of one problem's completions across steps. */
+  private static final class Tally {
+    final String id;
+    final JsonNode first;
+    int attempts;
+    int correct;
+    int steps;
+    long firstStep = Long.MAX_VALUE;
+    long lastStep = Long.MIN_VALUE;
+
+    Tally(String id, JsonNode first) {
+      this.id = id;
+      this.first = first;
+    }
+
+    void add(JsonNode record) {
+      steps++;
+      long step = record.path("step").asLong();
+      firstStep = Math.min(firstStep, step);
+      lastStep = Math.max(lastStep, step);
+      for (JsonNode completion : record.path("completions")) {
+        attempts++;
+        correct += completion.path("correct").asBoolean(false) ? 1 : 0;
+      }
+    }
+
+    double passRate() {
+      return attempts == 0 ? 0 : (double) correct / attempts;
+    }
+
+    String flag() {
+      return correct == 0 ? "always_0" : correct == attempts ? "always_1" : null;
+    }
+
+    ObjectNode json(String flag) {
+      ObjectNode node = JSON.createObjectNode();
+      node.put("problem_id", id);
+      node.set("question", first.get("question"));
+      node.set("gold", first.get("gold"));
+      node.set("kind", first.get("kind"));
+      node.put("attempts", attempts);
+      node.put("correct", correct);
+      node.put("pass_rate", passRate());
+      node.put("steps", steps);
+      node.put("first_step", firstStep);
+      node.put("last_step", lastStep);
+      node.put("flag", flag);
+      return node;
+    }
+  }
+}

@@ -1,0 +1,178 @@
+// The sample browser: a run's sampled completions, newest step first, filtered by right or wrong,
+// problem and step; think and answer shown apart, reflection markers highlighted.
+'use strict';
+
+const run = aha.param('run');
+const LIMIT = 10;
+const form = document.getElementById('filters');
+let offset = Number(aha.param('offset') || 0);
+let total = 0;
+
+function filters() {
+  const data = new FormData(form);
+  const query = new URLSearchParams();
+  for (const key of ['correct', 'problem', 'step']) {
+    const value = String(data.get(key) || '').trim();
+    if (value) query.set(key, value);
+  }
+  return query;
+}
+
+function loadFiltersFromUrl() {
+  for (const key of ['correct', 'problem', 'step']) {
+    const value = aha.param(key);
+    if (value !== null) form.elements[key].value = value;
+  }
+}
+
+async function load() {
+  const query = filters();
+  query.set('offset', offset);
+  query.set('limit', LIMIT);
+  const page = new URLSearchParams(query);
+  page.set('run', run);
+  history.replaceState(null, '', `?${page}`);
+  let answer;
+  try {
+    answer = await aha.get(`${aha.api(run, 'samples')}?${query}`);
+  } catch (e) {
+    document.getElementById('records').innerHTML = `<p class="warnings">${aha.esc(e.message)}</p>`;
+    return;
+  }
+  total = answer.total;
+  aha.showWarnings(document.getElementById('warnings'), answer.warnings, answer.skipped);
+  const end = Math.min(total, offset + answer.items.length);
+  document.getElementById('range').textContent =
+      total === 0 ? 'nothing matches' : `problem records ${offset + 1}–${end} of ${total}, newest first`;
+  for (const id of ['newer', 'newer2']) document.getElementById(id).disabled = offset === 0;
+  for (const id of ['older', 'older2']) document.getElementById(id).disabled = end >= total;
+  document.getElementById('records').innerHTML = answer.items.map(record).join('');
+}
+
+function record(item) {
+  const link = `?run=${encodeURIComponent(run)}&problem=${encodeURIComponent(item.problem_id)}`;
+  return `<article class="record">
+    <header>
+      <strong>step ${aha.fmt(item.step)}</strong>
+      <a href="${link}">${aha.esc(item.problem_id)}</a>
+      <span>gold <code>${aha.esc(item.gold)}</code></span>
+      <span class="badge ${item.right > 0 ? 'ok' : 'bad'}">${item.right}/${item.size} right</span>
+      <span class="muted">${aha.esc(item.kind ?? '')}</span>
+    </header>
+    <div class="question">${aha.esc(item.question)}</div>
+    ${(item.completions || []).map(completion).join('')}
+  </article>`;
+}
+
+function completion(c) {
+  const markers = (c.markers || []).filter(m => Number.isInteger(m.start) && Number.isInteger(m.end));
+  const transition = c.transition && c.transition !== 'none'
+      ? `<span class="badge ${c.transition === 'wrong_to_right' ? 'aha' : ''}">${aha.esc(c.transition.replaceAll('_', ' '))}</span>` : '';
+  return `<div class="completion ${c.correct ? 'right' : 'wrong'}">
+    <div class="meta">
+      <span class="badge ${c.correct ? 'ok' : 'bad'}">#${c.index} ${c.correct ? 'right' : 'wrong'}</span>
+      <span>reward ${aha.fmt(c.reward)}</span>
+      <span>extracted <code>${aha.esc(c.extracted ?? '–')}</code></span>
+      <span>${aha.esc(c.reason ?? '')}</span>
+      <span>${aha.esc(c.finish ?? '')}${c.finish === 'length' ? ' (clipped)' : ''}</span>
+      <span>${aha.fmt(c.length)} tokens</span>
+      ${c.format_ok === false ? '<span class="badge bad">format</span>' : ''}
+      ${transition}
+      ${markers.length ? `<span>markers: ${markers.map(m => aha.esc(m.marker)).join(', ')}</span>` : ''}
+    </div>
+    ${parts(String(c.text ?? ''), markers)}
+  </div>`;
+}
+
+/** The think part, the answer and any text outside both, each with its markers highlighted. */
+function parts(text, markers) {
+  const open = (tag, from) => { const i = text.indexOf(tag, from); return i < 0 ? -1 : i; };
+  const thinkAt = open('<think>', 0);
+  const answerAt = open('<answer>', 0);
+  const sections = [];
+  if (thinkAt >= 0) {
+    const from = thinkAt + '<think>'.length;
+    let to = open('</think>', from);
+    if (to < 0) to = answerAt > from ? answerAt : text.length;
+    sections.push({ kind: 'think', from, to, outer: [thinkAt, Math.min(text.length, to + '</think>'.length)] });
+  }
+  if (answerAt >= 0) {
+    const from = answerAt + '<answer>'.length;
+    let to = open('</answer>', from);
+    if (to < 0) to = text.length;
+    sections.push({ kind: 'answer', from, to, outer: [answerAt, Math.min(text.length, to + '</answer>'.length)] });
+  }
+  if (sections.length === 0) {
+    return section('outside', 'no think / answer tags', text, 0, text.length, markers);
+  }
+  // text outside the tags (a preamble, trailing words) is shown too, dimmed
+  let html = '';
+  let cursor = 0;
+  for (const s of sections.sort((a, b) => a.outer[0] - b.outer[0])) {
+    if (s.outer[0] > cursor && text.slice(cursor, s.outer[0]).trim()) {
+      html += section('outside', 'outside the tags', text, cursor, s.outer[0], markers);
+    }
+    html += section(s.kind, s.kind, text, s.from, s.to, markers);
+    cursor = Math.max(cursor, s.outer[1]);
+  }
+  if (text.slice(cursor).trim()) html += section('outside', 'outside the tags', text, cursor, text.length, markers);
+  return html;
+}
+
+function section(kind, title, text, from, to, markers) {
+  return `<div class="part ${kind}"><span class="tag">${aha.esc(title)}</span><pre>${highlight(text, from, to, markers)}</pre></div>`;
+}
+
+/** text[from, to) as HTML with the markers inside it wrapped in <mark class="reflect">. */
+function highlight(text, from, to, markers) {
+  let html = '';
+  let at = from;
+  for (const m of markers.slice().sort((a, b) => a.start - b.start)) {
+    const start = Math.max(m.start, at);
+    const end = Math.min(m.end, to);
+    if (end <= start) continue;
+    html += aha.esc(text.slice(at, start));
+    html += `<mark class="reflect" title="${aha.esc(m.marker)}">${aha.esc(text.slice(start, end))}</mark>`;
+    at = end;
+  }
+  return html + aha.esc(text.slice(at, to));
+}
+
+async function loadProblemIds() {
+  try {
+    const answer = await aha.get(aha.api(run, 'problems'));
+    document.getElementById('problem-ids').innerHTML =
+        answer.problems.map(p => `<option value="${aha.esc(p.problem_id)}">`).join('');
+  } catch (e) {
+    // the list only helps typing; the filter works without it
+  }
+}
+
+function start() {
+  if (!run) {
+    document.getElementById('records').textContent = 'No run given: open one from the list of runs.';
+    return;
+  }
+  const runPage = `/run.html?run=${encodeURIComponent(run)}`;
+  const link = document.getElementById('run-link');
+  link.href = runPage;
+  link.textContent = run;
+  document.getElementById('problems-link').href = `/problems.html?run=${encodeURIComponent(run)}`;
+  document.title = `aha · samples · ${run}`;
+  loadFiltersFromUrl();
+  form.addEventListener('submit', event => { event.preventDefault(); offset = 0; load(); });
+  document.getElementById('clear').addEventListener('click', () => { form.reset(); offset = 0; load(); });
+  for (const id of ['newer', 'newer2']) {
+    document.getElementById(id).addEventListener('click', () => { offset = Math.max(0, offset - LIMIT); load(); });
+  }
+  for (const id of ['older', 'older2']) {
+    document.getElementById(id).addEventListener('click', () => { offset += LIMIT; load(); });
+  }
+  setInterval(() => {
+    if (document.getElementById('follow').checked && offset === 0) load();
+  }, 5000);
+  load();
+  loadProblemIds();
+}
+
+start();

@@ -1,0 +1,242 @@
+package aha.runs.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real browser (headless Chromium) during a live run: the charts draw, then
+ * update as the run appends steps; the sample browser highlights reflection markers; pass rates
+ * flag always-0 and always-1 problems; two runs overlay. Saves screenshots under {@code
+ * target/screenshots/}.
+ *
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver} (or AHA_CHROMIUM and
+ * AHA_CHROMEDRIVER naming others). Without them the test fails, so that CI cannot pass without
+ * having looked; AHA_SKIP_BROWSER=1 skips it on a machine that has no browser (never where CI
+ * is set).
+ */
+@Tag("slow")
+class DashboardBrowserTest {
+
+  private static final String LIVE = "20261128-183000-smoke";
+  private static final String OTHER = "20261127-090000-baseline";
+  private static final String PRETRAIN = "20261126-080000-base";
+  private static final List<String> CHARTS =
+      List.of("reward", "length", "aha", "policy", "clip", "optim", "speed", "eval");
+
+  @TempDir Path root;
+
+  @Test
+  void chartsDrawAndUpdateDuringALiveRun() throws IOException {
+    long started = System.nanoTime();
+    chromeDriverOrFail();
+    try (FakeRun live = FakeRun.create(root, LIVE, "running");
+        FakeRun other = FakeRun.create(root, OTHER, "finished");
+        FakeRun pretrain = FakeRun.create(root, PRETRAIN, "finished");
+        Dashboard dashboard =
+            Dashboard.start(DashboardOptions.of(root, "127.0.0.1", 0).withPollMillis(200))) {
+      for (long step = 1; step <= 8; step++) {
+        live.metric(step);
+        live.samples(step, "p-hard", false, false).samples(step, "p-easy", true, true);
+      }
+      live.rawMetrics("{\"step\": 9, \"torn\n"); // a hand edit gone wrong: skipped, shown
+      for (long step = 1; step <= 30; step++) {
+        other.metric(step);
+        pretrain.pretrainMetric(step);
+      }
+      live.live(9, 300); // training goes on while the browser watches
+      WebDriver browser = new ChromeDriver(chromeOptions());
+      try {
+        String base = dashboard.url();
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+
+        // the run page: every chart draws from the stream's first event
+        browser.get(base + "run.html?run=" + LIVE);
+        waitFor(browser, Duration.ofSeconds(20), "the charts to draw", () -> {
+          for (String chart : CHARTS) {
+            if (points(js, chart) == 0) {
+              return false;
+            }
+          }
+          return points(js, "reward") >= 8;
+        });
+        // the series are coloured, axes, grid and text are grey: count coloured pixels
+        long linePixels =
+            ((Number)
+                    js.executeScript(
+                        "const c = document.querySelector('#chart-reward canvas');"
+                            + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                            + "let n = 0;"
+                            + "for (let i = 0; i < d.length; i += 4) {"
+                            + "  const hi = Math.max(d[i], d[i + 1], d[i + 2]);"
+                            + "  const lo = Math.min(d[i], d[i + 1], d[i + 2]);"
+                            + "  if (d[i + 3] > 100 && hi - lo > 80) n++;"
+                            + "}"
+                            + "return n;"))
+                .longValue();
+        assertTrue(linePixels > 500, "the reward chart has no lines: " + linePixels + " px");
+        assertFalse(
+            browser.findElement(By.id("chart-loss")).isDisplayed(),
+            "a GRPO run has no pretraining loss chart");
+
+        // ... and updates as the run appends steps
+        long before = points(js, "reward");
+        long drawsBefore = ((Number) js.executeScript("return ahaDashboard.draws('reward')")).longValue();
+        waitFor(browser, Duration.ofSeconds(10), "the charts to update", () ->
+            points(js, "reward") >= before + 2 && points(js, "length") >= before + 2);
+        long drawsAfter = ((Number) js.executeScript("return ahaDashboard.draws('reward')")).longValue();
+        assertTrue(drawsAfter > drawsBefore, drawsBefore + " -> " + drawsAfter);
+        assertTrue(browser.findElement(By.cssSelector("#runs .live.on")).isDisplayed());
+        assertTrue(
+            browser.findElement(By.id("warnings")).getText().startsWith("Skipped 1 malformed line"),
+            browser.findElement(By.id("warnings")).getText());
+        screenshot(browser, "dashboard-run.png");
+
+        // the sample browser: right completions only, think and answer apart, the marker lit
+        browser.get(base + "samples.html?run=" + LIVE + "&correct=true");
+        waitFor(browser, Duration.ofSeconds(10), "samples", () ->
+            !browser.findElements(By.cssSelector(".part.think mark.reflect")).isEmpty());
+        WebElement marker = browser.findElement(By.cssSelector(".part.think mark.reflect"));
+        assertEquals("wait", marker.getText());
+        assertEquals("rgba(255, 226, 122, 1)", marker.getCssValue("background-color"));
+        assertTrue(browser.findElements(By.cssSelector(".completion.wrong")).isEmpty());
+        assertEquals(
+            "5", browser.findElement(By.cssSelector(".completion .part.answer pre")).getText());
+        screenshot(browser, "dashboard-samples.png");
+
+        // pass rates: the problem always failed and the one always solved are flagged
+        browser.get(base + "problems.html?run=" + LIVE);
+        waitFor(browser, Duration.ofSeconds(10), "pass rates", () ->
+            !browser.findElements(By.cssSelector("tr.flag-always_0[data-problem='p-hard']")).isEmpty()
+                && !browser.findElements(By.cssSelector("tr.flag-always_1[data-problem='p-easy']")).isEmpty());
+        screenshot(browser, "dashboard-problems.png");
+
+        // a pretraining run has the loss chart (held-out loss every tenth step) and no GRPO ones
+        browser.get(base + "run.html?run=" + PRETRAIN);
+        waitFor(browser, Duration.ofSeconds(10), "the loss chart", () -> points(js, "loss") == 30);
+        assertFalse(browser.findElement(By.id("chart-reward")).isDisplayed());
+
+        // the list of runs: pick two and overlay them
+        browser.get(base);
+        waitFor(browser, Duration.ofSeconds(10), "the list of runs", () ->
+            browser.findElements(By.cssSelector("#runs input[type=checkbox]")).size() == 3);
+        screenshot(browser, "dashboard-runs.png");
+        for (String run : List.of(LIVE, OTHER)) {
+          browser.findElement(By.cssSelector("#runs input[data-run='" + run + "']")).click();
+        }
+        browser.findElement(By.id("overlay")).click();
+        waitFor(browser, Duration.ofSeconds(10), "the overlay page", () ->
+            browser.getCurrentUrl().contains("run=" + OTHER + "&run=" + LIVE));
+
+        // two runs overlaid: four reward series each
+        waitFor(browser, Duration.ofSeconds(20), "the overlay", () ->
+            points(js, "reward") >= 30
+                && ((Number) js.executeScript(
+                        "return document.querySelectorAll('#chart-reward .u-legend .u-series').length"))
+                    .intValue() == 1 + 2 * 4);
+        screenshot(browser, "dashboard-overlay.png");
+
+        List<LogEntry> errors =
+            browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .toList();
+        assertTrue(errors.isEmpty(), "errors in the browser console: " + errors);
+      } finally {
+        browser.quit();
+      }
+    }
+    System.out.printf(
+        "dashboard browser test: %.1f s; screenshots in %s%n",
+        (System.nanoTime() - started) / 1e9, screenshots());
+  }
+
+  private static long points(JavascriptExecutor js, String chart) {
+    Object points =
+        js.executeScript(
+            "return window.ahaDashboard ? ahaDashboard.points(arguments[0]) : 0", chart);
+    return ((Number) points).longValue();
+  }
+
+  private interface Condition {
+    boolean holds();
+  }
+
+  private static void waitFor(WebDriver browser, Duration timeout, String what, Condition condition) {
+    new WebDriverWait(browser, timeout)
+        .withMessage("waiting for " + what)
+        .pollingEvery(Duration.ofMillis(100))
+        .until(driver -> condition.holds());
+  }
+
+  private static Path screenshots() {
+    return Path.of(System.getProperty("aha.screenshots", "target/screenshots"));
+  }
+
+  private static void screenshot(WebDriver browser, String name) throws IOException {
+    Path dir = Files.createDirectories(screenshots());
+    byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+    Files.write(dir.resolve(name), png);
+  }
+
+  private static ChromeOptions chromeOptions() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(tool("AHA_CHROMIUM", "/usr/bin/chromium"));
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1800",
+        "--disable-gpu", "--no-first-run");
+    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+    return options;
+  }
+
+  /**
+   * Points Selenium at the chromedriver of Debian's chromium (so that it never looks online for
+   * one); fails, or with AHA_SKIP_BROWSER=1 skips, when either is missing.
+   */
+  private static void chromeDriverOrFail() {
+    String chromium = tool("AHA_CHROMIUM", "/usr/bin/chromium");
+    String driver = tool("AHA_CHROMEDRIVER", "/usr/bin/chromedriver");
+    boolean present = new File(chromium).canExecute() && new File(driver).canExecute();
+    if (!present) {
+      String missing =
+          "the dashboard browser test needs Chromium and its driver at "
+              + chromium + " and " + driver
+              + " (Debian: apt-get install chromium chromium-driver;"
+              + " or set AHA_CHROMIUM / AHA_CHROMEDRIVER)";
+      boolean ci = System.getenv("CI") != null && !System.getenv("CI").isBlank();
+      if ("1".equals(System.getenv("AHA_SKIP_BROWSER")) && !ci) {
+        Assumptions.abort("AHA_SKIP_BROWSER=1: skipped: " + missing);
+      }
+      fail(missing + "; to skip it on a machine without a browser, set AHA_SKIP_BROWSER=1");
+    }
+    System.setProperty("webdriver.chrome.driver", driver);
+  }
+
+  private static String tool(String variable, String fallback) {
+    String value = System.getenv(variable);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}

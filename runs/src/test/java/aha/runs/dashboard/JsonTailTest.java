@@ -1,0 +1,86 @@
+package aha.runs.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import aha.runs.store.JsonLines;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JsonTailTest {
+
+  @TempDir Path dir;
+
+  private final List<String> log = new ArrayList<>();
+
+  @Test
+  void readsOnlyWhatWasAppendedAndWaitsForATornLineToComplete() throws IOException {
+    Path file = dir.resolve("metrics.jsonl");
+    JsonTail tail = new JsonTail(file, log::add);
+    JsonTail.Delta first = tail.since(null);
+    assertTrue(first.reset());
+    assertTrue(first.lines().isEmpty()); // no file yet reads as empty
+
+    append(file, "{\"step\": 1}\n{\"step\": 2}\n{\"step\": 3, \"lo");
+    JsonTail.Delta second = tail.since(first.next());
+    assertFalse(second.reset());
+    assertEquals(List.of(1, 2), steps(second.lines()));
+
+    append(file, "ss\": 0.5}\n");
+    JsonTail.Delta third = tail.since(second.next());
+    assertEquals(List.of(3), steps(third.lines()));
+    assertTrue(tail.since(third.next()).isEmpty());
+    assertTrue(log.isEmpty(), log.toString());
+  }
+
+  @Test
+  void aMalformedLineIsSkippedAndWarnedAboutOnce() throws IOException {
+    Path file = dir.resolve("metrics.jsonl");
+    append(file, "{\"step\": 1}\nnot json\n[1, 2]\n{\"step\": 4}\n");
+    JsonTail tail = new JsonTail(file, log::add);
+    JsonTail.Delta delta = tail.since(null);
+    assertEquals(List.of(1, 4), steps(delta.lines()));
+    assertEquals(2, delta.skipped());
+    assertEquals(2, delta.warnings().size());
+    assertTrue(delta.warnings().get(0).contains("metrics.jsonl:2: skipped"), delta.warnings().get(0));
+    assertTrue(delta.warnings().get(1).contains("metrics.jsonl:3: skipped"), delta.warnings().get(1));
+    tail.since(delta.next());
+    tail.since(null);
+    assertEquals(2, log.size(), "each warning is logged once: " + log);
+  }
+
+  @Test
+  void aRewrittenFileStartsANewGeneration() throws IOException {
+    Path file = dir.resolve("metrics.jsonl");
+    append(file, "{\"step\": 1}\n{\"step\": 2}\n{\"step\": 3}\n");
+    JsonTail tail = new JsonTail(file, log::add);
+    JsonTail.Delta before = tail.since(null);
+    assertEquals(3, before.lines().size());
+
+    // a resume keeps steps up to its checkpoint, then appends the rerun steps (a longer file)
+    JsonLines.keepThroughStep(file, 1);
+    append(file, "{\"step\": 2, \"rerun\": true}\n{\"step\": 3, \"rerun\": true}\n{\"step\": 4}\n");
+    JsonTail.Delta after = tail.since(before.next());
+    assertTrue(after.reset());
+    assertEquals(List.of(1, 2, 3, 4), steps(after.lines()));
+    assertTrue(after.lines().get(1).get("rerun").asBoolean());
+  }
+
+  private static void append(Path file, String text) throws IOException {
+    Files.writeString(
+        file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  private static List<Integer> steps(List<JsonNode> lines) {
+    return lines.stream().map(line -> line.get("step").asInt()).toList();
+  }
+}

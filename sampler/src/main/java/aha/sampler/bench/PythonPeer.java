@@ -1,0 +1,213 @@
+package aha.sampler.bench;
+
+import aha.sampler.model.ModelConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The speed peer of {@link SampleBenchmark}: {@code bench/peer_decode.py}, the same model shapes
+ * decoded greedily in eager Python PyTorch (Debian's python3-torch 1.13.1 over OpenBLAS with
+ * OpenMP), run as a subprocess of this JVM.
+ *
+ * <p>The peer inherits this process's environment, so it runs under the same {@code LD_PRELOAD}
+ * allocator as aha (tcmalloc when {@code ./aha} set it, glibc malloc otherwise), and gets the same
+ * thread count both through {@code OMP_NUM_THREADS} and {@code torch.set_num_threads}.
+ */
+public final class PythonPeer {
+
+  /** The interpreter that has Debian's python3-torch. */
+  public static final Path PYTHON = Path.of("/usr/bin/python3");
+
+  /** Where the peer script lives in the repository. */
+  public static final Path SCRIPT = Path.of("bench", "peer_decode.py");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long PROBE_TIMEOUT_S = 60;
+
+  /**
+   * What the peer measured.
+   *
+   * @param tokensPerSecond its best decode rate over the repeats
+   * @param tokensPerSecondMedian the median decode rate
+   * @param prefillTokensPerSecond prompt tokens per second of the prefill, in the best run
+   * @param torchVersion the torch it ran on
+   * @param kvCache how its cache grows: prealloc (slice assignment) or cat
+   * @param threads torch's intra-op threads as it reported them
+   * @param preload the LD_PRELOAD it ran under, or "none"
+   */
+  public record Result(
+      double tokensPerSecond,
+      double tokensPerSecondMedian,
+      double prefillTokensPerSecond,
+      String torchVersion,
+      String kvCache,
+      int threads,
+      String preload) {}
+
+  private final Path script;
+
+  /** A peer that runs {@code script}. */
+  public PythonPeer(Path script) {
+    this.script = script;
+  }
+
+  /** The script this peer runs. */
+  public Path script() {
+    return script;
+  }
+
+  /**
+   * Why the peer cannot run here, or empty when {@link #PYTHON} imports torch. Takes a second or
+   * two (the import).
+   */
+  public static Optional<String> unavailableReason() {
+    if (!Files.isExecutable(PYTHON)) {
+      return Optional.of(
+          PYTHON + " not found; install python3-torch and libopenblas0-openmp to compare");
+    }
+    try {
+      Process probe =
+          new ProcessBuilder(PYTHON.toString(), "-c", "import torch")
+              .redirectErrorStream(true)
+              .start();
+      if (!probe.waitFor(PROBE_TIMEOUT_S, TimeUnit.SECONDS)) {
+        probe.destroyForcibly();
+        return Optional.of(PYTHON + " took over " + PROBE_TIMEOUT_S + " s to import torch");
+      }
+      String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (probe.exitValue() != 0) {
+        return Optional.of(
+            PYTHON
+                + " cannot import torch (install python3-torch and libopenblas0-openmp): "
+                + lastLine(output));
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of("cannot run " + PYTHON + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted while probing " + PYTHON);
+    }
+  }
+
+  /**
+   * Finds {@link #SCRIPT} in the working directory or a folder above it, or in a folder above the
+   * code of this class (the repository holding {@code runs/target/aha.jar}).
+   */
+  public static Optional<Path> findScript() {
+    List<Path> roots = new ArrayList<>();
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      roots.add(p);
+    }
+    try {
+      Path code =
+          Path.of(PythonPeer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      for (Path p = code.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+        roots.add(p);
+      }
+    } catch (URISyntaxException | SecurityException | NullPointerException e) {
+      // no code location: the working directory is all we can try
+    }
+    return roots.stream().map(r -> r.resolve(SCRIPT)).filter(Files::isRegularFile).findFirst();
+  }
+
+  /**
+   * Runs the peer on {@code config}'s shapes with the benchmark's batch, lengths, threads, repeats
+   * and seed; blocks until it ends.
+   *
+   * @throws IllegalStateException when the script fails or prints no result
+   */
+  public Result run(SampleBenchmark.Settings settings) {
+    Path shapes = null;
+    try {
+      shapes = Files.createTempFile("aha-peer-shapes", ".json");
+      Files.writeString(shapes, JSON.writeValueAsString(shapesJson(settings.config())));
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  PYTHON.toString(),
+                  script.toString(),
+                  "--config",
+                  shapes.toString(),
+                  "--batch",
+                  Integer.toString(settings.batch()),
+                  "--prompt-tokens",
+                  Integer.toString(settings.promptTokens()),
+                  "--new-tokens",
+                  Integer.toString(settings.newTokens()),
+                  "--threads",
+                  Integer.toString(settings.threads()),
+                  "--repeats",
+                  Integer.toString(settings.repeats()),
+                  "--seed",
+                  Long.toString(settings.seed()))
+              .redirectErrorStream(true);
+      Map<String, String> env = builder.environment();
+      env.put("OMP_NUM_THREADS", Integer.toString(settings.threads()));
+      env.put("OPENBLAS_NUM_THREADS", Integer.toString(settings.threads()));
+      String preload = env.getOrDefault("LD_PRELOAD", "");
+      Process process = builder.start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int exit = process.waitFor();
+      if (exit != 0) {
+        throw new IllegalStateException(
+            "the Python peer " + script + " exited with " + exit + ":\n" + output.strip());
+      }
+      JsonNode result = JSON.readTree(lastLine(output));
+      return new Result(
+          result.path("tokens_per_s").asDouble(),
+          result.path("tokens_per_s_median").asDouble(),
+          result.path("prefill_tokens_per_s").asDouble(),
+          result.path("torch_version").asText(),
+          result.path("kv_cache").asText(),
+          result.path("threads").asInt(),
+          preload.isEmpty() ? "none" : preload);
+    } catch (IOException e) {
+      throw new UncheckedIOException("running the Python peer " + script, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the Python peer ran", e);
+    } finally {
+      if (shapes != null) {
+        try {
+          Files.deleteIfExists(shapes);
+        } catch (IOException e) {
+          // a leftover temp file is harmless
+        }
+      }
+    }
+  }
+
+  /** The model shape under ModelConfig's field names, which the script reads. */
+  static ObjectNode shapesJson(ModelConfig c) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("vocabSize", c.vocabSize());
+    node.put("hiddenSize", c.hiddenSize());
+    node.put("intermediateSize", c.intermediateSize());
+    node.put("numLayers", c.numLayers());
+    node.put("numHeads", c.numHeads());
+    node.put("numKvHeads", c.numKvHeads());
+    node.put("maxPositions", c.maxPositions());
+    node.put("ropeTheta", c.ropeTheta());
+    node.put("rmsNormEps", c.rmsNormEps());
+    node.put("tieEmbeddings", c.tieEmbeddings());
+    node.put("qkvBias", c.qkvBias());
+    return node;
+  }
+
+  private static String lastLine(String output) {
+    String[] lines = output.strip().split("\\R");
+    return lines[lines.length - 1];
+  }
+}

@@ -1,0 +1,226 @@
+package aha.sampler.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import aha.sampler.model.KvCache;
+import aha.sampler.model.ModelConfig;
+import aha.sampler.model.Transformer;
+import aha.sampler.tokenizer.ChatTemplate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Batched autoregressive generation over a {@link Transformer} with a {@link KvCache}.
+ *
+ * <p>One call of {@link #sample} left-pads the prompts to the longest one, runs them through the
+ * model in one prefill, then takes one decode step per token for the whole batch: every row feeds
+ * the token it just got and gets the next. A row ends at a stop token (kept as its last token,
+ * {@link FinishReason#STOP}) or after {@code maxNewTokens} tokens ({@link FinishReason#LENGTH}). A
+ * finished row keeps feeding its tokens so the batch stays rectangular, and what it gets is
+ * ignored; the call returns as soon as every row has ended.
+ *
+ * <p>Speed: each step is the model's forward plus about ten small ops that pick the tokens on the
+ * device ({@link TokenPicker}); only B ids and B log-probabilities are copied to the host, to look
+ * for stop tokens, and the picked ids stay on the device as the next step's input. The cache is
+ * allocated once and reused by later calls with the same batch size and no longer sequences.
+ *
+ * <p>Memory: each step runs in its own {@link NDScope}; only the cache and the (B, 1) ids carried
+ * from one step to the next outlive it, so native memory stays flat however long it runs.
+ *
+ * <p>Sequence room: a row holds its prompt and all but its last new token, so the cache needs the
+ * longest prompt plus {@code maxNewTokens - 1} slots. When that exceeds the model's {@link
+ * ModelConfig#maxPositions()}, fewer tokens are generated (and rows end with LENGTH); a prompt
+ * longer than {@code maxPositions} is an error.
+ *
+ * <p>Dimensions: B prompts in the batch, T the longest prompt, V vocabulary. Not thread-safe: one
+ * sampling worker owns an instance, as it owns the cache.
+ */
+public final class Generator implements CompletionSampler, AutoCloseable {
+
+  private final Transformer model;
+  private final ModelConfig config;
+  private final boolean[] stops;
+  private final NDManager manager;
+  private KvCache cache;
+  private long decodeSteps;
+
+  /**
+   * A generator over {@code model}, whose parameters must be initialized; its cache lives on the
+   * model's device.
+   *
+   * @param stopTokenIds ids that end a completion, e.g. {@link ChatTemplate#stopTokenIds()}; may
+   *     be empty, so that every completion runs to the token limit
+   */
+  public Generator(Transformer model, int[] stopTokenIds) {
+    this.model = model;
+    this.config = model.config();
+    this.stops = new boolean[config.vocabSize()];
+    for (int id : stopTokenIds) {
+      if (id < 0 || id >= stops.length) {
+        throw new IllegalArgumentException(
+            "stop token " + id + " is outside the model's vocabulary 0.." + (stops.length - 1));
+      }
+      stops[id] = true;
+    }
+    this.manager = NDManager.newBaseManager(model.device());
+  }
+
+  /** A generator that ends a completion at the chat template's end of turn or end of text. */
+  public static Generator forChat(Transformer model, ChatTemplate template) {
+    return new Generator(model, template.stopTokenIds());
+  }
+
+  /** Decode steps (model calls after a prefill) taken by this generator so far, over all calls. */
+  public long decodeSteps() {
+    return decodeSteps;
+  }
+
+  @Override
+  @SuppressWarnings("try") // the step's NDScope exists to close what the step allocated
+  public List<Completion> sample(List<int[]> prompts, SamplingParams params) {
+    if (prompts.isEmpty()) {
+      return List.of();
+    }
+    int b = prompts.size();
+    int longest = checkPrompts(prompts);
+    // room for the prompt and every new token but the last, which is never fed back
+    int newTokens = Math.min(params.maxNewTokens(), config.maxPositions() - longest + 1);
+    int[] leftPadding = new int[b];
+    for (int r = 0; r < b; r++) {
+      leftPadding[r] = longest - prompts.get(r).length;
+    }
+    KvCache kv = cacheFor(leftPadding, longest + newTokens - 1);
+    TokenPicker picker = new TokenPicker(params, b);
+
+    int[][] tokens = new int[b][newTokens];
+    float[][] logprobs = new float[b][newTokens];
+    int[] lengths = new int[b];
+    FinishReason[] reasons = new FinishReason[b];
+    int unfinished = b;
+
+    NDArray fed = null; // (B, 1) the last step's picks, kept out of its scope to feed the next
+    try {
+      for (int step = 0; step < newTokens && unfinished > 0; step++) {
+        try (NDScope ignored = new NDScope()) {
+          NDArray input = step == 0 ? prefillTokens(prompts, longest) : fed; // (B, T) or (B, 1)
+          NDArray logits = model.forwardLast(input, kv); // (B, V)
+          TokenPicker.Picks picks = picker.pick(logits);
+          long[] ids = picks.ids().toLongArray(); // (B) on the host
+          float[] lps = picks.logprobs().toFloatArray(); // (B) on the host
+          if (step > 0) {
+            decodeSteps++;
+          }
+          for (int r = 0; r < b; r++) {
+            if (reasons[r] != null) {
+              continue; // finished: its pick is ignored
+            }
+            int id = (int) ids[r];
+            tokens[r][lengths[r]] = id;
+            logprobs[r][lengths[r]] = lps[r];
+            lengths[r]++;
+            if (stops[id]) {
+              reasons[r] = FinishReason.STOP;
+            } else if (lengths[r] == newTokens) {
+              reasons[r] = FinishReason.LENGTH;
+            }
+            if (reasons[r] != null) {
+              unfinished--;
+            }
+          }
+          if (fed != null) {
+            fed.close();
+          }
+          fed = picks.ids().reshape(b, 1); // (B, 1)
+          NDScope.unregister(fed);
+        }
+      }
+    } finally {
+      if (fed != null) {
+        fed.close();
+      }
+    }
+
+    List<Completion> out = new ArrayList<>(b);
+    for (int r = 0; r < b; r++) {
+      out.add(
+          new Completion(
+              Arrays.copyOf(tokens[r], lengths[r]),
+              Arrays.copyOf(logprobs[r], lengths[r]),
+              reasons[r]));
+    }
+    return out;
+  }
+
+  /** Validates the prompts at the boundary and returns the longest length. */
+  private int checkPrompts(List<int[]> prompts) {
+    int longest = 0;
+    for (int r = 0; r < prompts.size(); r++) {
+      int[] prompt = prompts.get(r);
+      if (prompt.length == 0) {
+        throw new IllegalArgumentException("prompt " + r + " is empty");
+      }
+      for (int id : prompt) {
+        if (id < 0 || id >= config.vocabSize()) {
+          throw new IllegalArgumentException(
+              "prompt " + r + " holds token " + id + ", outside the vocabulary 0.."
+                  + (config.vocabSize() - 1));
+        }
+      }
+      longest = Math.max(longest, prompt.length);
+    }
+    if (longest > config.maxPositions()) {
+      throw new IllegalArgumentException(
+          "a prompt of "
+              + longest
+              + " tokens does not fit the model's "
+              + config.maxPositions()
+              + " positions (maxPositions); shorten it or use a model with more positions");
+    }
+    return longest;
+  }
+
+  /**
+   * The cache for a batch with this padding and at least {@code capacity} slots: the one held when
+   * it has the same rows and room enough, else a new one (which keeps the old capacity if larger,
+   * so that alternating lengths do not reallocate every call).
+   */
+  private KvCache cacheFor(int[] leftPadding, int capacity) {
+    if (cache != null && cache.batchSize() == leftPadding.length) {
+      if (cache.capacity() >= capacity) {
+        cache.reset(leftPadding);
+        return cache;
+      }
+      capacity = Math.max(capacity, cache.capacity());
+    }
+    if (cache != null) {
+      cache.close();
+      cache = null;
+    }
+    cache = new KvCache(config, manager, leftPadding, capacity);
+    return cache;
+  }
+
+  /** The prompts left-padded (with id 0, never attended to) into one array, (B, T). */
+  private NDArray prefillTokens(List<int[]> prompts, int longest) {
+    int b = prompts.size();
+    long[] flat = new long[b * longest];
+    for (int r = 0; r < b; r++) {
+      int[] prompt = prompts.get(r);
+      int offset = r * longest + longest - prompt.length;
+      for (int i = 0; i < prompt.length; i++) {
+        flat[offset + i] = prompt[i];
+      }
+    }
+    return manager.create(flat, new Shape(b, longest)); // (B, T)
+  }
+
+  /** Frees the cache and everything else this generator holds on the device. */
+  @Override
+  public void close() {
+    cache = null;
+    manager.close(); // closes the cache, a sub-manager of it
+  }
+}

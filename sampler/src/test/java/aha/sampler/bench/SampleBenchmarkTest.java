@@ -1,0 +1,94 @@
+package aha.sampler.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import aha.sampler.model.ModelConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SampleBenchmarkTest {
+
+  private static SampleBenchmark.Settings tiny(int threads) {
+    return new SampleBenchmark.Settings("tiny", ModelConfig.tiny(), 2, 3, 4, threads, 1, 7);
+  }
+
+  @Test
+  void aTinyRunReportsRatesTheRooflineAndItsFraction() throws Exception {
+    SampleBenchmark.Result result = new SampleBenchmark(tiny(1)).run(null, "--no-peer");
+
+    assertTrue(result.tokensPerSecond() > 0, "tokens/s " + result.tokensPerSecond());
+    assertTrue(result.modelTokensPerSecond() > 0, "model tokens/s");
+    assertEquals(5, result.matmuls().size());
+    assertTrue(result.rooflineGflops() > 0, "roofline " + result.rooflineGflops());
+    double expected = result.achievedGflops() / result.rooflineGflops();
+    assertEquals(expected, result.rooflineFraction(), 1e-12);
+    assertTrue(Double.isNaN(result.peerRatio()));
+
+    String[] lines = result.format().strip().split("\\R");
+    assertTrue(lines[lines.length - 1].contains("not run: --no-peer"), result.format());
+    JsonNode json = new ObjectMapper().readTree(result.toJson());
+    for (String key : new String[] {"tokens_per_s", "roofline_gflops", "roofline_fraction"}) {
+      assertTrue(json.path(key).isNumber(), key + " in " + json);
+    }
+    assertFalse(json.has("peer_tokens_per_s"));
+    assertEquals("--no-peer", json.path("peer_note").asText());
+  }
+
+  @Test
+  void flopsPerDecodedTokenIsTheMeanOverTheSteps() {
+    // steps feed slots P..P+N-2, attending to P+1..P+N-1 keys: N/2 past the prompt on average
+    SampleBenchmark.Settings settings = tiny(1);
+    assertEquals(
+        ModelConfig.tiny().forwardFlopsPerToken(3 + 2), settings.flopsPerDecodedToken(), 1e-6);
+    assertEquals(3, settings.decodeSteps());
+  }
+
+  @ParameterizedTest(name = "batch={0} prompt={1} new={2} threads={3} repeats={4}")
+  @CsvSource({
+    "0, 3, 4, 1, 1",
+    "2, 0, 4, 1, 1",
+    "2, 3, 1, 1, 1",
+    "2, 3, 4, 0, 1",
+    "2, 3, 4, 1, 0",
+    "2, 60, 5, 1, 1"
+  })
+  void settingsRefuseWhatCannotRun(int batch, int prompt, int newTokens, int threads, int repeats) {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new SampleBenchmark.Settings(
+                "tiny", ModelConfig.tiny(), batch, prompt, newTokens, threads, repeats, 1));
+  }
+
+  @Test
+  void thePythonPeerDecodesTheSameShapes() {
+    Optional<Path> script = PythonPeer.findScript();
+    assumeTrue(script.isPresent(), "bench/peer_decode.py not found");
+    Optional<String> unavailable = PythonPeer.unavailableReason();
+    assumeTrue(unavailable.isEmpty(), () -> unavailable.orElse(""));
+
+    PythonPeer.Result peer = new PythonPeer(script.get()).run(tiny(1));
+
+    assertTrue(peer.tokensPerSecond() > 0, "peer tokens/s " + peer.tokensPerSecond());
+    assertEquals("prealloc", peer.kvCache());
+    assertEquals(1, peer.threads());
+  }
+
+  @Test
+  void theShapesJsonUsesTheConfigFieldNames() {
+    JsonNode json = PythonPeer.shapesJson(ModelConfig.micro());
+    assertEquals(256, json.path("hiddenSize").asInt());
+    assertEquals(4, json.path("numKvHeads").asInt());
+    assertTrue(json.path("tieEmbeddings").asBoolean());
+    assertEquals(11, json.size());
+  }
+}
