@@ -11,14 +11,14 @@ import java.util.function.Supplier;
  * grad mode is per thread, on by default, and in-place updates of leaf parameters fail while it is
  * on) and zeroing a gradient in place (DJL's {@code subi(itself)} keeps a NaN).
  */
-final class Autograd {
+public final class Autograd {
 
   private static final boolean PYTORCH = "PyTorch".equals(Engine.getInstance().getEngineName());
 
   private Autograd() {}
 
   /** Calls {@code body} with grad mode off on this thread, restoring it afterwards. */
-  static <T> T noGrad(Supplier<T> body) {
+  public static <T> T noGrad(Supplier<T> body) {
     boolean previous = PYTORCH && JniUtils.isGradMode();
     if (previous) {
       JniUtils.setGradMode(false);
@@ -33,7 +33,7 @@ final class Autograd {
   }
 
   /** Sets the gradient attached to {@code parameter} to zeros. */
-  static void zeroGrad(NDArray parameter) {
+  public static void zeroGrad(NDArray parameter) {
     if (parameter instanceof PtNDArray pt) {
       JniUtils.zeroGrad(pt);
     } else {
