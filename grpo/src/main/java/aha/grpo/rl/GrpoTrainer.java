@@ -83,6 +83,24 @@ public final class GrpoTrainer implements AutoCloseable {
    */
   public record StepResult(long step, Map<String, Double> metrics, List<ObjectNode> samples) {}
 
+  /**
+   * Where a run stands between steps, besides the weights and the optimizer: what a checkpoint
+   * needs to continue exactly. Sampling seeds derive from the run seed and the step number, so
+   * there is no random-generator state to keep.
+   *
+   * @param step steps taken
+   * @param problemCursor training problems handed out so far ({@link ProblemStream#cursor()})
+   * @param firstStepOfMarker the step at which each reflection marker first appeared
+   */
+  public record Progress(long step, long problemCursor, Map<String, Long> firstStepOfMarker) {
+    public Progress {
+      firstStepOfMarker = Map.copyOf(firstStepOfMarker);
+    }
+  }
+
+  /** A run to continue: its progress and optimizer state (the policy's weights are loaded already). */
+  public record Resume(Progress progress, AdamW.State optimizer) {}
+
   /** A sampled completion ready for the loss. */
   private record Row(int[] prompt, int[] completion, double advantage, boolean counted) {}
 
@@ -110,6 +128,7 @@ public final class GrpoTrainer implements AutoCloseable {
    *     == 0}
    * @param train training problems
    * @param heldOut problems for the held-out evaluations (may be empty)
+   * @param resume where to continue from, or null for a fresh run
    */
   public GrpoTrainer(
       GrpoConfig config,
@@ -117,7 +136,8 @@ public final class GrpoTrainer implements AutoCloseable {
       Transformer reference,
       ChatTemplate template,
       List<Problem> train,
-      List<Problem> heldOut) {
+      List<Problem> heldOut,
+      Resume resume) {
     if (config.beta() > 0 && reference == null) {
       throw new IllegalArgumentException("beta > 0 needs a reference model");
     }
@@ -135,12 +155,19 @@ public final class GrpoTrainer implements AutoCloseable {
       parameters.add(pair.getValue());
     }
     this.optimizer = new AdamW(parameters, config.optimizer(), manager);
+    if (resume != null) {
+      optimizer.restore(resume.optimizer());
+      problems.seek(resume.progress().problemCursor());
+      tracker.restore(resume.progress().firstStepOfMarker());
+      step = resume.progress().step();
+    }
     this.vertx = Vertx.vertx();
     SamplingServiceConfig serviceConfig =
         SamplingServiceConfig.defaults()
             .withName("grpo")
             .withMaxBatchRows(Math.min(128, config.problemsPerStep() * config.groupSize()))
-            .withMaxPromptTokens(policy.config().maxPositions());
+            .withMaxPromptTokens(policy.config().maxPositions())
+            .withInitialPolicyVersion(step);
     try {
       this.service =
           await(
@@ -164,6 +191,21 @@ public final class GrpoTrainer implements AutoCloseable {
 
   public GrpoConfig config() {
     return config;
+  }
+
+  /** The model being trained. */
+  public Transformer policy() {
+    return policy;
+  }
+
+  /** Where the run stands, for a checkpoint. */
+  public Progress progress() {
+    return new Progress(step, problems.cursor(), tracker.firstStepOfMarker());
+  }
+
+  /** A host copy of the optimizer's state, for a checkpoint. */
+  public AdamW.State optimizerState() {
+    return optimizer.state();
   }
 
   /** Runs the remaining steps, with held-out evaluations before the first, every {@code evalEvery} and after the last. */

@@ -174,4 +174,55 @@ public final class AdamW {
     }
     return norm;
   }
+
+  /**
+   * What a checkpoint keeps of the optimizer: the steps taken and each parameter's two moment
+   * estimates, in parameter order, as host copies.
+   */
+  public record State(int steps, List<float[]> firstMoments, List<float[]> secondMoments) {
+    public State {
+      firstMoments = List.copyOf(firstMoments);
+      secondMoments = List.copyOf(secondMoments);
+      if (firstMoments.size() != secondMoments.size()) {
+        throw new IllegalArgumentException("moment lists differ in length");
+      }
+    }
+  }
+
+  /** A host copy of the optimizer's state. */
+  public State state() {
+    List<float[]> first = new ArrayList<>();
+    List<float[]> second = new ArrayList<>();
+    for (int i = 0; i < parameters.size(); i++) {
+      first.add(firstMoments.get(i).toFloatArray());
+      second.add(secondMoments.get(i).toFloatArray());
+    }
+    return new State(t, first, second);
+  }
+
+  /**
+   * Continues from a saved {@link #state()} of an optimizer over parameters of the same shapes.
+   *
+   * @throws IllegalArgumentException naming the first parameter whose moments do not fit
+   */
+  public void restore(State state) {
+    if (state.firstMoments().size() != parameters.size()) {
+      throw new IllegalArgumentException(
+          "optimizer state has " + state.firstMoments().size() + " parameters, the model " + parameters.size());
+    }
+    Autograd.noGrad(
+        () -> {
+          for (int i = 0; i < parameters.size(); i++) {
+            long size = firstMoments.get(i).size();
+            if (state.firstMoments().get(i).length != size || state.secondMoments().get(i).length != size) {
+              throw new IllegalArgumentException(
+                  "optimizer state of parameter " + parameters.get(i).getName() + " has the wrong size");
+            }
+            firstMoments.get(i).set(state.firstMoments().get(i));
+            secondMoments.get(i).set(state.secondMoments().get(i));
+          }
+          return null;
+        });
+    t = state.steps();
+  }
 }

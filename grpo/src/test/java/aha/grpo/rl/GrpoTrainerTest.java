@@ -109,7 +109,7 @@ class GrpoTrainerTest {
     List<Map<String, Double>> steps = new ArrayList<>();
     List<ObjectNode> samples = new ArrayList<>();
     try (GrpoTrainer trainer =
-        new GrpoTrainer(toyConfig(LossType.GRPO, 1, 0), model, null, template, problems, List.of())) {
+        new GrpoTrainer(toyConfig(LossType.GRPO, 1, 0), model, null, template, problems, List.of(), null)) {
       trainer.train(
           result -> {
             steps.add(result.metrics());

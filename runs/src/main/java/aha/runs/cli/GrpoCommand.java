@@ -1,0 +1,184 @@
+package aha.runs.cli;
+
+import aha.grpo.eval.EvalReport;
+import aha.grpo.rl.GrpoConfig;
+import aha.grpo.rl.GrpoTrainer;
+import aha.grpo.train.BaseConfig;
+import aha.grpo.train.BasePipeline;
+import aha.problems.Problem;
+import aha.problems.ProblemSets;
+import aha.problems.gen.CurriculumSpec;
+import aha.runs.store.Manifest;
+import aha.runs.store.RunDirectory;
+import aha.runs.train.GrpoStage;
+import aha.sampler.checkpoint.Checkpoints;
+import aha.sampler.model.Devices;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code aha grpo}: the RL stage alone, from a base checkpoint into a run directory. */
+@Command(
+    name = "grpo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train a policy with GRPO from a base checkpoint (one 'aha base' wrote, or an HF Llama/Qwen2",
+      "directory with tokenizer.json). Each step samples G completions for P problems, scores",
+      "them with the verifier, and takes a clipped policy-gradient step towards the completions",
+      "that beat their group's mean.",
+      "",
+      "Writes a run directory (docs/run-format.md): metrics.jsonl, samples.jsonl, eval reports",
+      "and checkpoints; 'aha dashboard' shows it live. Training problems default to the",
+      "default curriculum's, held-out problems to the curriculum at the next seed (no question",
+      "shared), as 'aha base' makes them.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  aha grpo --model out/base",
+      "  aha grpo --model out/base --steps 40 --problems train.jsonl --held-out test.jsonl",
+      "  aha grpo --resume out/runs/20261128-231500-grpo",
+    })
+final class GrpoCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", paramLabel = "DIR", description = "The starting checkpoint (default: out/base).")
+  Path model;
+
+  @Option(names = "--problems", paramLabel = "FILE", description = "Training problems (JSONL).")
+  Path problems;
+
+  @Option(names = "--held-out", paramLabel = "FILE", description = "Held-out problems for evaluations (JSONL).")
+  Path heldOut;
+
+  @Option(names = "--steps", paramLabel = "N", description = "GRPO steps (default: ${DEFAULT-VALUE}).")
+  int steps = GrpoConfig.defaults().steps();
+
+  @Option(names = "--runs", paramLabel = "DIR", description = "Where run directories go (default: out/runs).")
+  Path runs = RunDirectory.DEFAULT_ROOT;
+
+  @Option(names = "--name", description = "The run's name, after its timestamp (default: ${DEFAULT-VALUE}).")
+  String name = "grpo";
+
+  @Option(names = "--resume", paramLabel = "RUN", description = "Continue a stopped run from its newest checkpoint.")
+  Path resume;
+
+  @Option(names = "--device", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
+  String device = "cpu";
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    GrpoConfig config = withSteps(GrpoConfig.defaults(), steps);
+    RunDirectory run;
+    Path base;
+    if (resume != null) {
+      run = RunDirectory.open(resume);
+      base = Path.of(Files.readString(run.dir().resolve("base-model.txt")).trim());
+      Manifest.read(run.manifest()).resumedNow().write(run.manifest());
+    } else {
+      base = model != null ? model : Path.of("out", "base");
+      Checkpoints.readConfig(base); // fails early, naming the file, when it is not a checkpoint
+      run = RunDirectory.create(runs, name);
+      Files.writeString(run.dir().resolve("base-model.txt"), base.toAbsolutePath() + "\n");
+      Manifest.startingNow(List.of("grpo")).write(run.manifest());
+    }
+    List<List<Problem>> sets = problemSets();
+    out.println("run: " + run.dir());
+    out.flush();
+
+    GrpoStage.Result result;
+    try (StageProgress progress = new StageProgress(config.steps())) {
+      GrpoStage.Settings settings = new GrpoStage.Settings(run, base, 0, 10, 3, Devices.resolve(device));
+      result = GrpoStage.run(config, settings, sets.get(0), sets.get(1), progress);
+      Manifest.read(run.manifest()).endedNow("finished").write(run.manifest());
+    } catch (IOException | RuntimeException e) {
+      Manifest.read(run.manifest()).endedNow("failed").write(run.manifest());
+      throw e;
+    }
+    if (result.firstEval() != null) {
+      out.printf(Locale.ROOT, "held-out pass@1 (greedy): %s -> %s%n",
+          percent(result.firstEval().passAt1Greedy()), percent(result.lastEval().passAt1Greedy()));
+    }
+    out.println("final policy: " + result.finalModel());
+    return 0;
+  }
+
+  /** Training and held-out problems: from the files given, else as 'aha base' makes them. */
+  private List<List<Problem>> problemSets() throws IOException {
+    if (problems != null && heldOut != null) {
+      return List.of(ProblemSets.read(problems), ProblemSets.read(heldOut));
+    }
+    BasePipeline.Data data =
+        new BasePipeline(BaseConfig.preset("nano"), CurriculumSpec.defaultSpec(), null, null).data();
+    return List.of(
+        problems != null ? ProblemSets.read(problems) : data.train(),
+        heldOut != null ? ProblemSets.read(heldOut) : data.heldOut());
+  }
+
+  static GrpoConfig withSteps(GrpoConfig d, int steps) {
+    return new GrpoConfig(steps, d.problemsPerStep(), d.groupSize(), d.maxNewTokens(), d.temperature(), d.topK(),
+        d.topP(), d.lossType(), d.epsilonLow(), d.epsilonHigh(), d.beta(), d.numIterations(), d.scaleRewards(),
+        d.lr(), d.warmupSteps(), d.minLrRatio(), d.weightDecay(), d.beta1(), d.beta2(), d.clipNorm(),
+        d.microBatch(), d.dynamicSampling(), d.maxSamplingRounds(), d.maskTruncated(), d.overlongBuffer(),
+        d.overlongPenalty(), d.accuracyWeight(), d.formatWeight(), d.evalEvery(), d.evalProblems(),
+        d.evalSamples(), d.logSamples(), d.markers(), d.seed());
+  }
+
+  private static String percent(double value) {
+    return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * value);
+  }
+
+  /** A progress bar over GRPO steps on stderr, showing accuracy and length as it goes. */
+  static final class StageProgress implements GrpoStage.Listener, AutoCloseable {
+    private final ProgressBar bar;
+
+    StageProgress(long steps) {
+      bar =
+          new ProgressBarBuilder()
+              .setTaskName("grpo")
+              .setInitialMax(steps)
+              .setStyle(ProgressBarStyle.ASCII)
+              .setUpdateIntervalMillis(500)
+              .continuousUpdate()
+              .build();
+    }
+
+    @Override
+    public void onStart(long stepsDone, long steps) {
+      bar.stepTo(stepsDone);
+    }
+
+    @Override
+    public void onStep(GrpoTrainer.StepResult result) {
+      Map<String, Double> m = result.metrics();
+      bar.stepTo(result.step());
+      bar.setExtraMessage(
+          String.format(Locale.ROOT, "acc %.2f len %.0f aha %.2f", m.get("accuracy"),
+              m.get("completions/mean_length"), m.get("aha/response_share")));
+    }
+
+    @Override
+    public void onEval(long step, EvalReport report) {
+      bar.setExtraMessage(String.format(Locale.ROOT, "eval pass@1 %.3f", report.passAt1Greedy()));
+    }
+
+    @Override
+    public void close() {
+      bar.close();
+    }
+  }
+}

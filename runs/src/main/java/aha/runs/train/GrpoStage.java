@@ -1,0 +1,227 @@
+package aha.runs.train;
+
+import aha.grpo.eval.EvalReport;
+import aha.grpo.rl.GrpoConfig;
+import aha.grpo.rl.GrpoTrainer;
+import aha.grpo.train.AdamW;
+import aha.problems.AtomicFiles;
+import aha.problems.Problem;
+import aha.runs.store.CheckpointStore;
+import aha.runs.store.JsonLines;
+import aha.runs.store.JsonLinesWriter;
+import aha.runs.store.RunDirectory;
+import aha.sampler.checkpoint.Checkpoints;
+import aha.sampler.checkpoint.DType;
+import aha.sampler.checkpoint.SafeTensors;
+import aha.sampler.model.Transformer;
+import aha.sampler.tokenizer.ChatTemplate;
+import aha.sampler.tokenizer.Tokenizer;
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The GRPO stage of a run: trains a policy from a base checkpoint with {@link GrpoTrainer} and
+ * writes what the run directory holds (docs/run-format.md): one metrics line and the logged
+ * samples per step, an eval report per evaluation, and a checkpoint every {@code checkpointEvery}
+ * steps and after the last. A stage that finds a GRPO checkpoint in the run continues from the
+ * newest one, after dropping the metric and sample lines of the steps it will run again, so the
+ * files read as if it had never stopped.
+ *
+ * <p>Metric lines count steps globally across a run's stages: GRPO step k is line {@code stepOffset
+ * + k}; checkpoints are named by the global step.
+ */
+public final class GrpoStage {
+
+  /** The policy's checkpoint inside a GRPO checkpoint folder: an HF directory {@code aha sample} reads. */
+  public static final String MODEL = "model";
+
+  static final String OPTIMIZER = "optimizer.safetensors";
+  static final String PROGRESS = "trainer.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Told about each step and evaluation, for progress bars and logs. */
+  public interface Listener {
+    default void onStart(long stepsDone, long steps) {}
+
+    default void onStep(GrpoTrainer.StepResult result) {}
+
+    default void onEval(long step, EvalReport report) {}
+
+    default void onCheckpoint(long step, Path dir) {}
+  }
+
+  /**
+   * Where and how the stage runs.
+   *
+   * @param run the run directory
+   * @param base the starting checkpoint (with its tokenizer.json); also the KL reference
+   * @param stepOffset global steps of the stages before this one
+   * @param checkpointEvery GRPO steps between checkpoints (the last step always gets one)
+   * @param keepCheckpoints how many checkpoints to keep
+   * @param device where the policy lives
+   */
+  public record Settings(
+      RunDirectory run, Path base, long stepOffset, int checkpointEvery, int keepCheckpoints, Device device) {}
+
+  /** What the stage ends with: the final policy's checkpoint and the last evaluation. */
+  public record Result(Path finalModel, EvalReport firstEval, EvalReport lastEval, long steps) {}
+
+  private GrpoStage() {}
+
+  /** Runs (or continues) the stage to {@code config.steps()} steps. */
+  public static Result run(
+      GrpoConfig config, Settings settings, List<Problem> train, List<Problem> heldOut, Listener listener)
+      throws IOException {
+    RunDirectory run = settings.run();
+    CheckpointStore checkpoints = run.checkpoints(settings.keepCheckpoints());
+    Optional<Path> latest = latestGrpoCheckpoint(checkpoints, settings.stepOffset());
+    Path policyDir = latest.map(dir -> dir.resolve(MODEL)).orElse(settings.base());
+    GrpoTrainer.Resume resume = latest.isPresent() ? readResume(latest.get()) : null;
+    long globalDone = settings.stepOffset() + (resume == null ? 0 : resume.progress().step());
+    // lines of steps that will run again are dropped (a killed run may have written past its checkpoint)
+    JsonLines.keepThroughStep(run.metrics(), globalDone);
+    JsonLines.keepThroughStep(run.samples(), globalDone);
+
+    EvalReport[] evals = new EvalReport[2];
+    try (NDManager manager = NDManager.newBaseManager(settings.device());
+        Tokenizer tokenizer = Tokenizer.load(settings.base());
+        JsonLinesWriter metrics = new JsonLinesWriter(run.metrics());
+        JsonLinesWriter samples = new JsonLinesWriter(run.samples())) {
+      ChatTemplate template = new ChatTemplate(tokenizer);
+      Transformer policy = Checkpoints.load(policyDir, manager);
+      Transformer reference = config.beta() > 0 ? Checkpoints.load(settings.base(), manager) : null;
+      long started = System.nanoTime();
+      try (GrpoTrainer trainer = new GrpoTrainer(config, policy, reference, template, train, heldOut, resume)) {
+        listener.onStart(trainer.steps(), config.steps());
+        trainer.train(
+            new GrpoTrainer.Listener() {
+              @Override
+              public void onStep(GrpoTrainer.StepResult result) {
+                try {
+                  long global = settings.stepOffset() + result.step();
+                  metrics.append(metricsLine(global, result.metrics(), started));
+                  for (ObjectNode sample : result.samples()) {
+                    sample.put("step", global);
+                    samples.append(sample);
+                  }
+                  listener.onStep(result);
+                  boolean last = result.step() == config.steps();
+                  if (last || result.step() % settings.checkpointEvery() == 0) {
+                    Path dir = checkpoints.write(global, into -> writeCheckpoint(into, trainer, settings.base()));
+                    listener.onCheckpoint(global, dir);
+                  }
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
+
+              @Override
+              public void onEval(long step, EvalReport report) {
+                try {
+                  AtomicFiles.writeString(run.evalDir().resolve("step-" + (settings.stepOffset() + step) + ".json"),
+                      report.toJson(settings.stepOffset() + step));
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+                if (evals[0] == null) {
+                  evals[0] = report;
+                }
+                evals[1] = report;
+                listener.onEval(step, report);
+              }
+            });
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+    Path finalDir = checkpoints.latest().orElseThrow().resolve(MODEL);
+    return new Result(finalDir, evals[0], evals[1], config.steps());
+  }
+
+  /** A metrics line: global step, stage, time, elapsed seconds, then the step's metrics. */
+  static ObjectNode metricsLine(long globalStep, Map<String, Double> values, long startedNanos) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("step", globalStep);
+    line.put("stage", "grpo");
+    line.put("time", Instant.now().toString());
+    line.put("elapsed_s", (System.nanoTime() - startedNanos) / 1e9);
+    values.forEach(
+        (key, value) -> {
+          if (value == null || value.isNaN() || value.isInfinite()) {
+            line.putNull(key);
+          } else {
+            line.put(key, value);
+          }
+        });
+    return line;
+  }
+
+  /** The newest checkpoint of this stage (global step past {@code stepOffset}), if any. */
+  static Optional<Path> latestGrpoCheckpoint(CheckpointStore checkpoints, long stepOffset) throws IOException {
+    Optional<Path> latest = checkpoints.latest();
+    if (latest.isEmpty() || !Files.exists(latest.get().resolve(PROGRESS))) {
+      return Optional.empty();
+    }
+    List<Long> steps = checkpoints.steps();
+    return steps.get(steps.size() - 1) > stepOffset ? latest : Optional.empty();
+  }
+
+  /** Model (with tokenizer), optimizer moments and progress into {@code dir}. */
+  static void writeCheckpoint(Path dir, GrpoTrainer trainer, Path base) throws IOException {
+    Path model = dir.resolve(MODEL);
+    Checkpoints.save(trainer.policy(), model);
+    Files.copy(base.resolve("tokenizer.json"), model.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+    AdamW.State optimizer = trainer.optimizerState();
+    List<SafeTensors.Tensor> tensors = new ArrayList<>();
+    for (int i = 0; i < optimizer.firstMoments().size(); i++) {
+      float[] m = optimizer.firstMoments().get(i);
+      float[] v = optimizer.secondMoments().get(i);
+      tensors.add(SafeTensors.Tensor.floats("m." + i, DType.F32, new long[] {m.length}, () -> m));
+      tensors.add(SafeTensors.Tensor.floats("v." + i, DType.F32, new long[] {v.length}, () -> v));
+    }
+    SafeTensors.write(dir.resolve(OPTIMIZER), tensors, Map.of("steps", Integer.toString(optimizer.steps())));
+    GrpoTrainer.Progress progress = trainer.progress();
+    ObjectNode node = JSON.createObjectNode();
+    node.put("step", progress.step());
+    node.put("policy_version", progress.step());
+    node.put("problem_cursor", progress.problemCursor());
+    ObjectNode markers = node.putObject("first_step_of_marker");
+    progress.firstStepOfMarker().forEach(markers::put);
+    node.put("rng", "none: sampling seeds derive from the run seed and the step");
+    Files.writeString(dir.resolve(PROGRESS), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+  }
+
+  /** Reads what {@link #writeCheckpoint} wrote, besides the model. */
+  static GrpoTrainer.Resume readResume(Path dir) throws IOException {
+    JsonNode node = JSON.readTree(Files.readString(dir.resolve(PROGRESS), StandardCharsets.UTF_8));
+    Map<String, Long> markers = new LinkedHashMap<>();
+    node.path("first_step_of_marker").fields().forEachRemaining(e -> markers.put(e.getKey(), e.getValue().asLong()));
+    GrpoTrainer.Progress progress =
+        new GrpoTrainer.Progress(node.path("step").asLong(), node.path("problem_cursor").asLong(), markers);
+    List<float[]> first = new ArrayList<>();
+    List<float[]> second = new ArrayList<>();
+    int steps;
+    try (SafeTensors file = SafeTensors.open(dir.resolve(OPTIMIZER))) {
+      steps = Integer.parseInt(file.metadata().getOrDefault("steps", "0"));
+      for (int i = 0; file.names().contains("m." + i); i++) {
+        first.add(file.readFloats("m." + i));
+        second.add(file.readFloats("v." + i));
+      }
+    }
+    return new GrpoTrainer.Resume(progress, new AdamW.State(steps, first, second));
+  }
+}
