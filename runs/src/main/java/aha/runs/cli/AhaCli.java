@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
     description = {
       "aha: a lab for reinforcement learning on verifiable reasoning problems.",
       "",
-      "Generate and lint problem sets and verify answers. Training a policy with GRPO and the",
-      "live dashboard arrive in later releases.",
+      "Author problem sets and verify answers; make a small base model (tokenizer, pretraining,",
+      "SFT); train it with GRPO while tracking length and 'aha' reflections; evaluate, sample,",
+      "benchmark, and watch runs live on the dashboard. 'aha train' runs the whole experiment.",
     },
     subcommands = {
       ProblemsCommand.class,

@@ -1,0 +1,181 @@
+package aha.runs.train;
+
+import aha.grpo.rl.GrpoConfig;
+import aha.grpo.train.BaseConfig;
+import aha.grpo.train.BasePipeline;
+import aha.grpo.train.Trainer;
+import aha.problems.gen.CurriculumSpec;
+import aha.runs.store.JsonLines;
+import aha.runs.store.JsonLinesWriter;
+import aha.runs.store.RunDirectory;
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+
+/**
+ * The whole experiment in one run directory: problems → tokenizer → pretraining → SFT ({@link
+ * BasePipeline}, into {@code RUN/base}) → GRPO ({@link GrpoStage}) with held-out evaluations.
+ *
+ * <p>Resuming: the base stage is whole or absent. It is built in {@code RUN/base.partial} and
+ * renamed to {@code RUN/base} when done; a run killed before that starts it again from scratch
+ * (it is deterministic, so the result is the same) after dropping its metric lines. A run killed
+ * during GRPO continues from the newest GRPO checkpoint.
+ *
+ * <p>Metric lines count steps globally: pretraining steps 1..P, SFT steps P+1..P+S, GRPO steps
+ * after them.
+ */
+public final class TrainPipeline {
+
+  /** The base model's folder in a run. */
+  public static final String BASE = "base";
+
+  private static final String BASE_PARTIAL = "base.partial";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * What a run is made of.
+   *
+   * @param base the base model's recipe
+   * @param curriculum the problems' curriculum
+   * @param grpo the RL stage
+   * @param checkpointEvery GRPO steps between checkpoints
+   * @param keepCheckpoints how many checkpoints to keep
+   * @param device where the models live
+   */
+  public record Plan(
+      BaseConfig base, CurriculumSpec curriculum, GrpoConfig grpo, int checkpointEvery, int keepCheckpoints,
+      Device device) {}
+
+  /** What the pipeline tells its caller: the base stage's events and the GRPO stage's. */
+  public interface Listener extends BasePipeline.Listener, GrpoStage.Listener {}
+
+  private TrainPipeline() {}
+
+  /** Runs the plan into {@code run}, continuing wherever an earlier attempt stopped. */
+  public static GrpoStage.Result run(Plan plan, RunDirectory run, Listener listener) throws IOException {
+    Path base = run.dir().resolve(BASE);
+    long baseSteps = (long) plan.base().pretrain().steps() + plan.base().sft().steps();
+    boolean baseDone = Files.exists(base.resolve(BasePipeline.REPORT));
+    if (!baseDone) {
+      // nothing of an unfinished base stage is kept: its lines go, and it runs again
+      JsonLines.keepThroughStep(run.metrics(), 0);
+      deleteTree(run.dir().resolve(BASE_PARTIAL));
+    }
+    BasePipeline.Data data;
+    try (JsonLinesWriter metrics = new JsonLinesWriter(run.metrics())) {
+      BaseMetrics lines = new BaseMetrics(metrics, plan.base().pretrain().steps(), listener);
+      BasePipeline pipeline = new BasePipeline(plan.base(), plan.curriculum(), plan.device(), lines);
+      if (!baseDone) {
+        Path partial = run.dir().resolve(BASE_PARTIAL);
+        pipeline.run(partial);
+        lines.flush();
+        Files.move(partial, base);
+      }
+      data = pipeline.data();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    GrpoStage.Settings settings =
+        new GrpoStage.Settings(run, base, baseSteps, plan.checkpointEvery(), plan.keepCheckpoints(), plan.device());
+    return GrpoStage.run(plan.grpo(), settings, data.train(), data.heldOut(), listener);
+  }
+
+  /**
+   * Writes the base stage's metric lines and passes every event on. A step's line waits until the
+   * next step (or the stage's end) so that a held-out loss measured after it joins its line.
+   */
+  private static final class BaseMetrics implements BasePipeline.Listener {
+    private final JsonLinesWriter metrics;
+    private final int pretrainSteps;
+    private final BasePipeline.Listener next;
+    private final long started = System.nanoTime();
+    private ObjectNode pending;
+
+    BaseMetrics(JsonLinesWriter metrics, int pretrainSteps, BasePipeline.Listener next) {
+      this.metrics = metrics;
+      this.pretrainSteps = pretrainSteps;
+      this.next = next;
+    }
+
+    @Override
+    public void onMessage(String line) {
+      next.onMessage(line);
+    }
+
+    @Override
+    public void onStageStart(String stage, int steps) {
+      next.onStageStart(stage, steps);
+    }
+
+    @Override
+    public void onStep(String stage, Trainer.StepReport report) {
+      flush();
+      long global = report.step() + ("sft".equals(stage) ? pretrainSteps : 0);
+      pending = JSON.createObjectNode();
+      pending.put("step", global);
+      pending.put("stage", stage);
+      pending.put("time", Instant.now().toString());
+      pending.put("elapsed_s", (System.nanoTime() - started) / 1e9);
+      pending.put("loss", report.loss());
+      pending.put("lr", report.lr());
+      pending.put("grad_norm", report.gradNorm());
+      pending.put("tokens_per_s", report.tokensPerSecond());
+      next.onStep(stage, report);
+    }
+
+    @Override
+    public void onHeldOut(String stage, int step, double loss) {
+      if (pending != null) {
+        pending.put("held_out_loss", loss);
+      }
+      flush();
+      next.onHeldOut(stage, step, loss);
+    }
+
+    @Override
+    public void onStageEnd(String stage) {
+      flush();
+      next.onStageEnd(stage);
+    }
+
+    void flush() {
+      if (pending != null) {
+        try {
+          metrics.append(pending);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        pending = null;
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}
