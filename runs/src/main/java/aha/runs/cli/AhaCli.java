@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       SftCommand.class,
       BaseCommand.class,
       DashboardCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class,
     },
     footer = {
