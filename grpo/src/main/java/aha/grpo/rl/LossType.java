@@ -1,5 +1,7 @@
 package aha.grpo.rl;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -22,7 +24,10 @@ public enum LossType {
   DR_GRPO,
   DAPO;
 
-  /** The name in config files: {@code grpo}, {@code bnpo}, {@code dr_grpo}, {@code dapo}. */
+  /**
+   * The name in config files and JSON (Jackson writes and reads it): {@code grpo}, {@code bnpo}, {@code dr_grpo}, {@code dapo}.
+   */
+  @JsonValue
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -32,6 +37,7 @@ public enum LossType {
    *
    * @throws IllegalArgumentException naming the accepted values
    */
+  @JsonCreator
   public static LossType fromWire(String text) {
     for (LossType value : values()) {
       if (value.wireName().equals(text)) {

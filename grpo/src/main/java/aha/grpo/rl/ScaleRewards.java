@@ -1,5 +1,7 @@
 package aha.grpo.rl;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -13,7 +15,10 @@ public enum ScaleRewards {
   /** Nothing: advantages are rewards minus the group mean (Dr. GRPO). */
   NONE;
 
-  /** The name in config files: {@code group}, {@code batch}, {@code none}. */
+  /**
+   * The name in config files and JSON (Jackson writes and reads it): {@code group}, {@code batch}, {@code none}.
+   */
+  @JsonValue
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -23,6 +28,7 @@ public enum ScaleRewards {
    *
    * @throws IllegalArgumentException naming the accepted values
    */
+  @JsonCreator
   public static ScaleRewards fromWire(String text) {
     for (ScaleRewards value : values()) {
       if (value.wireName().equals(text)) {

@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
       BaseCommand.class,
       DashboardCommand.class,
       GrpoCommand.class,
+      TrainCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class,
     },
     footer = {

@@ -1,0 +1,210 @@
+package aha.runs.cli;
+
+import aha.grpo.eval.EvalReport;
+import aha.grpo.rl.GrpoTrainer;
+import aha.grpo.train.Trainer;
+import aha.problems.AtomicFiles;
+import aha.runs.config.ConfigLoader;
+import aha.runs.config.RunConfig;
+import aha.runs.dashboard.Dashboard;
+import aha.runs.dashboard.DashboardOptions;
+import aha.runs.store.Manifest;
+import aha.runs.store.RunDirectory;
+import aha.runs.train.GrpoStage;
+import aha.runs.train.TrainPipeline;
+import aha.sampler.model.Devices;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code aha train}: the whole experiment, from nothing to an RL-trained policy, in one run directory. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    header = "Run the whole experiment: problems, tokenizer, pretraining, SFT, GRPO and evaluation.",
+    description = {
+      "Run the whole experiment end to end, from nothing: generate the curriculum's problems,",
+      "train the BPE tokenizer, pretrain and fine-tune the base model, then train it with GRPO,",
+      "evaluating on held-out problems before, during and after. Everything lands in one run",
+      "directory (docs/run-format.md), and the live dashboard shows it while it runs (its URL is",
+      "printed; --no-dashboard to skip it). With no options this is the default experiment; see",
+      "'aha config show' for every setting and docs/config.md for what they mean.",
+      "",
+      "A stopped run (Ctrl-C, a crash, even SIGKILL) continues with --resume: an unfinished base",
+      "stage is rebuilt, GRPO continues from its newest checkpoint, and the final metrics equal",
+      "those of an uninterrupted run.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  aha train",
+      "  aha train --preset smoke --no-dashboard",
+      "  aha train --set grpo.loss_type=dapo --set grpo.steps=60 --set run.name=dapo",
+      "  aha train --resume out/runs/20261128-231500-default",
+    })
+final class TrainCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin ConfigOptions options;
+
+  @Option(names = "--resume", paramLabel = "RUN", description = "Continue a stopped run; its config.yaml is used as it is.")
+  Path resume;
+
+  @Option(names = "--no-dashboard", description = "Don't start the live dashboard.")
+  boolean noDashboard;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    long start = System.nanoTime();
+    RunConfig config;
+    RunDirectory run;
+    if (resume != null) {
+      if (!Files.isRegularFile(resume.resolve(RunDirectory.CONFIG))) {
+        throw new UserInputException(resume + ": not a run directory (no " + RunDirectory.CONFIG + ")");
+      }
+      run = RunDirectory.open(resume);
+      config = ConfigLoader.read(run.config());
+      Manifest.read(run.manifest()).resumedNow().write(run.manifest());
+      out.println("resuming " + run.dir());
+    } else {
+      config = options.resolve();
+      run = RunDirectory.create(Path.of(config.run().root()), config.run().name());
+      AtomicFiles.writeString(run.config(), ConfigLoader.toYaml(config));
+      Manifest.startingNow(commandLine()).write(run.manifest());
+      out.println("run: " + run.dir());
+    }
+    Dashboard dashboard = null;
+    if (config.run().dashboard() && !noDashboard) {
+      dashboard = startDashboard(config, run);
+      out.println("dashboard: " + dashboard.url());
+    }
+    out.flush();
+
+    TrainPipeline.Plan plan =
+        new TrainPipeline.Plan(
+            config.base(),
+            config.curriculumSpec(),
+            config.grpo(),
+            config.run().checkpointEvery(),
+            config.run().keepCheckpoints(),
+            Devices.resolve(config.run().device()));
+    GrpoStage.Result result;
+    try (Progress progress = new Progress(out)) {
+      result = TrainPipeline.run(plan, run, progress);
+      Manifest.read(run.manifest()).endedNow("finished").write(run.manifest());
+    } catch (IOException | RuntimeException e) {
+      Manifest.read(run.manifest()).endedNow("failed").write(run.manifest());
+      throw e;
+    } finally {
+      if (dashboard != null) {
+        dashboard.close();
+      }
+    }
+    out.printf(Locale.ROOT, "%nfinished in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, run.dir());
+    if (result.firstEval() != null && result.lastEval() != null) {
+      out.printf(Locale.ROOT, "held-out greedy pass@1: %s before GRPO, %s after%n",
+          percent(result.firstEval().passAt1Greedy()), percent(result.lastEval().passAt1Greedy()));
+    }
+    out.println("final policy: " + result.finalModel());
+    out.println("browse it: aha dashboard --runs " + config.run().root());
+    return 0;
+  }
+
+  private List<String> commandLine() {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of("train"), args.stream()).toList();
+  }
+
+  /** The dashboard on the configured port, or on any free one when that is taken. */
+  private Dashboard startDashboard(RunConfig config, RunDirectory run) throws IOException {
+    Path root = run.dir().getParent();
+    try {
+      return Dashboard.start(DashboardOptions.of(root, config.run().host(), config.run().port()));
+    } catch (IOException | RuntimeException taken) {
+      spec.commandLine().getErr().println(
+          "aha train: port " + config.run().port() + " is taken (" + taken.getMessage() + "); using a free one");
+      return Dashboard.start(DashboardOptions.of(root, config.run().host(), 0));
+    }
+  }
+
+  private static String percent(double value) {
+    return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * value);
+  }
+
+  /** The base stages' bars, then the GRPO bar. */
+  private static final class Progress implements TrainPipeline.Listener, AutoCloseable {
+    private final BaseCommand.Progress base;
+    private GrpoCommand.StageProgress grpo;
+    private final PrintWriter out;
+
+    Progress(PrintWriter out) {
+      this.out = out;
+      this.base = new BaseCommand.Progress(out);
+    }
+
+    @Override
+    public void onMessage(String line) {
+      base.onMessage(line);
+    }
+
+    @Override
+    public void onStageStart(String stage, int steps) {
+      base.onStageStart(stage, steps);
+    }
+
+    @Override
+    public void onStep(String stage, Trainer.StepReport report) {
+      base.onStep(stage, report);
+    }
+
+    @Override
+    public void onHeldOut(String stage, int step, double loss) {
+      base.onHeldOut(stage, step, loss);
+    }
+
+    @Override
+    public void onStageEnd(String stage) {
+      base.onStageEnd(stage);
+    }
+
+    @Override
+    public void onStart(long stepsDone, long steps) {
+      base.close();
+      grpo = new GrpoCommand.StageProgress(steps);
+      grpo.onStart(stepsDone, steps);
+    }
+
+    @Override
+    public void onStep(GrpoTrainer.StepResult result) {
+      grpo.onStep(result);
+    }
+
+    @Override
+    public void onEval(long step, EvalReport report) {
+      if (grpo != null) {
+        grpo.onEval(step, report);
+      }
+      out.printf(Locale.ROOT, "%neval at GRPO step %d: greedy pass@1 %.1f%%%n", step, 100 * report.passAt1Greedy());
+      out.flush();
+    }
+
+    @Override
+    public void close() {
+      base.close();
+      if (grpo != null) {
+        grpo.close();
+      }
+    }
+  }
+}
