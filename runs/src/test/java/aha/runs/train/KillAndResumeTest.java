@@ -1,0 +1,146 @@
+package aha.runs.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exact resume: {@code aha train --preset smoke} is killed with SIGKILL at random points, resumed
+ * each time, and must end with the metrics, samples and eval reports of an uninterrupted run with
+ * the same seed (wall-clock figures aside). Each run is a real child process, so a kill is a real
+ * kill: no shutdown hook, no flush.
+ */
+@Tag("slow")
+class KillAndResumeTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int KILLS = 3;
+
+  @TempDir Path dir;
+
+  @Test
+  void aRunKilledAtRandomPointsAndResumedEndsLikeAnUninterruptedOne() throws Exception {
+    Path straightRoot = dir.resolve("straight");
+    Process straight = aha(straightRoot, "train", "--preset", "smoke", "--set", "run.root=" + straightRoot);
+    long started = System.nanoTime();
+    assertEquals(0, finish(straight), "the uninterrupted run");
+    double seconds = (System.nanoTime() - started) / 1e9;
+    Path expected = onlyRun(straightRoot);
+
+    Path killedRoot = dir.resolve("killed");
+    Random random = new Random(20261128);
+    Process run = aha(killedRoot, "train", "--preset", "smoke", "--set", "run.root=" + killedRoot);
+    int kills = 0;
+    Path actual = null;
+    while (true) {
+      // wait until the run directory holds its config (before that there is nothing to resume)
+      while (actual == null && run.isAlive()) {
+        actual = Files.isDirectory(killedRoot) ? onlyRunOrNull(killedRoot) : null;
+        if (actual == null || !Files.exists(actual.resolve("config.yaml"))) {
+          actual = null;
+          Thread.sleep(50);
+        }
+      }
+      if (kills == KILLS) {
+        break;
+      }
+      // somewhere in the run's remaining work: the base stages or GRPO
+      long delay = (long) (1000 * (1 + random.nextDouble() * seconds * 0.8));
+      if (run.waitFor(delay, TimeUnit.MILLISECONDS)) {
+        break; // it finished before the kill point; nothing more to interrupt
+      }
+      run.destroyForcibly(); // SIGKILL
+      run.waitFor();
+      kills++;
+      run = aha(killedRoot, "train", "--resume", actual.toString());
+    }
+    assertEquals(0, finish(run), "the last resumption");
+    assertTrue(kills >= 1, "killed at least once");
+
+    assertEquals(lines(expected.resolve("metrics.jsonl")), lines(actual.resolve("metrics.jsonl")), "metrics.jsonl");
+    assertEquals(lines(expected.resolve("samples.jsonl")), lines(actual.resolve("samples.jsonl")), "samples.jsonl");
+    List<String> reports;
+    try (Stream<Path> files = Files.list(expected.resolve("eval"))) {
+      reports = files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    assertTrue(!reports.isEmpty());
+    for (String report : reports) {
+      assertEquals(JSON.readTree(expected.resolve("eval").resolve(report).toFile()),
+          JSON.readTree(actual.resolve("eval").resolve(report).toFile()), report);
+    }
+    JsonNode manifest = JSON.readTree(actual.resolve("manifest.json").toFile());
+    assertEquals("finished", manifest.get("status").asText());
+    assertEquals(kills, manifest.get("resumes").asInt());
+  }
+
+  /** The JSON lines of a file without wall-clock figures, which differ from run to run. */
+  private static List<JsonNode> lines(Path file) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      ObjectNode node = (ObjectNode) JSON.readTree(line);
+      for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
+        String key = keys.next();
+        if (key.equals("time") || key.equals("elapsed_s") || key.startsWith("time/") || key.equals("tokens_per_s")) {
+          keys.remove();
+        }
+      }
+      out.add(node);
+    }
+    return out;
+  }
+
+  private static Path onlyRun(Path root) throws IOException {
+    Path run = onlyRunOrNull(root);
+    assertTrue(run != null, "one run under " + root);
+    return run;
+  }
+
+  private static Path onlyRunOrNull(Path root) throws IOException {
+    try (Stream<Path> runs = Files.list(root)) {
+      List<Path> dirs = runs.filter(Files::isDirectory).toList();
+      return dirs.size() == 1 ? dirs.get(0) : null;
+    }
+  }
+
+  /** {@code aha ARGS} in a child JVM with this test's class path, output to a log beside the runs. */
+  private Process aha(Path root, String... args) throws IOException {
+    Files.createDirectories(dir);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("aha.runs.cli.AhaCli");
+    command.addAll(List.of(args));
+    if (args[0].equals("train")) {
+      command.add("--no-dashboard");
+    }
+    Path log = dir.resolve(root.getFileName() + ".log");
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  private int finish(Process process) throws Exception {
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("aha did not finish in 10 minutes");
+    }
+    return process.exitValue();
+  }
+}
