@@ -102,7 +102,7 @@ public final class GrpoTrainer implements AutoCloseable {
   public record Resume(Progress progress, AdamW.State optimizer) {}
 
   /** A sampled completion ready for the loss. */
-  private record Row(int[] prompt, int[] completion, double advantage, boolean counted) {}
+  private record Row(int[] prompt, int[] completion, float[] samplerLogprobs, double advantage, boolean counted) {}
 
   private final GrpoConfig config;
   private final Transformer policy;
@@ -270,7 +270,7 @@ public final class GrpoTrainer implements AutoCloseable {
         ScoredCompletion c = group.completions().get(i);
         boolean truncated = c.finishReason() == FinishReason.LENGTH;
         boolean counted = !(config.maskTruncated() && truncated) && c.tokens().length > 0;
-        rows.add(new Row(group.promptTokens(), c.tokens(), advantages[p * config.groupSize() + i], counted));
+        rows.add(new Row(group.promptTokens(), c.tokens(), c.logprobs(), advantages[p * config.groupSize() + i], counted));
       }
     }
 
@@ -288,6 +288,7 @@ public final class GrpoTrainer implements AutoCloseable {
     putLengths(metrics, sampled);
     metrics.put("kl", learned.kl());
     metrics.put("entropy", learned.entropy());
+    metrics.put("logprob_diff/sampler", learned.samplerDiff());
     metrics.put("clip_ratio/low_mean", learned.clipLow());
     metrics.put("clip_ratio/high_mean", learned.clipHigh());
     metrics.put("clip_ratio/region_mean", learned.clipRegion());
@@ -315,8 +316,15 @@ public final class GrpoTrainer implements AutoCloseable {
 
   /** What the learning phase reports; means over the first pass, weighted by tokens. */
   private record LearnFigures(
-      double kl, double entropy, double clipLow, double clipHigh, double clipRegion, double gradNorm, double lr) {
-    static final LearnFigures NONE = new LearnFigures(0, 0, 0, 0, 0, 0, 0);
+      double kl,
+      double entropy,
+      double clipLow,
+      double clipHigh,
+      double clipRegion,
+      double gradNorm,
+      double lr,
+      double samplerDiff) {
+    static final LearnFigures NONE = new LearnFigures(0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   /** μ passes over {@code rows}, each one optimizer step with gradients accumulated over micro-batches. */
@@ -331,6 +339,7 @@ public final class GrpoTrainer implements AutoCloseable {
     List<List<float[]>> ref = reference != null ? frozenLogprobs(reference, micro) : null;
 
     double kl = 0, entropy = 0, clipLow = 0, clipHigh = 0, clipRegion = 0, gradNorm = 0, lr = 0;
+    double samplerDiff = 0;
     for (int pass = 0; pass < config.numIterations(); pass++) {
       double tokens = 0;
       for (int m = 0; m < micro.size(); m++) {
@@ -361,6 +370,9 @@ public final class GrpoTrainer implements AutoCloseable {
             clipLow += loss.clipLow() * counted;
             clipHigh += loss.clipHigh() * counted;
             clipRegion += loss.clipRegion() * counted;
+            // how far the sampler's log-probs (KV cache, batched decode) are from the trainer's
+            NDArray sampler = TokenLogprobs.rightAligned(manager, samplerLogprobs(batch), width); // (B, L)
+            samplerDiff += current.logprobs().stopGradient().sub(sampler).abs().mul(mask).sum().getFloat(); // ()
           }
         }
       }
@@ -370,11 +382,12 @@ public final class GrpoTrainer implements AutoCloseable {
         clipLow /= tokens;
         clipHigh /= tokens;
         clipRegion /= tokens;
+        samplerDiff /= tokens;
       }
       lr = config.schedule().at(optimizer.steps());
       gradNorm = optimizer.step(lr);
     }
-    return new LearnFigures(kl, entropy, clipLow, clipHigh, clipRegion, gradNorm, lr);
+    return new LearnFigures(kl, entropy, clipLow, clipHigh, clipRegion, gradNorm, lr, samplerDiff);
   }
 
   /**
@@ -447,6 +460,10 @@ public final class GrpoTrainer implements AutoCloseable {
 
   private static List<int[]> completions(List<Row> rows) {
     return rows.stream().map(Row::completion).toList();
+  }
+
+  private static List<float[]> samplerLogprobs(List<Row> rows) {
+    return rows.stream().map(Row::samplerLogprobs).toList();
   }
 
   private static double[] advantages(List<Row> rows) {

@@ -5,7 +5,10 @@ import aha.grpo.rl.GrpoConfig;
 import aha.grpo.rl.GrpoTrainer;
 import aha.grpo.train.BaseConfig;
 import aha.grpo.train.BasePipeline;
+import aha.problems.AtomicFiles;
 import aha.problems.Problem;
+import aha.runs.config.ConfigLoader;
+import aha.runs.config.RunConfig;
 import aha.problems.ProblemSets;
 import aha.problems.gen.CurriculumSpec;
 import aha.runs.store.Manifest;
@@ -25,6 +28,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,7 +44,8 @@ import picocli.CommandLine.Spec;
       "that beat their group's mean.",
       "",
       "Writes a run directory (docs/run-format.md): metrics.jsonl, samples.jsonl, eval reports",
-      "and checkpoints; 'aha dashboard' shows it live. Training problems default to the",
+      "and checkpoints; 'aha dashboard' shows it live. Settings are the 'grpo' and 'run' sections",
+      "of the run config ('aha config show', docs/config.md). Training problems default to the",
       "default curriculum's, held-out problems to the curriculum at the next seed (no question",
       "shared), as 'aha base' makes them.",
     },
@@ -48,10 +53,14 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  aha grpo --model out/base",
-      "  aha grpo --model out/base --steps 40 --problems train.jsonl --held-out test.jsonl",
+      "  aha grpo --model out/base --set grpo.steps=40 --set grpo.loss_type=dapo",
+      "  aha grpo --model out/base --problems train.jsonl --held-out test.jsonl --set run.name=mine",
       "  aha grpo --resume out/runs/20261128-231500-grpo",
     })
 final class GrpoCommand implements Callable<Integer> {
+
+  /** The file in an 'aha grpo' run that names its starting checkpoint. */
+  static final String BASE_MODEL = "base-model.txt";
 
   @Spec CommandSpec spec;
 
@@ -64,45 +73,44 @@ final class GrpoCommand implements Callable<Integer> {
   @Option(names = "--held-out", paramLabel = "FILE", description = "Held-out problems for evaluations (JSONL).")
   Path heldOut;
 
-  @Option(names = "--steps", paramLabel = "N", description = "GRPO steps (default: ${DEFAULT-VALUE}).")
-  int steps = GrpoConfig.defaults().steps();
-
-  @Option(names = "--runs", paramLabel = "DIR", description = "Where run directories go (default: out/runs).")
-  Path runs = RunDirectory.DEFAULT_ROOT;
-
-  @Option(names = "--name", description = "The run's name, after its timestamp (default: ${DEFAULT-VALUE}).")
-  String name = "grpo";
+  @Mixin ConfigOptions options;
 
   @Option(names = "--resume", paramLabel = "RUN", description = "Continue a stopped run from its newest checkpoint.")
   Path resume;
 
-  @Option(names = "--device", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
-  String device = "cpu";
-
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    GrpoConfig config = withSteps(GrpoConfig.defaults(), steps);
+    RunConfig resolved;
     RunDirectory run;
     Path base;
     if (resume != null) {
+      if (!Files.isRegularFile(resume.resolve(BASE_MODEL))) {
+        throw new UserInputException(resume + ": not a run of 'aha grpo' (no " + BASE_MODEL + ")");
+      }
       run = RunDirectory.open(resume);
-      base = Path.of(Files.readString(run.dir().resolve("base-model.txt")).trim());
+      resolved = ConfigLoader.read(run.config());
+      base = Path.of(Files.readString(run.dir().resolve(BASE_MODEL)).trim());
       Manifest.read(run.manifest()).resumedNow().write(run.manifest());
     } else {
+      resolved = options.resolve();
       base = model != null ? model : Path.of("out", "base");
       Checkpoints.readConfig(base); // fails early, naming the file, when it is not a checkpoint
-      run = RunDirectory.create(runs, name);
-      Files.writeString(run.dir().resolve("base-model.txt"), base.toAbsolutePath() + "\n");
+      run = RunDirectory.create(Path.of(resolved.run().root()), resolved.run().name());
+      AtomicFiles.writeString(run.config(), ConfigLoader.toYaml(resolved));
+      AtomicFiles.writeString(run.dir().resolve(BASE_MODEL), base.toAbsolutePath() + "\n");
       Manifest.startingNow(List.of("grpo")).write(run.manifest());
     }
+    GrpoConfig config = resolved.grpo();
     List<List<Problem>> sets = problemSets();
     out.println("run: " + run.dir());
     out.flush();
 
     GrpoStage.Result result;
     try (StageProgress progress = new StageProgress(config.steps())) {
-      GrpoStage.Settings settings = new GrpoStage.Settings(run, base, 0, 10, 3, Devices.resolve(device));
+      GrpoStage.Settings settings =
+          new GrpoStage.Settings(run, base, 0, resolved.run().checkpointEvery(), resolved.run().keepCheckpoints(),
+              Devices.resolve(resolved.run().device()));
       result = GrpoStage.run(config, settings, sets.get(0), sets.get(1), progress);
       Manifest.read(run.manifest()).endedNow("finished").write(run.manifest());
     } catch (IOException | RuntimeException e) {
