@@ -1,19 +1,24 @@
 package aha.grpo.rl;
 
+import aha.sampler.checkpoint.Checkpoints;
 import aha.sampler.generate.Completion;
 import aha.sampler.generate.CompletionSampler;
 import aha.sampler.generate.Generator;
 import aha.sampler.generate.SamplingParams;
 import aha.sampler.model.Transformer;
 import aha.sampler.tokenizer.ChatTemplate;
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The sampling service's copy of the policy: its own weights on its own manager, with a
  * generator over them. The trainer changes the policy's weights in place while it learns, so the
  * sampler never reads them directly; after each step the trainer publishes them, and the replica
- * copies them between sampling requests ({@link #copyWeightsFrom}).
+ * copies them between sampling requests ({@link #copyWeightsFrom}). {@code aha sample} loads one
+ * straight from a checkpoint ({@link #load}).
  */
 public final class PolicyReplica implements CompletionSampler, AutoCloseable {
 
@@ -36,6 +41,18 @@ public final class PolicyReplica implements CompletionSampler, AutoCloseable {
       copyWeights(policy, model);
       return new PolicyReplica(manager, model, Generator.forChat(model, template));
     } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /** A replica loaded from a checkpoint directory onto {@code device}. */
+  public static PolicyReplica load(Path dir, Device device, ChatTemplate template) throws IOException {
+    NDManager manager = NDManager.newBaseManager(device);
+    try {
+      Transformer model = Checkpoints.load(dir, manager);
+      return new PolicyReplica(manager, model, Generator.forChat(model, template));
+    } catch (IOException | RuntimeException e) {
       manager.close();
       throw e;
     }

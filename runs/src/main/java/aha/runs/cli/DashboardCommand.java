@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "dashboard",
     mixinStandardHelpOptions = true,
+    header = "Serve the live dashboard of the runs under a folder.",
     description = {
       "Serve the live dashboard of the runs under a folder: the list of runs; charts of reward",
       "and accuracy, response length, aha rate, KL and entropy, learning rate, throughput, eval",

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "grpo",
     mixinStandardHelpOptions = true,
+    header = "Train a policy with GRPO from a base checkpoint.",
     description = {
       "Train a policy with GRPO from a base checkpoint (one 'aha base' wrote, or an HF Llama/Qwen2",
       "directory with tokenizer.json). Each step samples G completions for P problems, scores",

@@ -2,14 +2,11 @@ package aha.runs.cli;
 
 import aha.problems.Problem;
 import aha.problems.ProblemSets;
+import aha.grpo.rl.PolicyReplica;
 import aha.sampler.checkpoint.Checkpoints;
-import aha.sampler.generate.Completion;
-import aha.sampler.generate.CompletionSampler;
-import aha.sampler.generate.Generator;
 import aha.sampler.generate.SamplingParams;
 import aha.sampler.model.Devices;
 import aha.sampler.model.ModelConfig;
-import aha.sampler.model.Transformer;
 import aha.sampler.service.PromptCodec;
 import aha.sampler.service.SamplingService;
 import aha.sampler.service.SamplingServiceConfig;
@@ -20,7 +17,6 @@ import aha.sampler.tokenizer.Tokenizer;
 import aha.verifier.Verifier;
 import aha.verifier.VerifierConfig;
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,6 +41,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sample",
     mixinStandardHelpOptions = true,
+    header = "Sample G completions per problem from a checkpoint and score them.",
     description = {
       "Sample G completions for each problem of a problem set from a checkpoint, score them with",
       "the verifier, and print each problem's pass count k/G with every completion's extracted",
@@ -176,14 +173,14 @@ final class SampleCommand implements Callable<Integer> {
               .withVerifierWorkers(workers);
       Vertx vertx = Vertx.vertx();
       try {
-        SamplingService<Replica> service =
+        SamplingService<PolicyReplica> service =
             await(
                 SamplingService.start(
                     vertx,
                     config,
                     PromptCodec.chat(template),
                     new Verifier(VerifierConfig.defaults()),
-                    replica -> Replica.load(model, resolved, template)));
+                    replica -> PolicyReplica.load(model, resolved, template)));
         try {
           report(service, all, params);
         } finally {
@@ -220,7 +217,7 @@ final class SampleCommand implements Callable<Integer> {
    * waits for the verifier or the printing, and prints each request's groups as it completes, in
    * problem order. Request c samples with the seed mixed with c.
    */
-  private void report(SamplingService<Replica> service, List<Problem> all, SamplingParams params)
+  private void report(SamplingService<PolicyReplica> service, List<Problem> all, SamplingParams params)
       throws IOException {
     int perRequest = Math.max(1, batchRows / g);
     List<List<Problem>> shares = new ArrayList<>();
@@ -363,39 +360,6 @@ final class SampleCommand implements Callable<Integer> {
       node.put("mean_tokens", completions == 0 ? 0.0 : (double) tokens / completions);
       node.put("seconds", seconds);
       return node;
-    }
-  }
-
-  /** A replica: the checkpoint loaded on its own manager, with a generator over it. */
-  static final class Replica implements CompletionSampler, AutoCloseable {
-    private final NDManager manager;
-    private final Generator generator;
-
-    private Replica(NDManager manager, Generator generator) {
-      this.manager = manager;
-      this.generator = generator;
-    }
-
-    static Replica load(Path dir, Device device, ChatTemplate template) throws IOException {
-      NDManager manager = NDManager.newBaseManager(device);
-      try {
-        Transformer transformer = Checkpoints.load(dir, manager);
-        return new Replica(manager, Generator.forChat(transformer, template));
-      } catch (IOException | RuntimeException e) {
-        manager.close();
-        throw e;
-      }
-    }
-
-    @Override
-    public List<Completion> sample(List<int[]> prompts, SamplingParams params) {
-      return generator.sample(prompts, params);
-    }
-
-    @Override
-    public void close() {
-      generator.close();
-      manager.close();
     }
   }
 

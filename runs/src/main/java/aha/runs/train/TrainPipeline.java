@@ -5,6 +5,7 @@ import aha.grpo.train.BaseConfig;
 import aha.grpo.train.BasePipeline;
 import aha.grpo.train.Trainer;
 import aha.problems.gen.CurriculumSpec;
+import aha.runs.store.CheckpointStore;
 import aha.runs.store.JsonLines;
 import aha.runs.store.JsonLinesWriter;
 import aha.runs.store.RunDirectory;
@@ -13,11 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 
 /**
@@ -67,7 +65,7 @@ public final class TrainPipeline {
     if (!baseDone) {
       // nothing of an unfinished base stage is kept: its lines go, and it runs again
       JsonLines.keepThroughStep(run.metrics(), 0);
-      deleteTree(run.dir().resolve(BASE_PARTIAL));
+      CheckpointStore.deleteTree(run.dir().resolve(BASE_PARTIAL));
     }
     BasePipeline.Data data;
     try (JsonLinesWriter metrics = new JsonLinesWriter(run.metrics())) {
@@ -156,26 +154,5 @@ public final class TrainPipeline {
         pending = null;
       }
     }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }
