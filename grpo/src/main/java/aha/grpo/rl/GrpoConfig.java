@@ -129,15 +129,18 @@ public record GrpoConfig(
   }
 
   /**
-   * The default experiment: 16 problems × 8 samples a step, completions up to 160 tokens at
-   * temperature 1, the GRPO loss with DAPO's clip-higher (0.2 / 0.28), no KL, one pass per batch,
-   * dynamic sampling, truncated completions masked, AdamW at 5e-4 with 5 warmup steps and cosine
-   * decay to a tenth, and a greedy held-out evaluation of 128 problems every 20 steps.
+   * The default experiment, sized to fit about eight minutes on two CPU cores with the nano base:
+   * 60 steps of 16 problems × 8 samples, completions up to 160 tokens at temperature 0.8, the GRPO
+   * loss with DAPO's clip-higher (0.2 / 0.28), no KL, one pass per batch, dynamic sampling (at
+   * most 2 requests a step), truncated completions masked, AdamW at 2e-4 with 5 warmup steps and
+   * cosine decay to a tenth, and a greedy held-out evaluation of 128 problems every 20 steps. The
+   * learning rate was measured on the nano base: 1e-3 and 2e-3 made accuracy fall within 10
+   * steps, 5e-4 at temperature 1 left it flat over 20.
    */
   public static GrpoConfig defaults() {
     return new GrpoConfig(
-        120, 16, 8, 160, 1.0, 0, 1.0, LossType.GRPO, 0.2, 0.28, 0.0, 1, ScaleRewards.GROUP,
-        5e-4, 5, 0.1, 0.0, 0.9, 0.99, 1.0, 64, true, 3, true, 0, 1.0, 1.0, 0.1, 20, 128, 0, 4,
+        60, 16, 8, 160, 0.8, 0, 1.0, LossType.GRPO, 0.2, 0.28, 0.0, 1, ScaleRewards.GROUP,
+        2e-4, 5, 0.1, 0.0, 0.9, 0.99, 1.0, 64, true, 2, true, 0, 1.0, 1.0, 0.1, 20, 128, 0, 4,
         ReflectionMarkers.DEFAULT_MARKERS, 1);
   }
 
