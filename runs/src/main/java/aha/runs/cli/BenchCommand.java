@@ -16,7 +16,12 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print what they measured beside a target or a peer.",
-    subcommands = {BenchCommand.Verify.class, BenchSampleCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      BenchCommand.Verify.class,
+      BenchSampleCommand.class,
+      BenchTrainCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {"", "Example:", "  aha bench verify --json"})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
