@@ -109,7 +109,9 @@ class Attention(torch.nn.Module):
         v = self.wv(x).view(b, t, self.nkv, self.hs).transpose(1, 2)  # (B, nkv, T, hs)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
-        if mode == "prealloc":
+        if mode == "none":  # training (bench/peer_train.py): no cache, keys are this call's
+            keys, values = k, v
+        elif mode == "prealloc":
             self.cache_k[:, :, start:start + t] = k
             self.cache_v[:, :, start:start + t] = v
             keys = self.cache_k[:, :, :start + t]

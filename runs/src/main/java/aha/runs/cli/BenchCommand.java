@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BenchCommand.Verify.class,
       BenchSampleCommand.class,
+      BenchTrainCommand.class,
       BenchGrpoCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -107,6 +107,14 @@ public final class PythonPeer {
    * code of this class (the repository holding {@code runs/target/aha.jar}).
    */
   public static Optional<Path> findScript() {
+    return findScript(SCRIPT);
+  }
+
+  /**
+   * Finds the repository file {@code relative} (such as {@code bench/peer_train.py}) in the
+   * working directory or a folder above it, or in a folder above the code of this class.
+   */
+  public static Optional<Path> findScript(Path relative) {
     List<Path> roots = new ArrayList<>();
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       roots.add(p);
@@ -120,7 +128,7 @@ public final class PythonPeer {
     } catch (URISyntaxException | SecurityException | NullPointerException e) {
       // no code location: the working directory is all we can try
     }
-    return roots.stream().map(r -> r.resolve(SCRIPT)).filter(Files::isRegularFile).findFirst();
+    return roots.stream().map(r -> r.resolve(relative)).filter(Files::isRegularFile).findFirst();
   }
 
   /**
@@ -130,33 +138,56 @@ public final class PythonPeer {
    * @throws IllegalStateException when the script fails or prints no result
    */
   public Result run(SampleBenchmark.Settings settings) {
+    JsonNode result =
+        runScript(
+            settings.config(),
+            settings.threads(),
+            List.of(
+                "--batch",
+                Integer.toString(settings.batch()),
+                "--prompt-tokens",
+                Integer.toString(settings.promptTokens()),
+                "--new-tokens",
+                Integer.toString(settings.newTokens()),
+                "--repeats",
+                Integer.toString(settings.repeats()),
+                "--seed",
+                Long.toString(settings.seed())));
+    return new Result(
+        result.path("tokens_per_s").asDouble(),
+        result.path("tokens_per_s_median").asDouble(),
+        result.path("prefill_tokens_per_s").asDouble(),
+        result.path("torch_version").asText(),
+        result.path("kv_cache").asText(),
+        result.path("threads").asInt(),
+        preload());
+  }
+
+  /**
+   * Runs this peer's script on {@code config}'s shapes (passed as {@code --config FILE}) with
+   * {@code threads} threads and the script's own {@code arguments}; blocks until it ends and
+   * returns the JSON object it printed last. Other peers (the training one) use this too.
+   *
+   * @throws IllegalStateException when the script fails or its last line is not JSON
+   */
+  public JsonNode runScript(ModelConfig config, int threads, List<String> arguments) {
     Path shapes = null;
     try {
       shapes = Files.createTempFile("aha-peer-shapes", ".json");
-      Files.writeString(shapes, JSON.writeValueAsString(shapesJson(settings.config())));
-      ProcessBuilder builder =
-          new ProcessBuilder(
-                  PYTHON.toString(),
-                  script.toString(),
-                  "--config",
-                  shapes.toString(),
-                  "--batch",
-                  Integer.toString(settings.batch()),
-                  "--prompt-tokens",
-                  Integer.toString(settings.promptTokens()),
-                  "--new-tokens",
-                  Integer.toString(settings.newTokens()),
-                  "--threads",
-                  Integer.toString(settings.threads()),
-                  "--repeats",
-                  Integer.toString(settings.repeats()),
-                  "--seed",
-                  Long.toString(settings.seed()))
-              .redirectErrorStream(true);
+      Files.writeString(shapes, JSON.writeValueAsString(shapesJson(config)));
+      List<String> command = new ArrayList<>();
+      command.add(PYTHON.toString());
+      command.add(script.toString());
+      command.add("--config");
+      command.add(shapes.toString());
+      command.add("--threads");
+      command.add(Integer.toString(threads));
+      command.addAll(arguments);
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       Map<String, String> env = builder.environment();
-      env.put("OMP_NUM_THREADS", Integer.toString(settings.threads()));
-      env.put("OPENBLAS_NUM_THREADS", Integer.toString(settings.threads()));
-      String preload = env.getOrDefault("LD_PRELOAD", "");
+      env.put("OMP_NUM_THREADS", Integer.toString(threads));
+      env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
+      env.put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ in the repository
       Process process = builder.start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int exit = process.waitFor();
@@ -164,15 +195,12 @@ public final class PythonPeer {
         throw new IllegalStateException(
             "the Python peer " + script + " exited with " + exit + ":\n" + output.strip());
       }
-      JsonNode result = JSON.readTree(lastLine(output));
-      return new Result(
-          result.path("tokens_per_s").asDouble(),
-          result.path("tokens_per_s_median").asDouble(),
-          result.path("prefill_tokens_per_s").asDouble(),
-          result.path("torch_version").asText(),
-          result.path("kv_cache").asText(),
-          result.path("threads").asInt(),
-          preload.isEmpty() ? "none" : preload);
+      try {
+        return JSON.readTree(lastLine(output));
+      } catch (IOException e) {
+        throw new IllegalStateException(
+            "the Python peer " + script + " printed no JSON result:\n" + output.strip(), e);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("running the Python peer " + script, e);
     } catch (InterruptedException e) {
@@ -187,6 +215,12 @@ public final class PythonPeer {
         }
       }
     }
+  }
+
+  /** The LD_PRELOAD a peer inherits from this process, or "none". */
+  public static String preload() {
+    String preload = System.getenv("LD_PRELOAD");
+    return preload == null || preload.isBlank() ? "none" : preload;
   }
 
   /** The model shape under ModelConfig's field names, which the script reads. */

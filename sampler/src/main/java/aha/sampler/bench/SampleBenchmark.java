@@ -46,10 +46,12 @@ import java.util.Random;
  * as the machine may be shared.
  *
  * <p>The path timed is the one users get: {@link Generator#sample} with greedy {@link
- * SamplingParams} and no stop tokens, so every row runs to N. Its prefill is timed by a call for
- * one new token right before each full call, and subtracted. Beside it the model alone is timed: a
- * loop of {@link Transformer#forwardLast} and an on-device argmax, which tells the model's share of
- * a step from the token picker's (the generator also computes each pick's log-probability).
+ * SamplingParams} and no stop tokens, so every row runs to N. The generator times its own prefill
+ * and decode steps ({@link Generator#decodeNanos}); subtracting a separate prefill-only call, as
+ * this did first, gave negative rates for tiny runs on a busy machine. Beside it the model alone is
+ * timed: a loop of {@link Transformer#forwardLast} and an on-device argmax, which tells the model's
+ * share of a step from the token picker's (the generator also computes each pick's
+ * log-probability).
  */
 public final class SampleBenchmark {
 
@@ -405,18 +407,17 @@ public final class SampleBenchmark {
   }
 
   /**
-   * A prefill-only call, then a full call; returns {prefill seconds, decode seconds}, the decode
-   * being the full call less the prefill.
+   * One full call; returns {prefill seconds, decode seconds} as the generator timed its steps, so
+   * that the decode time is measured, not the difference of two noisy calls.
    */
   private double[] timeGenerator(Generator generator, List<int[]> prompts) {
-    long began = System.nanoTime();
-    check(generator.sample(prompts, SamplingParams.greedy(1)), 1);
-    long prefilled = System.nanoTime();
+    long prefill = generator.prefillNanos();
+    long decode = generator.decodeNanos();
     int n = settings.newTokens();
     check(generator.sample(prompts, SamplingParams.greedy(n)), n);
-    long finished = System.nanoTime();
-    double prefill = (prefilled - began) / 1e9;
-    return new double[] {prefill, (finished - prefilled) / 1e9 - prefill};
+    return new double[] {
+      (generator.prefillNanos() - prefill) / 1e9, (generator.decodeNanos() - decode) / 1e9
+    };
   }
 
   private void check(List<Completion> completions, int length) {

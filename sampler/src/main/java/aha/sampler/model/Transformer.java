@@ -51,7 +51,7 @@ public final class Transformer extends AbstractBlock {
   /**
    * Added to attention scores of masked keys; finite, so an all-masked padding row stays finite.
    */
-  private static final float MASKED = -1e9f;
+  static final float MASKED = -1e9f;
 
   private final ModelConfig config;
   private final Parameter embedTokens;
@@ -198,9 +198,13 @@ public final class Transformer extends AbstractBlock {
       tokens = tokens.toType(DataType.INT64, false); // (B, T)
     }
 
-    // positions and which keys each query may see
+    // positions and which keys each query may see, once for all layers; a decode step (T = 1)
+    // sees every filled slot but the padding, a mask the cache keeps ready
     NDList angles = rotary.angles(start, t, padding);
-    NDArray maskBias = maskBias(tokens.getManager(), start, t, padding); // (B or 1, 1, T, Tkv)
+    NDArray maskBias =
+        cache != null && t == 1
+            ? cache.paddingBias(start + 1) // (B, 1, 1, 1, Tkv) or null
+            : maskBias(tokens.getManager(), start, t, padding); // (B or 1, 1, 1, T, Tkv) or null
 
     // embed, run the blocks, normalize
     NDArray x =
@@ -224,7 +228,8 @@ public final class Transformer extends AbstractBlock {
   /**
    * The additive attention mask for queries at slots [start, start + T) over keys at slots [0,
    * start + T): a key is visible when it is not after the query (causal) and not a padding slot of
-   * the row. Null when everything is visible (one new token, no padding).
+   * the row. Shaped (B or 1, 1, 1, T, Tkv) to broadcast over kv heads and the query heads of each
+   * group. Null when everything is visible (one new token, no padding).
    */
   private static NDArray maskBias(NDManager manager, int start, int t, NDArray padding) {
     if (padding == null && t == 1) {
@@ -233,16 +238,16 @@ public final class Transformer extends AbstractBlock {
     Device device = manager.getDevice();
     int tkv = start + t;
     NDArray keySlot =
-        manager.arange(0, tkv, 1, DataType.INT64, device).reshape(1, 1, 1, tkv); // (1, 1, 1, Tkv)
+        manager.arange(0, tkv, 1, DataType.INT64, device).reshape(1, 1, 1, 1, tkv); // (1,1,1,1,Tkv)
     NDArray querySlot =
-        manager.arange(start, tkv, 1, DataType.INT64, device).reshape(1, 1, t, 1); // (1, 1, T, 1)
-    NDArray visible = keySlot.lte(querySlot); // (1, 1, T, Tkv)
+        manager.arange(start, tkv, 1, DataType.INT64, device).reshape(1, 1, 1, t, 1); // (1,1,1,T,1)
+    NDArray visible = keySlot.lte(querySlot); // (1, 1, 1, T, Tkv)
     if (padding != null) {
       long b = padding.getShape().get(0);
-      NDArray real = keySlot.gte(padding.reshape(b, 1, 1, 1)); // (B, 1, 1, Tkv)
-      visible = visible.logicalAnd(real); // (B, 1, T, Tkv)
+      NDArray real = keySlot.gte(padding.reshape(b, 1, 1, 1, 1)); // (B, 1, 1, 1, Tkv)
+      visible = visible.logicalAnd(real); // (B, 1, 1, T, Tkv)
     }
-    return visible.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED); // (B or 1, 1, T, Tkv)
+    return visible.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED); // (B or 1, 1, 1, T, Tkv)
   }
 
   private static void checkBatch(NDArray tokens, int rows) {

@@ -1,0 +1,163 @@
+package aha.runs.cli;
+
+import aha.grpo.bench.TrainBenchmark;
+import aha.sampler.bench.PythonPeer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code aha bench train}: one training step's time beside a Python eager peer's. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Time of one training step (the Trainer's: forward over whole sequences, masked",
+      "next-token cross-entropy, backward, global-norm clipping, AdamW) for a preset",
+      "model with seeded random weights on one batch of random tokens. With the peer,",
+      "the same step of the same shapes also runs in eager Python PyTorch",
+      "(bench/peer_train.py under /usr/bin/python3, same threads, same LD_PRELOAD)",
+      "and the ratio of the median step times is printed.",
+      "Target: at most 0.9x the peer's time. Run it through ./aha, which preloads",
+      "tcmalloc, on an otherwise idle machine.",
+      "Defaults: the preset's base recipe (vocabulary and pretraining batch:",
+      "nano 16 x 128 over 1024 tokens, micro 32 x 256 over 2048).",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  aha bench train --preset nano",
+      "  aha bench train --preset micro --batch 8 --seq-len 256 --steps 3 --json",
+      "  aha bench train --preset tiny --no-peer",
+    })
+final class BenchTrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--preset",
+      defaultValue = "nano",
+      paramLabel = "NAME",
+      description = "Model preset: tiny, nano, micro or small (default: ${DEFAULT-VALUE}).")
+  String preset;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      description = "Rows per step (default: the preset's pretraining batch).")
+  Integer batch;
+
+  @Option(
+      names = "--seq-len",
+      paramLabel = "T",
+      description = "Tokens per row (default: the preset's pretraining length).")
+  Integer seqLen;
+
+  @Option(
+      names = "--vocab",
+      paramLabel = "V",
+      description = "Vocabulary size (default: the preset's base recipe).")
+  Integer vocab;
+
+  @Option(
+      names = "--steps",
+      defaultValue = "5",
+      paramLabel = "N",
+      description = "Timed steps; the median is reported (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "2",
+      paramLabel = "W",
+      description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "libtorch intra-op threads, also given to the peer (default: the CPU count).")
+  Integer threads;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      paramLabel = "S",
+      description = "Seeds weights and tokens (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--peer",
+      negatable = true,
+      description =
+          "Also run the Python eager peer and print the ratio (default: on when"
+              + " /usr/bin/python3 imports torch).")
+  Boolean peer;
+
+  @Option(
+      names = "--peer-script",
+      paramLabel = "FILE",
+      description = "The peer script (default: bench/peer_train.py of the repository).")
+  Path peerScript;
+
+  @Option(names = "--json", description = "Also print the figures as one JSON object, last line.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    TrainBenchmark.Settings settings;
+    try {
+      settings = TrainBenchmark.Settings.forPreset(preset, steps, warmup, threadCount, seed);
+      if (vocab != null) {
+        settings = settings.withVocabSize(vocab);
+      }
+      if (batch != null || seqLen != null) {
+        settings =
+            settings.withBatch(
+                batch == null ? settings.batch() : batch,
+                seqLen == null ? settings.seqLen() : seqLen);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(e.getMessage());
+    }
+
+    PythonPeer pythonPeer = null;
+    String peerNote = null;
+    if (Boolean.FALSE.equals(peer)) {
+      peerNote = "--no-peer";
+    } else {
+      Optional<Path> script =
+          peerScript != null
+              ? Optional.of(peerScript)
+              : PythonPeer.findScript(TrainBenchmark.SCRIPT);
+      Optional<String> unavailable = PythonPeer.unavailableReason();
+      if (script.isEmpty() || !Files.isRegularFile(script.get())) {
+        peerNote =
+            peerScript != null
+                ? peerScript + " is not a file"
+                : TrainBenchmark.SCRIPT + " not found here or above the aha jar; use --peer-script";
+      } else if (unavailable.isPresent()) {
+        peerNote = unavailable.get();
+      } else {
+        pythonPeer = new PythonPeer(script.get());
+      }
+      if (pythonPeer == null && Boolean.TRUE.equals(peer)) {
+        throw new UserInputException("--peer: " + peerNote);
+      }
+    }
+
+    TrainBenchmark.Result result = new TrainBenchmark(settings).run(pythonPeer, peerNote);
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(result.format());
+    if (json) {
+      out.println(result.toJson());
+    }
+    out.flush();
+    return 0;
+  }
+}
