@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       PretrainCommand.class,
       SftCommand.class,
       BaseCommand.class,
+      EvalCommand.class,
       DashboardCommand.class,
       CommandLine.HelpCommand.class,
     },
