@@ -5,6 +5,7 @@ import aha.grpo.eval.EvalConfig;
 import aha.grpo.eval.EvalReport;
 import aha.grpo.eval.Evaluator;
 import aha.problems.Problem;
+import aha.problems.ProblemSets;
 import aha.problems.gen.CurriculumSpec;
 import aha.problems.gen.ProblemGenerator;
 import aha.sampler.checkpoint.Checkpoints;
@@ -36,7 +37,8 @@ import java.util.Set;
  * byte-level BPE tokenizer trained on it, pretraining on the plain-text documents, SFT on the chat
  * conversations, and a greedy pass@1 on held-out problems. Writes a checkpoint directory that
  * {@code aha sample --model DIR} loads: {@code config.json}, {@code model.safetensors}, {@code
- * tokenizer.json}, plus {@code base.json} with the recipe and the measured figures.
+ * tokenizer.json}, plus {@code base.json} with the recipe and the measured figures and {@code
+ * held-out.jsonl} with the held-out problems for {@code aha eval}.
  *
  * <p>Held-out problems come from the same curriculum at seed + 1, minus every question that is
  * also a training question; their documents (without drill sheets) and conversations give the
@@ -51,6 +53,12 @@ public final class BasePipeline {
 
   /** The tokenizer file in a checkpoint directory. */
   public static final String TOKENIZER = "tokenizer.json";
+
+  /**
+   * The held-out problems in an SFT output directory, so that {@code aha eval} can measure the
+   * model on exactly the problems {@code base.json}'s pass@1 was measured on.
+   */
+  public static final String HELD_OUT = "held-out.jsonl";
 
   /** Told what happens, for progress bars and logs. All methods are optional. */
   public interface Listener {
@@ -195,6 +203,7 @@ public final class BasePipeline {
               new PackedExamples(examples, stage.batchSize(), stage.seqLen(), pad, stage.seed()), heldOut);
       putResult("sft", result);
       Checkpoints.save(model, out);
+      ProblemSets.write(out.resolve(HELD_OUT), d.heldOut());
       if (config.evalProblems() > 0) {
         evaluate(model, template, d.heldOut().subList(0, Math.min(config.evalProblems(), d.heldOut().size())));
       }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       PretrainCommand.class,
       SftCommand.class,
       BaseCommand.class,
+      EvalCommand.class,
       DashboardCommand.class,
       GrpoCommand.class,
       TrainCommand.class,

@@ -1,0 +1,278 @@
+package aha.runs.cli;
+
+import aha.grpo.eval.EvalConfig;
+import aha.grpo.eval.EvalReport;
+import aha.grpo.eval.Evaluator;
+import aha.problems.AtomicFiles;
+import aha.problems.Problem;
+import aha.problems.ProblemSets;
+import aha.sampler.checkpoint.Checkpoints;
+import aha.sampler.generate.Generator;
+import aha.sampler.model.Devices;
+import aha.sampler.model.Transformer;
+import aha.sampler.tokenizer.ChatTemplate;
+import aha.sampler.tokenizer.Tokenizer;
+import aha.verifier.Verifier;
+import aha.verifier.VerifierConfig;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code aha eval}: the accuracy figures of a checkpoint on a held-out problem file. Runs the
+ * {@link Evaluator} on one generator on the calling thread, with no sampling service: an
+ * evaluation is one batch job whose figures are only read at the end, so the service's
+ * overlapping of sampling and verifying would save little and add a Vert.x instance to start.
+ */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Evaluate a checkpoint on a problem file: one greedy completion per problem (pass@1",
+      "greedy) and n sampled ones (pass@1 as the mean share of correct samples, unbiased pass@k,",
+      "and maj@k, the majority vote of the first k samples), plus the share of completions cut",
+      "at --max-new-tokens and the mean completion length. Prints a table, overall and per",
+      "problem family, and with -o writes the same figures as a JSON report (written to a",
+      "temporary file, then moved into place). A progress bar goes to stderr.",
+      "",
+      "Prompts are the lab's chat template (default system prompt, then the question); answers",
+      "are judged by the verifier against each problem's gold answer. The same checkpoint,",
+      "problems, options and seed give the same report.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  aha eval --model out/base --problems out/test.jsonl",
+      "  aha eval --model out/base --problems out/test.jsonl -n 16 -k 1,4,16 --limit 100 -o out/eval.json",
+      "  aha eval --model out/base --problems out/test.jsonl -n 0 --json",
+    })
+final class EvalCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR",
+      description = "Checkpoint directory: config.json, model.safetensors, tokenizer.json.")
+  Path model;
+
+  @Option(
+      names = "--problems",
+      required = true,
+      paramLabel = "FILE",
+      description = "Held-out problem set (JSONL).")
+  Path problems;
+
+  @Option(
+      names = {"-n", "--samples"},
+      defaultValue = "8",
+      paramLabel = "N",
+      description = "Sampled completions per problem; 0 runs only the greedy pass (default: ${DEFAULT-VALUE}).")
+  int samples;
+
+  @Option(
+      names = {"-k", "--k"},
+      split = ",",
+      paramLabel = "K",
+      description = "The k of pass@k and maj@k, each at most n (default: 1 and n).")
+  List<Integer> ks;
+
+  @Option(
+      names = "--no-greedy",
+      description = "Skip the greedy pass (pass@1 greedy).")
+  boolean noGreedy;
+
+  @Option(
+      names = "--temperature",
+      defaultValue = "1.0",
+      description = "Temperature of the sampled completions (default: ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(
+      names = "--top-p",
+      defaultValue = "1",
+      description = "Nucleus threshold of the sampled completions (default: ${DEFAULT-VALUE}).")
+  double topP;
+
+  @Option(
+      names = "--max-new-tokens",
+      defaultValue = "256",
+      paramLabel = "N",
+      description = "Most tokens per completion (default: ${DEFAULT-VALUE}).")
+  int maxNewTokens;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N problems.")
+  Integer limit;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seed of the sampled completions (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--batch-rows",
+      defaultValue = "64",
+      paramLabel = "N",
+      description = "Most completions generated together (default: ${DEFAULT-VALUE}).")
+  int batchRows;
+
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "Also write the JSON report to FILE.")
+  Path output;
+
+  @Option(names = "--json", description = "Print the JSON report instead of the table.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    EvalConfig config = evalConfig();
+    if (limit != null && limit <= 0) {
+      throw new UserInputException("--limit must be positive, got " + limit);
+    }
+    checkCheckpoint();
+    List<Problem> all = ProblemSets.read(problems);
+    if (limit != null && limit < all.size()) {
+      all = all.subList(0, limit);
+    }
+    if (all.isEmpty()) {
+      throw new UserInputException(problems + ": no problems");
+    }
+
+    long started = System.nanoTime();
+    EvalReport report;
+    try (Tokenizer tokenizer = Tokenizer.load(model);
+        NDManager manager = NDManager.newBaseManager(Devices.resolve(device))) {
+      ChatTemplate template = new ChatTemplate(tokenizer);
+      Transformer transformer = Checkpoints.load(model, manager);
+      if (transformer.config().vocabSize() < tokenizer.vocabSize()) {
+        throw new UserInputException(
+            model + ": the model has " + transformer.config().vocabSize()
+                + " token ids but its tokenizer.json " + tokenizer.vocabSize());
+      }
+      long completions = (long) all.size() * ((config.greedy() ? 1 : 0) + config.samples());
+      try (Generator generator = Generator.forChat(transformer, template);
+          ProgressBar bar = progressBar(completions)) {
+        report =
+            new Evaluator(generator, template, new Verifier(VerifierConfig.defaults()))
+                .evaluate(all, config, bar::stepBy);
+      }
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+
+    String reportJson = JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json(report, config, seconds));
+    if (output != null) {
+      AtomicFiles.writeString(output, reportJson + "\n");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(reportJson);
+    } else {
+      out.printf(Locale.ROOT, "%s on %s%n", model, problems);
+      out.print(report.format());
+      out.printf(Locale.ROOT, "%.1f s", seconds);
+      out.println(output == null ? "" : "; report written to " + output);
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** The options as an {@link EvalConfig}, with each bad value named by its option. */
+  private EvalConfig evalConfig() {
+    if (samples < 0) {
+      throw new UserInputException("-n must be 0 or more, got " + samples);
+    }
+    if (samples == 0 && noGreedy) {
+      throw new UserInputException("nothing to evaluate: -n 0 with --no-greedy");
+    }
+    if (maxNewTokens <= 0 || batchRows <= 0) {
+      throw new UserInputException("--max-new-tokens and --batch-rows must be positive");
+    }
+    if (!(temperature > 0) || !(topP > 0 && topP <= 1)) {
+      throw new UserInputException(
+          "--temperature must be positive and --top-p in (0, 1], got " + temperature + " and " + topP);
+    }
+    List<Integer> chosen = ks;
+    if (chosen == null) {
+      // 1 and n, or none when only the greedy pass runs
+      chosen = samples == 0 ? List.of() : new ArrayList<>(new TreeSet<>(List.of(1, samples)));
+    }
+    for (int k : chosen) {
+      if (k < 1 || k > samples) {
+        throw new UserInputException("-k " + k + " must be in 1.." + samples + " (-n, the samples per problem)");
+      }
+    }
+    return new EvalConfig(
+        samples, new ArrayList<>(new TreeSet<>(chosen)), !noGreedy, temperature, topP, maxNewTokens, batchRows, seed);
+  }
+
+  private void checkCheckpoint() {
+    if (!Files.isDirectory(model)) {
+      throw new UserInputException(model + ": not a checkpoint directory");
+    }
+    for (String file : List.of(Checkpoints.CONFIG, "tokenizer.json")) {
+      if (!Files.isRegularFile(model.resolve(file))) {
+        throw new UserInputException(model.resolve(file) + ": no such file");
+      }
+    }
+  }
+
+  private static ProgressBar progressBar(long completions) {
+    return new ProgressBarBuilder()
+        .setTaskName("eval")
+        .setInitialMax(completions)
+        .setStyle(ProgressBarStyle.ASCII)
+        .setUnit(" completions", 1)
+        .setUpdateIntervalMillis(500)
+        .continuousUpdate()
+        .build();
+  }
+
+  /** The evaluator's figures, with what was evaluated and how, for a report that stands alone. */
+  private ObjectNode json(EvalReport report, EvalConfig config, double seconds) throws IOException {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("model", model.toString());
+    node.put("problems_file", problems.toString());
+    ObjectNode settings = node.putObject("config");
+    settings.put("samples", config.samples());
+    settings.set("k", JSON.valueToTree(config.ks()));
+    settings.put("greedy", config.greedy());
+    settings.put("temperature", config.temperature());
+    settings.put("top_p", config.topP());
+    settings.put("max_new_tokens", config.maxNewTokens());
+    settings.put("limit", limit);
+    settings.put("seed", config.seed());
+    ObjectNode figures = (ObjectNode) JSON.readTree(report.toJson(0));
+    figures.remove("step"); // a training step; this report belongs to no run
+    node.setAll(figures);
+    node.put("seconds", seconds);
+    return node;
+  }
+}

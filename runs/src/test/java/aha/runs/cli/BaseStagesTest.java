@@ -1,0 +1,77 @@
+package aha.runs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import aha.grpo.train.BaseConfig;
+import aha.problems.ProblemSets;
+import aha.sampler.checkpoint.Checkpoints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The base model's stages end to end through the command line, on the tiny preset with a few steps
+ * each: {@code aha pretrain} (tokenizer and pretraining), {@code aha sft} from its checkpoint, and
+ * {@code aha eval} of the result on a held-out file. Checks the hand-offs between the stages, not
+ * what the model learns (the slow {@code BasePipelineTest} does that).
+ */
+class BaseStagesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  void tokenizerPretrainSftAndEvalHandOffThroughCheckpointDirectories() throws IOException {
+    Path pretrained = dir.resolve("pretrain");
+    CliRun pretrain =
+        CliRun.of("pretrain", "--preset", "tiny", "--steps", "4", "--eval", "0", "--device", "cpu",
+            "-o", pretrained.toString());
+    assertEquals(0, pretrain.exitCode(), pretrain.err());
+    assertTrue(pretrain.out().contains("tokenizer: "), pretrain.out());
+    for (String file : new String[] {Checkpoints.CONFIG, Checkpoints.WEIGHTS, "tokenizer.json", "base.json"}) {
+      assertTrue(Files.isRegularFile(pretrained.resolve(file)), file);
+    }
+    JsonNode pretrainReport = JSON.readTree(Files.readString(pretrained.resolve("base.json")));
+    assertEquals(4, pretrainReport.at("/pretrain/steps").asInt());
+    assertTrue(Double.isFinite(pretrainReport.at("/pretrain/held_out_loss").asDouble(Double.NaN)));
+
+    Path tuned = dir.resolve("sft");
+    CliRun sft =
+        CliRun.of("sft", "--preset", "tiny", "--model", pretrained.toString(), "--steps", "4",
+            "--eval", "2", "--device", "cpu", "-o", tuned.toString());
+    assertEquals(0, sft.exitCode(), sft.err());
+    assertTrue(sft.out().contains("held-out greedy pass@1"), sft.out());
+    JsonNode sftReport = JSON.readTree(Files.readString(tuned.resolve("base.json")));
+    assertEquals(4, sftReport.at("/sft/steps").asInt());
+    assertEquals(2, sftReport.at("/eval/problems").asInt());
+    // the tokenizer travels with the model
+    assertEquals(
+        Files.readString(pretrained.resolve("tokenizer.json")),
+        Files.readString(tuned.resolve("tokenizer.json")));
+
+    // the held-out problems the closing pass@1 was measured on, for aha eval
+    Path heldOut = tuned.resolve("held-out.jsonl");
+    assertEquals(BaseConfig.preset("tiny").heldOutProblems(), ProblemSets.read(heldOut).size());
+    Path report = dir.resolve("eval.json");
+    CliRun eval =
+        CliRun.of("eval", "--model", tuned.toString(), "--problems", heldOut.toString(), "-n", "2",
+            "--limit", "3", "--max-new-tokens", "16", "--device", "cpu", "-o", report.toString());
+    assertEquals(0, eval.exitCode(), eval.err());
+    JsonNode figures = JSON.readTree(Files.readString(report));
+    assertEquals(3, figures.get("problems").asInt());
+    assertTrue(figures.get("mean_length").asDouble() > 0, figures.toString());
+  }
+
+  @Test
+  void sftNamesAMissingCheckpoint() {
+    Path missing = dir.resolve("none");
+    CliRun sft = CliRun.of("sft", "--preset", "tiny", "--model", missing.toString());
+    assertEquals(2, sft.exitCode());
+    assertTrue(sft.err().contains(missing.toString()), sft.err());
+  }
+}
