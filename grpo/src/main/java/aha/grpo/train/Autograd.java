@@ -1,6 +1,6 @@
 package aha.grpo.train;
 
-import ai.djl.engine.Engine;
+import aha.sampler.model.NoGrad;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -13,23 +13,11 @@ import java.util.function.Supplier;
  */
 public final class Autograd {
 
-  private static final boolean PYTORCH = "PyTorch".equals(Engine.getInstance().getEngineName());
-
   private Autograd() {}
 
   /** Calls {@code body} with grad mode off on this thread, restoring it afterwards. */
   public static <T> T noGrad(Supplier<T> body) {
-    boolean previous = PYTORCH && JniUtils.isGradMode();
-    if (previous) {
-      JniUtils.setGradMode(false);
-    }
-    try {
-      return body.get();
-    } finally {
-      if (previous) {
-        JniUtils.setGradMode(true);
-      }
-    }
+    return NoGrad.call(body);
   }
 
   /** Sets the gradient attached to {@code parameter} to zeros. */
