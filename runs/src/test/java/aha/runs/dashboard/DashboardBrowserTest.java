@@ -174,6 +174,48 @@ class DashboardBrowserTest {
         (System.nanoTime() - started) / 1e9, screenshots());
   }
 
+  /**
+   * The same, watching a real run: {@code aha train --preset smoke} in a child process, with more
+   * GRPO steps so that the browser sees it grow.
+   */
+  @Test
+  void chartsFollowARealTrainingRun() throws Exception {
+    chromeDriverOrFail();
+    List<String> command =
+        List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+            System.getProperty("java.class.path"), "aha.runs.cli.AhaCli", "train", "--preset", "smoke",
+            "--no-dashboard", "--set", "run.root=" + root, "--set", "grpo.steps=120",
+            "--set", "grpo.eval_every=40");
+    Process training =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("train.log").toFile()))
+            .start();
+    try (Dashboard dashboard =
+        Dashboard.start(DashboardOptions.of(root, "127.0.0.1", 0).withPollMillis(200))) {
+      WebDriver browser = new ChromeDriver(chromeOptions());
+      try {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        browser.get(dashboard.url());
+        waitFor(browser, Duration.ofSeconds(120), "the run in the list", () ->
+            !browser.findElements(By.cssSelector("#runs input[type=checkbox]")).isEmpty());
+        String run =
+            browser.findElement(By.cssSelector("#runs input[type=checkbox]")).getAttribute("data-run");
+        browser.get(dashboard.url() + "run.html?run=" + run);
+        waitFor(browser, Duration.ofSeconds(120), "the first GRPO steps", () -> points(js, "reward") >= 2);
+        long before = points(js, "reward");
+        waitFor(browser, Duration.ofSeconds(60), "more GRPO steps", () -> points(js, "reward") >= before + 3);
+        assertTrue(points(js, "length") > 0 && points(js, "aha") > 0);
+        screenshot(browser, "dashboard-real-run.png");
+      } finally {
+        browser.quit();
+      }
+    } finally {
+      training.destroyForcibly();
+      training.waitFor();
+    }
+  }
+
   private static long points(JavascriptExecutor js, String chart) {
     Object points =
         js.executeScript(
