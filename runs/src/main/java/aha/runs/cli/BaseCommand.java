@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "base",
     mixinStandardHelpOptions = true,
+    header = "Make the base model: corpus, tokenizer, pretraining, SFT, held-out pass@1.",
     description = {
       "Make the lab's base model from scratch: generate problems from a curriculum, write the",
       "corpus (worked solutions as plain text with arithmetic drill sheets, and chat",

@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
+    header = "Evaluate a checkpoint on held-out problems: pass@1, pass@k, maj@k.",
     description = {
       "Evaluate a checkpoint on a problem file: one greedy completion per problem (pass@1",
       "greedy) and n sampled ones (pass@1 as the mean share of correct samples, unbiased pass@k,",

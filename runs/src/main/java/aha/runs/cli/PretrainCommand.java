@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "pretrain",
     mixinStandardHelpOptions = true,
+    header = "Pretrain a fresh model on worked solutions in plain text.",
     description = {
       "Pretrain a fresh model on the lab's 'internet': worked solutions of curriculum problems in",
       "plain text, packed into sequences, next-token loss on every token. AdamW, warmup then",

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sft",
     mixinStandardHelpOptions = true,
+    header = "Fine-tune a checkpoint on chat conversations (loss on assistant tokens).",
     description = {
       "Fine-tune a checkpoint on conversations in the chat template, where the assistant writes",
       "<think>step-by-step reasoning</think><answer>...</answer>. The loss is on the assistant's",
