@@ -105,7 +105,8 @@ public record EvalReport(
     out.append(String.format(Locale.ROOT, "  %-18s %8s%n", name, percent(value)));
   }
 
-  private static String percent(double value) {
+  /** A rate as people read it: {@code 19.1%}, or {@code -} where it was not measured (NaN). */
+  public static String percent(double value) {
     return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * value);
   }
 }

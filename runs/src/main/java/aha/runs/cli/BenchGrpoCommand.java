@@ -2,10 +2,10 @@ package aha.runs.cli;
 
 import aha.grpo.rl.GrpoConfig;
 import aha.grpo.rl.GrpoTrainer;
-import aha.grpo.train.BaseConfig;
 import aha.grpo.train.BasePipeline;
 import aha.problems.Problem;
-import aha.problems.gen.CurriculumSpec;
+import aha.runs.config.ConfigLoader;
+import aha.runs.config.RunConfig;
 import aha.sampler.checkpoint.Checkpoints;
 import aha.sampler.model.Transformer;
 import aha.sampler.tokenizer.ChatTemplate;
@@ -67,10 +67,10 @@ final class BenchGrpoCommand implements Callable<Integer> {
       throw new UserInputException(model + ": not a checkpoint directory (run 'aha base' first, or pass --model)");
     }
     PrintWriter out = spec.commandLine().getOut();
-    GrpoConfig defaults = GrpoConfig.defaults();
-    GrpoConfig config = GrpoCommand.withSteps(defaults, steps + 1);
-    BasePipeline.Data data =
-        new BasePipeline(BaseConfig.preset("nano"), CurriculumSpec.defaultSpec(), null, null).data();
+    // the default experiment's GRPO settings and training problems, with one step more for the warm-up
+    RunConfig defaults = ConfigLoader.load("default", null, List.of("grpo.steps=" + (steps + 1)));
+    GrpoConfig config = defaults.grpo();
+    BasePipeline.Data data = new BasePipeline(defaults.base(), defaults.curriculumSpec(), null, null).data();
     List<Problem> train = data.train();
 
     List<Map<String, Double>> timed = new ArrayList<>();

@@ -3,14 +3,12 @@ package aha.runs.cli;
 import aha.grpo.eval.EvalReport;
 import aha.grpo.rl.GrpoConfig;
 import aha.grpo.rl.GrpoTrainer;
-import aha.grpo.train.BaseConfig;
 import aha.grpo.train.BasePipeline;
 import aha.problems.AtomicFiles;
 import aha.problems.Problem;
 import aha.runs.config.ConfigLoader;
 import aha.runs.config.RunConfig;
 import aha.problems.ProblemSets;
-import aha.problems.gen.CurriculumSpec;
 import aha.runs.store.Manifest;
 import aha.runs.store.RunDirectory;
 import aha.runs.train.GrpoStage;
@@ -103,7 +101,7 @@ final class GrpoCommand implements Callable<Integer> {
       Manifest.startingNow(List.of("grpo")).write(run.manifest());
     }
     GrpoConfig config = resolved.grpo();
-    List<List<Problem>> sets = problemSets();
+    List<List<Problem>> sets = problemSets(resolved);
     out.println("run: " + run.dir());
     out.flush();
 
@@ -120,35 +118,24 @@ final class GrpoCommand implements Callable<Integer> {
     }
     if (result.firstEval() != null) {
       out.printf(Locale.ROOT, "held-out pass@1 (greedy): %s -> %s%n",
-          percent(result.firstEval().passAt1Greedy()), percent(result.lastEval().passAt1Greedy()));
+          EvalReport.percent(result.firstEval().passAt1Greedy()), EvalReport.percent(result.lastEval().passAt1Greedy()));
     }
     out.println("final policy: " + result.finalModel());
     return 0;
   }
 
-  /** Training and held-out problems: from the files given, else as 'aha base' makes them. */
-  private List<List<Problem>> problemSets() throws IOException {
+  /**
+   * Training and held-out problems: from the files given, else as the config's base recipe and
+   * curriculum make them (what 'aha base' and 'aha train' use).
+   */
+  private List<List<Problem>> problemSets(RunConfig resolved) throws IOException {
     if (problems != null && heldOut != null) {
       return List.of(ProblemSets.read(problems), ProblemSets.read(heldOut));
     }
-    BasePipeline.Data data =
-        new BasePipeline(BaseConfig.preset("nano"), CurriculumSpec.defaultSpec(), null, null).data();
+    BasePipeline.Data data = new BasePipeline(resolved.base(), resolved.curriculumSpec(), null, null).data();
     return List.of(
         problems != null ? ProblemSets.read(problems) : data.train(),
         heldOut != null ? ProblemSets.read(heldOut) : data.heldOut());
-  }
-
-  static GrpoConfig withSteps(GrpoConfig d, int steps) {
-    return new GrpoConfig(steps, d.problemsPerStep(), d.groupSize(), d.maxNewTokens(), d.temperature(), d.topK(),
-        d.topP(), d.lossType(), d.epsilonLow(), d.epsilonHigh(), d.beta(), d.numIterations(), d.scaleRewards(),
-        d.lr(), d.warmupSteps(), d.minLrRatio(), d.weightDecay(), d.beta1(), d.beta2(), d.clipNorm(),
-        d.microBatch(), d.dynamicSampling(), d.maxSamplingRounds(), d.maskTruncated(), d.overlongBuffer(),
-        d.overlongPenalty(), d.accuracyWeight(), d.formatWeight(), d.evalEvery(), d.evalProblems(),
-        d.evalSamples(), d.logSamples(), d.markers(), d.seed());
-  }
-
-  private static String percent(double value) {
-    return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * value);
   }
 
   /** A progress bar over GRPO steps on stderr, showing accuracy and length as it goes. */

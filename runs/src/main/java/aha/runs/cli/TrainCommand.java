@@ -40,8 +40,9 @@ import picocli.CommandLine.Spec;
       "'aha config show' for every setting and docs/config.md for what they mean.",
       "",
       "A stopped run (Ctrl-C, a crash, even SIGKILL) continues with --resume: an unfinished base",
-      "stage is rebuilt, GRPO continues from its newest checkpoint, and the final metrics equal",
-      "those of an uninterrupted run.",
+      "stage is rebuilt, GRPO continues from its newest checkpoint, and the run ends with the",
+      "completions and evaluations of an uninterrupted run, its metrics equal to float precision",
+      "(libtorch's CPU kernels are not bitwise reproducible from one process to the next).",
     },
     footer = {
       "",
@@ -114,7 +115,7 @@ final class TrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "%nfinished in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, run.dir());
     if (result.firstEval() != null && result.lastEval() != null) {
       out.printf(Locale.ROOT, "held-out greedy pass@1: %s before GRPO, %s after%n",
-          percent(result.firstEval().passAt1Greedy()), percent(result.lastEval().passAt1Greedy()));
+          EvalReport.percent(result.firstEval().passAt1Greedy()), EvalReport.percent(result.lastEval().passAt1Greedy()));
     }
     out.println("final policy: " + result.finalModel());
     out.println("browse it: aha dashboard --runs " + config.run().root());
@@ -136,10 +137,6 @@ final class TrainCommand implements Callable<Integer> {
           "aha train: port " + config.run().port() + " is taken (" + taken.getMessage() + "); using a free one");
       return Dashboard.start(DashboardOptions.of(root, config.run().host(), 0));
     }
-  }
-
-  private static String percent(double value) {
-    return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * value);
   }
 
   /** The base stages' bars, then the GRPO bar. */

@@ -152,13 +152,19 @@ public final class GrpoStage {
     return new Result(finalDir, evals[0], evals[1], config.steps());
   }
 
-  /** A metrics line: global step, stage, time, elapsed seconds, then the step's metrics. */
-  static ObjectNode metricsLine(long globalStep, Map<String, Double> values, long startedNanos) {
+  /** The keys every metrics line starts with: global step, stage, wall-clock time, elapsed seconds. */
+  static ObjectNode lineStart(long globalStep, String stage, long startedNanos) {
     ObjectNode line = JSON.createObjectNode();
     line.put("step", globalStep);
-    line.put("stage", "grpo");
+    line.put("stage", stage);
     line.put("time", Instant.now().toString());
     line.put("elapsed_s", (System.nanoTime() - startedNanos) / 1e9);
+    return line;
+  }
+
+  /** A GRPO metrics line: {@link #lineStart}, then the step's metrics. */
+  static ObjectNode metricsLine(long globalStep, Map<String, Double> values, long startedNanos) {
+    ObjectNode line = lineStart(globalStep, "grpo", startedNanos);
     values.forEach(
         (key, value) -> {
           if (value == null || value.isNaN() || value.isInfinite()) {

@@ -10,13 +10,11 @@ import aha.runs.store.JsonLines;
 import aha.runs.store.JsonLinesWriter;
 import aha.runs.store.RunDirectory;
 import ai.djl.Device;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 
 /**
  * The whole experiment in one run directory: problems → tokenizer → pretraining → SFT ({@link
@@ -36,7 +34,6 @@ public final class TrainPipeline {
   public static final String BASE = "base";
 
   private static final String BASE_PARTIAL = "base.partial";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * What a run is made of.
@@ -115,13 +112,13 @@ public final class TrainPipeline {
 
     @Override
     public void onStep(String stage, Trainer.StepReport report) {
+      if (!"pretrain".equals(stage) && !"sft".equals(stage)) {
+        next.onStep(stage, report); // the closing evaluation's progress: not a training step
+        return;
+      }
       flush();
       long global = report.step() + ("sft".equals(stage) ? pretrainSteps : 0);
-      pending = JSON.createObjectNode();
-      pending.put("step", global);
-      pending.put("stage", stage);
-      pending.put("time", Instant.now().toString());
-      pending.put("elapsed_s", (System.nanoTime() - started) / 1e9);
+      pending = GrpoStage.lineStart(global, stage, started);
       pending.put("loss", report.loss());
       pending.put("lr", report.lr());
       pending.put("grad_norm", report.gradNorm());

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Exact resume: {@code aha train --preset smoke} is killed with SIGKILL at random points, resumed
  * each time, and must end with the metrics, samples and eval reports of an uninterrupted run with
- * the same seed (wall-clock figures aside). Each run is a real child process, so a kill is a real
- * kill: no shutdown hook, no flush.
+ * the same seed (wall-clock figures aside): the same sampled completions and eval reports, and
+ * metrics equal to float precision (see {@link #assertSameFigures}). Each run is a real child
+ * process, so a kill is a real kill: no shutdown hook, no flush.
  */
 @Tag("slow")
 class KillAndResumeTest {
@@ -36,7 +37,7 @@ class KillAndResumeTest {
   @Test
   void aRunKilledAtRandomPointsAndResumedEndsLikeAnUninterruptedOne() throws Exception {
     Path straightRoot = dir.resolve("straight");
-    Process straight = aha(straightRoot, "train", "--preset", "smoke", "--set", "run.root=" + straightRoot);
+    Process straight = aha(straightRoot, "train", "--preset", "smoke", "--set", "grpo.steps=40", "--set", "run.root=" + straightRoot);
     long started = System.nanoTime();
     assertEquals(0, finish(straight), "the uninterrupted run");
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -44,7 +45,7 @@ class KillAndResumeTest {
 
     Path killedRoot = dir.resolve("killed");
     Random random = new Random(20261128);
-    Process run = aha(killedRoot, "train", "--preset", "smoke", "--set", "run.root=" + killedRoot);
+    Process run = aha(killedRoot, "train", "--preset", "smoke", "--set", "grpo.steps=40", "--set", "run.root=" + killedRoot);
     int kills = 0;
     Path actual = null;
     while (true) {
@@ -59,8 +60,9 @@ class KillAndResumeTest {
       if (kills == KILLS) {
         break;
       }
-      // somewhere in the run's remaining work: the base stages or GRPO
-      long delay = (long) (1000 * (1 + random.nextDouble() * seconds * 0.8));
+      // somewhere in the run's remaining work: the base stages or GRPO (40 steps rather than the
+      // smoke preset's 4, so that a quick machine still leaves room for three kills)
+      long delay = (long) (1000 * (0.5 + random.nextDouble() * seconds * 0.5));
       if (run.waitFor(delay, TimeUnit.MILLISECONDS)) {
         break; // it finished before the kill point; nothing more to interrupt
       }
@@ -72,7 +74,12 @@ class KillAndResumeTest {
     assertEquals(0, finish(run), "the last resumption");
     assertTrue(kills >= 1, "killed at least once");
 
-    assertEquals(lines(expected.resolve("metrics.jsonl")), lines(actual.resolve("metrics.jsonl")), "metrics.jsonl");
+    List<JsonNode> metrics = lines(expected.resolve("metrics.jsonl"));
+    for (int i = 1; i < metrics.size(); i++) {
+      assertEquals(metrics.get(i - 1).get("step").asLong() + 1, metrics.get(i).get("step").asLong(),
+          "one line per step, in order: " + metrics.get(i));
+    }
+    assertSameFigures(metrics, lines(actual.resolve("metrics.jsonl")));
     assertEquals(lines(expected.resolve("samples.jsonl")), lines(actual.resolve("samples.jsonl")), "samples.jsonl");
     List<String> reports;
     try (Stream<Path> files = Files.list(expected.resolve("eval"))) {
@@ -86,6 +93,38 @@ class KillAndResumeTest {
     JsonNode manifest = JSON.readTree(actual.resolve("manifest.json").toFile());
     assertEquals("finished", manifest.get("status").asText());
     assertEquals(kills, manifest.get("resumes").asInt());
+  }
+
+  /**
+   * Lines that say the same: the same keys, steps, stages and texts, and numbers equal to float
+   * precision. libtorch's CPU kernels are not bitwise reproducible from one process to the next: the
+   * same pretraining step of two fresh runs gave a gradient norm of 0.8399507676 in one and
+   * 0.8399501644 in the other (seen here, with one thread too), so a resumed run that redoes a step
+   * cannot promise the last bits. The sampled completions (samples.jsonl) are still compared exactly.
+   */
+  private static void assertSameFigures(List<JsonNode> expected, List<JsonNode> actual) {
+    assertEquals(expected.size(), actual.size(), "metrics lines");
+    for (int i = 0; i < expected.size(); i++) {
+      JsonNode e = expected.get(i);
+      JsonNode a = actual.get(i);
+      assertEquals(fieldNames(e), fieldNames(a), "keys of line " + i);
+      for (String key : fieldNames(e)) {
+        JsonNode ev = e.get(key);
+        JsonNode av = a.get(key);
+        if (ev.isNumber() && av.isNumber()) {
+          double tolerance = 1e-5 * Math.max(1e-2, Math.abs(ev.asDouble()));
+          assertEquals(ev.asDouble(), av.asDouble(), tolerance, key + " of step " + e.get("step"));
+        } else {
+          assertEquals(ev, av, key + " of step " + e.get("step"));
+        }
+      }
+    }
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   /** The JSON lines of a file without wall-clock figures, which differ from run to run. */
