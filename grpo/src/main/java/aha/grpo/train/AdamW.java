@@ -64,6 +64,7 @@ public final class AdamW {
   private final boolean[] decays;
   private final Settings settings;
   private int t;
+  private int skipped;
 
   /**
    * An optimizer over {@code parameters}, whose arrays must be allocated and attached to gradients.
@@ -90,14 +91,20 @@ public final class AdamW {
     return t;
   }
 
+  /** Steps skipped because the gradient norm was not finite. */
+  public int skippedSteps() {
+    return skipped;
+  }
+
   /**
    * Clips the gradients by their global norm, updates every parameter at learning rate {@code lr}
-   * and zeroes the gradients.
+   * and zeroes the gradients. A gradient whose norm is NaN or infinite (an overflow in one backward
+   * pass) is dropped instead: the parameters, the moments and the step count stay as they were, so
+   * one bad batch cannot poison the moment estimates for the rest of the run.
    *
-   * @return the global gradient norm before clipping
+   * @return the global gradient norm before clipping, NaN or infinite when the step was skipped
    */
   public double step(double lr) {
-    t++;
     try (NDScope ignored = new NDScope()) {
       return Autograd.noGrad(() -> update(lr));
     }
@@ -109,6 +116,12 @@ public final class AdamW {
       gradients.add(parameter.getArray().getGradient()); // like p
     }
     double norm = globalNorm(gradients);
+    if (!Double.isFinite(norm)) {
+      skipped++;
+      parameters.forEach(parameter -> Autograd.zeroGrad(parameter.getArray()));
+      return norm;
+    }
+    t++;
     float scale = clipScale(norm, settings.clipNorm());
     float b1 = (float) settings.beta1();
     float b2 = (float) settings.beta2();

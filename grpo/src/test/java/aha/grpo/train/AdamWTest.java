@@ -2,6 +2,7 @@ package aha.grpo.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -77,6 +78,33 @@ class AdamWTest {
       assertEquals(p[0], after[0], 1e-5);
       assertEquals(p[1], after[1], 1e-5);
       assertEquals(2, adam.steps());
+    }
+  }
+
+  @Test
+  void aStepWithANonFiniteGradientIsSkippedAndLeavesNoTrace() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Parameter p = parameter(manager, "w", new float[] {1f, -2f}, new Shape(1, 2));
+      Parameter twin = parameter(manager, "w", new float[] {1f, -2f}, new Shape(1, 2));
+      AdamW adam = new AdamW(List.of(p), AdamW.Settings.defaults(), manager);
+      AdamW clean = new AdamW(List.of(twin), AdamW.Settings.defaults(), manager);
+
+      setGradient(manager, p, new float[] {Float.NaN, 1f});
+      double norm = adam.step(0.1);
+
+      assertTrue(Double.isNaN(norm));
+      assertEquals(0, adam.steps());
+      assertEquals(1, adam.skippedSteps());
+      assertArrayEquals(new float[] {1f, -2f}, p.getArray().toFloatArray());
+      assertArrayEquals(new float[] {0f, 0f}, p.getArray().getGradient().toFloatArray());
+      // the next finite step moves exactly as a first step on a fresh optimizer: the moments
+      // were not touched by the NaN
+      setGradient(manager, p, new float[] {0.5f, -1f});
+      setGradient(manager, twin, new float[] {0.5f, -1f});
+      adam.step(0.1);
+      clean.step(0.1);
+      assertArrayEquals(twin.getArray().toFloatArray(), p.getArray().toFloatArray());
+      assertEquals(1, adam.steps());
     }
   }
 

@@ -52,8 +52,14 @@ public final class AhaCli implements Runnable {
     CommandLine cli = new CommandLine(new AhaCli());
     cli.setExecutionExceptionHandler(new CliErrors());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // the descriptions are written in lines of up to 100 characters; at picocli's default of 80
+    // every one of them would wrap a second time, leaving ragged two-word lines
+    cli.setUsageHelpWidth(HELP_WIDTH);
     return cli;
   }
+
+  /** The width of every command's --help text. */
+  static final int HELP_WIDTH = 100;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

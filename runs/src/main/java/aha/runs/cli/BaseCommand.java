@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
       "Make the lab's base model from scratch: generate problems from a curriculum, write the",
       "corpus (worked solutions as plain text with arithmetic drill sheets, and chat",
       "conversations whose assistant thinks in <think></think> and answers in <answer></answer>;",
-      "a quarter of the traces self-check, 40% of those catching a slip), train a byte-level BPE",
+      "a quarter of the traces self-check, 40%% of those catching a slip), train a byte-level BPE",
       "tokenizer on it, pretrain, then SFT, and finally measure greedy pass@1 on held-out",
       "problems (the curriculum at seed + 1, no training question among them). See",
       "docs/base-model.md.",

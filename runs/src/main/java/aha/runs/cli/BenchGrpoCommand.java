@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
       "overlapped), verify (the verifier threads' summed time: an upper bound on what it adds to",
       "the step), learn (forward, backward and AdamW), and the whole step. The first step is a",
       "warm-up and is not counted; the medians of the rest are printed. Target: verification at",
-      "most 5% of the step's wall time.",
+      "most 5%% of the step's wall time.",
     },
     footer = {"", "Example:", "  aha bench grpo --model out/base --steps 4 --json"})
 final class BenchGrpoCommand implements Callable<Integer> {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
       "roofline) and the fraction of it reached. With the peer, the same shapes",
       "also run in eager Python PyTorch (bench/peer_decode.py under /usr/bin/python3,",
       "same threads, same LD_PRELOAD) and the ratio is printed.",
-      "Targets: 1.5x the peer, 50% of the roofline. Run it through ./aha, which",
+      "Targets: 1.5x the peer, 50%% of the roofline. Run it through ./aha, which",
       "preloads tcmalloc, on an otherwise idle machine.",
     },
     footer = {
