@@ -5,6 +5,7 @@ import aha.grpo.train.BaseConfig;
 import aha.grpo.train.Batch;
 import aha.grpo.train.TrainConfig;
 import aha.grpo.train.Trainer;
+import aha.sampler.bench.BenchReport;
 import aha.sampler.bench.PythonPeer;
 import aha.sampler.bench.SampleBenchmark;
 import aha.sampler.model.ModelConfig;
@@ -149,7 +150,8 @@ public final class TrainBenchmark {
       double lastLoss,
       String torchVersion,
       int threads,
-      String preload) {}
+      String preload)
+      implements PythonPeer.Conditions {}
 
   /**
    * What was measured.
@@ -173,10 +175,7 @@ public final class TrainBenchmark {
 
     /** The median timed step, in ms. */
     public double msPerStep() {
-      double[] sorted = stepMillis.clone();
-      Arrays.sort(sorted);
-      int n = sorted.length;
-      return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+      return BenchReport.median(stepMillis);
     }
 
     /** The fastest timed step, in ms. */
@@ -223,7 +222,7 @@ public final class TrainBenchmark {
                   + " -> %.3f%n",
               msPerStep(),
               bestMsPerStep(),
-              formatMillis(stepMillis),
+              BenchReport.joined(stepMillis, "%.1f"),
               tokensPerSecond(),
               firstLoss,
               lastLoss));
@@ -246,9 +245,9 @@ public final class TrainBenchmark {
                 "  ratio           %.2fx the peer's time, target at most %.2fx: %s%n",
                 peerRatio(),
                 TARGET_PEER_RATIO,
-                targetMet() ? "met" : "MISSED"));
+                BenchReport.verdict(targetMet())));
       } else {
-        out.append("  python peer     not run: ").append(peerNote).append(System.lineSeparator());
+        out.append(BenchReport.peerNotRun(peerNote));
       }
       return out.toString();
     }
@@ -277,23 +276,8 @@ public final class TrainBenchmark {
         node.put("peer_ms_per_step_best", peer.bestMsPerStep());
         node.put("peer_loss_first", peer.firstLoss());
         node.put("peer_loss_last", peer.lastLoss());
-        node.put("peer_torch_version", peer.torchVersion());
-        node.put("peer_preload", peer.preload());
-        node.put("ratio", peerRatio());
-        node.put("target_ratio", TARGET_PEER_RATIO);
-      } else {
-        node.put("peer_note", peerNote);
       }
-      node.put("targets_met", targetMet());
-      return node.toString();
-    }
-
-    private static String formatMillis(double[] millis) {
-      StringBuilder out = new StringBuilder();
-      for (double m : millis) {
-        out.append(out.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", m));
-      }
-      return out.toString();
+      return BenchReport.endJson(node, peer, peerRatio(), TARGET_PEER_RATIO, peerNote, targetMet());
     }
   }
 
@@ -336,10 +320,9 @@ public final class TrainBenchmark {
       stepMillis[i - settings.warmup()] = 1000 * (reportSeconds[i] - previous);
     }
     PeerResult peerResult = peer == null ? null : runPeer(peer);
-    String preload = System.getenv("LD_PRELOAD");
     return new Result(
         settings,
-        preload == null || preload.isBlank() ? "glibc malloc" : preload,
+        BenchReport.allocator(),
         stepMillis,
         losses[0],
         losses[total - 1],

@@ -3,12 +3,9 @@ package aha.runs.cli;
 import aha.sampler.bench.PythonPeer;
 import aha.sampler.bench.SampleBenchmark;
 import aha.sampler.model.ModelConfig;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,6 +33,8 @@ import picocli.CommandLine.Spec;
     })
 final class BenchSampleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin PeerBenchmarkOptions peerOptions;
 
   @Option(
       names = "--preset",
@@ -67,12 +66,6 @@ final class BenchSampleCommand implements Callable<Integer> {
   int promptTokens;
 
   @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "libtorch intra-op threads, also given to the peer (default: the CPU count).")
-  Integer threads;
-
-  @Option(
       names = "--repeats",
       defaultValue = "3",
       paramLabel = "R",
@@ -86,23 +79,6 @@ final class BenchSampleCommand implements Callable<Integer> {
       description = "Seeds weights and prompts (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(
-      names = "--peer",
-      negatable = true,
-      description =
-          "Also run the Python eager peer and print the ratio (default: on when"
-              + " /usr/bin/python3 imports torch).")
-  Boolean peer;
-
-  @Option(
-      names = "--peer-script",
-      paramLabel = "FILE",
-      description = "The peer script (default: bench/peer_decode.py of the repository).")
-  Path peerScript;
-
-  @Option(names = "--json", description = "Also print the figures as one JSON object, last line.")
-  boolean json;
-
   @Override
   public Integer call() {
     ModelConfig config;
@@ -111,46 +87,25 @@ final class BenchSampleCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserInputException(e.getMessage());
     }
-    int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     SampleBenchmark.Settings settings;
     try {
       settings =
           new SampleBenchmark.Settings(
-              preset, config, batch, promptTokens, newTokens, threadCount, repeats, seed);
+              preset,
+              config,
+              batch,
+              promptTokens,
+              newTokens,
+              peerOptions.threadCount(),
+              repeats,
+              seed);
     } catch (IllegalArgumentException e) {
       throw new UserInputException(e.getMessage());
     }
 
-    PrintWriter out = spec.commandLine().getOut();
-    PythonPeer pythonPeer = null;
-    String peerNote = null;
-    if (Boolean.FALSE.equals(peer)) {
-      peerNote = "--no-peer";
-    } else {
-      Optional<Path> script =
-          peerScript != null ? Optional.of(peerScript) : PythonPeer.findScript();
-      Optional<String> unavailable = PythonPeer.unavailableReason();
-      if (script.isEmpty() || !Files.isRegularFile(script.get())) {
-        peerNote =
-            peerScript != null
-                ? peerScript + " is not a file"
-                : PythonPeer.SCRIPT + " not found here or above the aha jar; use --peer-script";
-      } else if (unavailable.isPresent()) {
-        peerNote = unavailable.get();
-      } else {
-        pythonPeer = new PythonPeer(script.get());
-      }
-      if (pythonPeer == null && Boolean.TRUE.equals(peer)) {
-        throw new UserInputException("--peer: " + peerNote);
-      }
-    }
-
-    SampleBenchmark.Result result = new SampleBenchmark(settings).run(pythonPeer, peerNote);
-    out.print(result.format());
-    if (json) {
-      out.println(result.toJson());
-    }
-    out.flush();
+    PeerBenchmarkOptions.Choice peer = peerOptions.choosePeer(PythonPeer.SCRIPT);
+    SampleBenchmark.Result result = new SampleBenchmark(settings).run(peer.peer(), peer.note());
+    peerOptions.print(spec.commandLine().getOut(), result.format(), result.toJson());
     return 0;
   }
 }

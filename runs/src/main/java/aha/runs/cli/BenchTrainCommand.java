@@ -1,13 +1,9 @@
 package aha.runs.cli;
 
 import aha.grpo.bench.TrainBenchmark;
-import aha.sampler.bench.PythonPeer;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,6 +33,8 @@ import picocli.CommandLine.Spec;
     })
 final class BenchTrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin PeerBenchmarkOptions peerOptions;
 
   @Option(
       names = "--preset",
@@ -78,41 +76,18 @@ final class BenchTrainCommand implements Callable<Integer> {
   int warmup;
 
   @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "libtorch intra-op threads, also given to the peer (default: the CPU count).")
-  Integer threads;
-
-  @Option(
       names = "--seed",
       defaultValue = "42",
       paramLabel = "S",
       description = "Seeds weights and tokens (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(
-      names = "--peer",
-      negatable = true,
-      description =
-          "Also run the Python eager peer and print the ratio (default: on when"
-              + " /usr/bin/python3 imports torch).")
-  Boolean peer;
-
-  @Option(
-      names = "--peer-script",
-      paramLabel = "FILE",
-      description = "The peer script (default: bench/peer_train.py of the repository).")
-  Path peerScript;
-
-  @Option(names = "--json", description = "Also print the figures as one JSON object, last line.")
-  boolean json;
-
   @Override
   public Integer call() {
-    int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     TrainBenchmark.Settings settings;
     try {
-      settings = TrainBenchmark.Settings.forPreset(preset, steps, warmup, threadCount, seed);
+      settings =
+          TrainBenchmark.Settings.forPreset(preset, steps, warmup, peerOptions.threadCount(), seed);
       if (vocab != null) {
         settings = settings.withVocabSize(vocab);
       }
@@ -126,38 +101,9 @@ final class BenchTrainCommand implements Callable<Integer> {
       throw new UserInputException(e.getMessage());
     }
 
-    PythonPeer pythonPeer = null;
-    String peerNote = null;
-    if (Boolean.FALSE.equals(peer)) {
-      peerNote = "--no-peer";
-    } else {
-      Optional<Path> script =
-          peerScript != null
-              ? Optional.of(peerScript)
-              : PythonPeer.findScript(TrainBenchmark.SCRIPT);
-      Optional<String> unavailable = PythonPeer.unavailableReason();
-      if (script.isEmpty() || !Files.isRegularFile(script.get())) {
-        peerNote =
-            peerScript != null
-                ? peerScript + " is not a file"
-                : TrainBenchmark.SCRIPT + " not found here or above the aha jar; use --peer-script";
-      } else if (unavailable.isPresent()) {
-        peerNote = unavailable.get();
-      } else {
-        pythonPeer = new PythonPeer(script.get());
-      }
-      if (pythonPeer == null && Boolean.TRUE.equals(peer)) {
-        throw new UserInputException("--peer: " + peerNote);
-      }
-    }
-
-    TrainBenchmark.Result result = new TrainBenchmark(settings).run(pythonPeer, peerNote);
-    PrintWriter out = spec.commandLine().getOut();
-    out.print(result.format());
-    if (json) {
-      out.println(result.toJson());
-    }
-    out.flush();
+    PeerBenchmarkOptions.Choice peer = peerOptions.choosePeer(TrainBenchmark.SCRIPT);
+    TrainBenchmark.Result result = new TrainBenchmark(settings).run(peer.peer(), peer.note());
+    peerOptions.print(spec.commandLine().getOut(), result.format(), result.toJson());
     return 0;
   }
 }

@@ -5,7 +5,6 @@ import aha.grpo.eval.EvalReport;
 import aha.grpo.eval.Evaluator;
 import aha.problems.AtomicFiles;
 import aha.problems.Problem;
-import aha.problems.ProblemSets;
 import aha.sampler.checkpoint.Checkpoints;
 import aha.sampler.generate.Generator;
 import aha.sampler.model.Devices;
@@ -20,7 +19,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +29,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -69,19 +68,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "DIR",
-      description = "Checkpoint directory: config.json, model.safetensors, tokenizer.json.")
-  Path model;
-
-  @Option(
-      names = "--problems",
-      required = true,
-      paramLabel = "FILE",
-      description = "Held-out problem set (JSONL).")
-  Path problems;
+  @Mixin CheckpointSamplingOptions sampling;
 
   @Option(
       names = {"-n", "--samples"},
@@ -109,41 +96,6 @@ final class EvalCommand implements Callable<Integer> {
   double temperature;
 
   @Option(
-      names = "--top-p",
-      defaultValue = "1",
-      description = "Nucleus threshold of the sampled completions (default: ${DEFAULT-VALUE}).")
-  double topP;
-
-  @Option(
-      names = "--max-new-tokens",
-      defaultValue = "256",
-      paramLabel = "N",
-      description = "Most tokens per completion (default: ${DEFAULT-VALUE}).")
-  int maxNewTokens;
-
-  @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N problems.")
-  Integer limit;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description = "Seed of the sampled completions (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(
-      names = "--batch-rows",
-      defaultValue = "64",
-      paramLabel = "N",
-      description = "Most completions generated together (default: ${DEFAULT-VALUE}).")
-  int batchRows;
-
-  @Option(
-      names = "--device",
-      defaultValue = "auto",
-      description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-  String device;
-
-  @Option(
       names = {"-o", "--output"},
       paramLabel = "FILE",
       description = "Also write the JSON report to FILE.")
@@ -155,22 +107,13 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     EvalConfig config = evalConfig();
-    if (limit != null && limit <= 0) {
-      throw new UserInputException("--limit must be positive, got " + limit);
-    }
-    checkCheckpoint();
-    List<Problem> all = ProblemSets.read(problems);
-    if (limit != null && limit < all.size()) {
-      all = all.subList(0, limit);
-    }
-    if (all.isEmpty()) {
-      throw new UserInputException(problems + ": no problems");
-    }
+    List<Problem> all = sampling.readProblems();
 
     long started = System.nanoTime();
     EvalReport report;
+    Path model = sampling.model;
     try (Tokenizer tokenizer = Tokenizer.load(model);
-        NDManager manager = NDManager.newBaseManager(Devices.resolve(device))) {
+        NDManager manager = NDManager.newBaseManager(Devices.resolve(sampling.device))) {
       ChatTemplate template = new ChatTemplate(tokenizer);
       Transformer transformer = Checkpoints.load(model, manager);
       if (transformer.config().vocabSize() < tokenizer.vocabSize()) {
@@ -196,7 +139,7 @@ final class EvalCommand implements Callable<Integer> {
     if (json) {
       out.println(reportJson);
     } else {
-      out.printf(Locale.ROOT, "%s on %s%n", model, problems);
+      out.printf(Locale.ROOT, "%s on %s%n", model, sampling.problems);
       out.print(report.format());
       out.printf(Locale.ROOT, "%.1f s", seconds);
       out.println(output == null ? "" : "; report written to " + output);
@@ -213,12 +156,12 @@ final class EvalCommand implements Callable<Integer> {
     if (samples == 0 && noGreedy) {
       throw new UserInputException("nothing to evaluate: -n 0 with --no-greedy");
     }
-    if (maxNewTokens <= 0 || batchRows <= 0) {
+    if (sampling.maxNewTokens <= 0 || sampling.batchRows <= 0) {
       throw new UserInputException("--max-new-tokens and --batch-rows must be positive");
     }
-    if (!(temperature > 0) || !(topP > 0 && topP <= 1)) {
+    if (!(temperature > 0) || !(sampling.topP > 0 && sampling.topP <= 1)) {
       throw new UserInputException(
-          "--temperature must be positive and --top-p in (0, 1], got " + temperature + " and " + topP);
+          "--temperature must be positive and --top-p in (0, 1], got " + temperature + " and " + sampling.topP);
     }
     List<Integer> chosen = ks;
     if (chosen == null) {
@@ -231,18 +174,14 @@ final class EvalCommand implements Callable<Integer> {
       }
     }
     return new EvalConfig(
-        samples, new ArrayList<>(new TreeSet<>(chosen)), !noGreedy, temperature, topP, maxNewTokens, batchRows, seed);
-  }
-
-  private void checkCheckpoint() {
-    if (!Files.isDirectory(model)) {
-      throw new UserInputException(model + ": not a checkpoint directory");
-    }
-    for (String file : List.of(Checkpoints.CONFIG, "tokenizer.json")) {
-      if (!Files.isRegularFile(model.resolve(file))) {
-        throw new UserInputException(model.resolve(file) + ": no such file");
-      }
-    }
+        samples,
+        new ArrayList<>(new TreeSet<>(chosen)),
+        !noGreedy,
+        temperature,
+        sampling.topP,
+        sampling.maxNewTokens,
+        sampling.batchRows,
+        sampling.seed);
   }
 
   private static ProgressBar progressBar(long completions) {
@@ -259,8 +198,8 @@ final class EvalCommand implements Callable<Integer> {
   /** The evaluator's figures, with what was evaluated and how, for a report that stands alone. */
   private ObjectNode json(EvalReport report, EvalConfig config, double seconds) throws IOException {
     ObjectNode node = JSON.createObjectNode();
-    node.put("model", model.toString());
-    node.put("problems_file", problems.toString());
+    node.put("model", sampling.model.toString());
+    node.put("problems_file", sampling.problems.toString());
     ObjectNode settings = node.putObject("config");
     settings.put("samples", config.samples());
     settings.set("k", JSON.valueToTree(config.ks()));
@@ -268,7 +207,7 @@ final class EvalCommand implements Callable<Integer> {
     settings.put("temperature", config.temperature());
     settings.put("top_p", config.topP());
     settings.put("max_new_tokens", config.maxNewTokens());
-    settings.put("limit", limit);
+    settings.put("limit", sampling.limit);
     settings.put("seed", config.seed());
     ObjectNode figures = (ObjectNode) JSON.readTree(report.toJson(0));
     figures.remove("step"); // a training step; this report belongs to no run

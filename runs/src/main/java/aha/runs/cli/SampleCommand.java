@@ -1,7 +1,6 @@
 package aha.runs.cli;
 
 import aha.problems.Problem;
-import aha.problems.ProblemSets;
 import aha.grpo.rl.PolicyReplica;
 import aha.sampler.checkpoint.Checkpoints;
 import aha.sampler.generate.SamplingParams;
@@ -24,7 +23,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,6 +31,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,19 +64,7 @@ final class SampleCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "DIR",
-      description = "Checkpoint directory: config.json, model.safetensors, tokenizer.json.")
-  Path model;
-
-  @Option(
-      names = "--problems",
-      required = true,
-      paramLabel = "FILE",
-      description = "Problem set (JSONL).")
-  Path problems;
+  @Mixin CheckpointSamplingOptions sampling;
 
   @Option(
       names = {"-g", "--group-size"},
@@ -99,46 +86,11 @@ final class SampleCommand implements Callable<Integer> {
   int topK;
 
   @Option(
-      names = "--top-p",
-      defaultValue = "1",
-      description = "Nucleus: keep tokens up to this probability mass (default: ${DEFAULT-VALUE}).")
-  double topP;
-
-  @Option(
-      names = "--max-new-tokens",
-      defaultValue = "256",
-      paramLabel = "N",
-      description = "Most tokens per completion (default: ${DEFAULT-VALUE}).")
-  int maxNewTokens;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description = "Sampling seed (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(
-      names = "--device",
-      defaultValue = "auto",
-      description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-  String device;
-
-  @Option(
       names = "--workers",
       defaultValue = "2",
       paramLabel = "N",
       description = "Verifier threads (default: ${DEFAULT-VALUE}).")
   int workers;
-
-  @Option(
-      names = "--batch-rows",
-      defaultValue = "64",
-      paramLabel = "N",
-      description = "Most completions sampled together (default: ${DEFAULT-VALUE}).")
-  int batchRows;
-
-  @Option(names = "--limit", paramLabel = "N", description = "Sample only the first N problems.")
-  Integer limit;
 
   @Option(names = "--json", description = "Print JSON lines instead of text.")
   boolean json;
@@ -149,26 +101,20 @@ final class SampleCommand implements Callable<Integer> {
     if (g <= 0) {
       throw new UserInputException("-g must be positive, got " + g);
     }
-    if (workers <= 0 || batchRows <= 0 || (limit != null && limit <= 0)) {
-      throw new UserInputException("--workers, --batch-rows and --limit must be positive");
+    if (workers <= 0 || sampling.batchRows <= 0) {
+      throw new UserInputException("--workers and --batch-rows must be positive");
     }
-    checkCheckpoint();
-    List<Problem> all = ProblemSets.read(problems);
-    if (limit != null && limit < all.size()) {
-      all = all.subList(0, limit);
-    }
-    if (all.isEmpty()) {
-      throw new UserInputException(problems + ": no problems");
-    }
+    List<Problem> all = sampling.readProblems();
+    Path model = sampling.model;
     ModelConfig modelConfig = Checkpoints.readConfig(model);
-    Device resolved = Devices.resolve(device);
+    Device resolved = Devices.resolve(sampling.device);
 
     try (Tokenizer tokenizer = Tokenizer.load(model)) {
       ChatTemplate template = new ChatTemplate(tokenizer);
       SamplingServiceConfig config =
           SamplingServiceConfig.defaults()
               .withName("cli")
-              .withMaxBatchRows(batchRows)
+              .withMaxBatchRows(sampling.batchRows)
               .withMaxPromptTokens(modelConfig.maxPositions())
               .withVerifierWorkers(workers);
       Vertx vertx = Vertx.vertx();
@@ -195,20 +141,10 @@ final class SampleCommand implements Callable<Integer> {
 
   private SamplingParams samplingParams() {
     try {
-      return new SamplingParams(temperature, topK, topP, maxNewTokens, seed);
+      return new SamplingParams(
+          temperature, topK, sampling.topP, sampling.maxNewTokens, sampling.seed);
     } catch (IllegalArgumentException e) {
       throw new UserInputException(e.getMessage());
-    }
-  }
-
-  private void checkCheckpoint() {
-    if (!Files.isDirectory(model)) {
-      throw new UserInputException(model + ": not a checkpoint directory");
-    }
-    for (String file : List.of(Checkpoints.CONFIG, "tokenizer.json")) {
-      if (!Files.isRegularFile(model.resolve(file))) {
-        throw new UserInputException(model.resolve(file) + ": no such file");
-      }
     }
   }
 
@@ -219,7 +155,8 @@ final class SampleCommand implements Callable<Integer> {
    */
   private void report(SamplingService<PolicyReplica> service, List<Problem> all, SamplingParams params)
       throws IOException {
-    int perRequest = Math.max(1, batchRows / g);
+    long seed = params.seed();
+    int perRequest = Math.max(1, sampling.batchRows / g);
     List<List<Problem>> shares = new ArrayList<>();
     for (int from = 0; from < all.size(); from += perRequest) {
       shares.add(all.subList(from, Math.min(all.size(), from + perRequest)));

@@ -7,15 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import aha.problems.Problem;
 import aha.problems.ProblemSets;
 import aha.problems.gen.ProblemGenerator;
-import aha.sampler.checkpoint.Checkpoints;
-import aha.sampler.model.ModelConfig;
-import aha.sampler.model.Transformer;
-import aha.sampler.tokenizer.BpeTrainer;
-import aha.sampler.tokenizer.ChatTemplate;
-import aha.sampler.tokenizer.Message;
-import aha.sampler.tokenizer.Tokenizer;
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -38,32 +29,11 @@ class EvalCommandTest {
   /** A tiny random model with a tokenizer trained on a few chats, and 4 problems of 2 families. */
   @BeforeAll
   static void makeCheckpoint() throws IOException {
-    checkpoint = dir.resolve("checkpoint");
+    checkpoint = TinyCheckpoint.write(dir.resolve("checkpoint"));
     problems = dir.resolve("problems.jsonl");
     List<Problem> set = new ArrayList<>(ProblemGenerator.generate("addition", 1, 2, 7));
     set.addAll(ProblemGenerator.generate("gcd", 1, 2, 7));
     ProblemSets.write(problems, set);
-    List<String> corpus = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      corpus.add(
-          ChatTemplate.render(
-              List.of(
-                  Message.system(ChatTemplate.DEFAULT_SYSTEM_PROMPT),
-                  Message.user("What is " + i + " + " + (i + 1) + "?"),
-                  Message.assistant(i + " + " + (i + 1) + " = " + (2 * i + 1), "" + (2 * i + 1)))));
-    }
-    Files.createDirectories(checkpoint);
-    BpeTrainer.withChatTokens(300).train(corpus).save(checkpoint.resolve("tokenizer.json"));
-    int vocab;
-    try (Tokenizer tokenizer = Tokenizer.load(checkpoint)) {
-      vocab = tokenizer.vocabSize();
-    }
-    ModelConfig config = new ModelConfig(vocab, 16, 40, 2, 4, 2, 256, 10000, 1e-5, false, false);
-    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      Transformer model = new Transformer(config);
-      model.initialize(manager, 1);
-      Checkpoints.save(model, checkpoint);
-    }
   }
 
   /** {@code aha eval} of the tiny checkpoint, 3 samples per problem unless {@code extra} sets -n. */
@@ -145,34 +115,9 @@ class EvalCommandTest {
     assertTrue(json.get("pass@1_greedy").isNumber(), json.toString());
   }
 
+  /** The checkpoint and problem-file checks are {@link CheckpointSamplingOptionsTest}'s. */
   @Test
-  void inputErrorsNameTheFileOrOptionAndExit2() throws IOException {
-    Path missing = dir.resolve("nowhere");
-    CliRun noDir = CliRun.of("eval", "--model", missing.toString(), "--problems", problems.toString());
-    assertEquals(2, noDir.exitCode());
-    assertEquals("aha: error: " + missing + ": not a checkpoint directory", noDir.err().strip());
-
-    Path bare = dir.resolve("bare");
-    Files.createDirectories(bare);
-    Files.copy(checkpoint.resolve(Checkpoints.CONFIG), bare.resolve(Checkpoints.CONFIG));
-    CliRun noTokenizer = CliRun.of("eval", "--model", bare.toString(), "--problems", problems.toString());
-    assertEquals(2, noTokenizer.exitCode());
-    assertEquals(
-        "aha: error: " + bare.resolve("tokenizer.json") + ": no such file", noTokenizer.err().strip());
-
-    Path bad = dir.resolve("bad.jsonl");
-    Files.writeString(bad, Files.readAllLines(problems).get(0) + "\n{\"id\": \"p1\"}\n");
-    CliRun badProblems = CliRun.of("eval", "--model", checkpoint.toString(), "--problems", bad.toString());
-    assertEquals(2, badProblems.exitCode());
-    assertTrue(badProblems.err().startsWith("aha: error: " + bad), badProblems.err());
-    assertTrue(badProblems.err().contains("2"), "names the line: " + badProblems.err());
-    assertEquals(1, badProblems.err().strip().lines().count(), badProblems.err());
-
-    Path noFile = dir.resolve("none.jsonl");
-    CliRun noProblems = CliRun.of("eval", "--model", checkpoint.toString(), "--problems", noFile.toString());
-    assertEquals(2, noProblems.exitCode());
-    assertEquals("aha: error: " + noFile + ": no such file", noProblems.err().strip());
-
+  void badSampleCountsNameTheOptionAndExit2() {
     CliRun bigK = eval("-k", "4");
     assertEquals(2, bigK.exitCode());
     assertEquals("aha: error: -k 4 must be in 1..3 (-n, the samples per problem)", bigK.err().strip());

@@ -5,19 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import aha.problems.ProblemSets;
 import aha.problems.gen.ProblemGenerator;
-import aha.sampler.checkpoint.Checkpoints;
-import aha.sampler.model.ModelConfig;
-import aha.sampler.model.Transformer;
-import aha.sampler.tokenizer.BpeTrainer;
-import aha.sampler.tokenizer.ChatTemplate;
-import aha.sampler.tokenizer.Message;
-import aha.sampler.tokenizer.Tokenizer;
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,30 +27,9 @@ class SampleCommandTest {
    */
   @BeforeAll
   static void makeCheckpoint() throws IOException {
-    checkpoint = dir.resolve("checkpoint");
+    checkpoint = TinyCheckpoint.write(dir.resolve("checkpoint"));
     problems = dir.resolve("problems.jsonl");
     ProblemSets.write(problems, ProblemGenerator.generate("addition", 1, 3, 7));
-    List<String> corpus = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      corpus.add(
-          ChatTemplate.render(
-              List.of(
-                  Message.system(ChatTemplate.DEFAULT_SYSTEM_PROMPT),
-                  Message.user("What is " + i + " + " + (i + 1) + "?"),
-                  Message.assistant(i + " + " + (i + 1) + " = " + (2 * i + 1), "" + (2 * i + 1)))));
-    }
-    Files.createDirectories(checkpoint);
-    BpeTrainer.withChatTokens(300).train(corpus).save(checkpoint.resolve("tokenizer.json"));
-    int vocab;
-    try (Tokenizer tokenizer = Tokenizer.load(checkpoint)) {
-      vocab = tokenizer.vocabSize();
-    }
-    ModelConfig config = new ModelConfig(vocab, 16, 40, 2, 4, 2, 256, 10000, 1e-5, false, false);
-    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      Transformer model = new Transformer(config);
-      model.initialize(manager, 1);
-      Checkpoints.save(model, checkpoint);
-    }
   }
 
   private static CliRun sample(String... extra) {
@@ -133,31 +102,18 @@ class SampleCommandTest {
     return texts;
   }
 
+  /** The checkpoint and problem-file checks are {@link CheckpointSamplingOptionsTest}'s. */
   @Test
-  void inputErrorsNameTheFileAndExit2() throws IOException {
-    Path missing = dir.resolve("nowhere");
-    CliRun noDir =
-        CliRun.of("sample", "--model", missing.toString(), "--problems", problems.toString());
-    assertEquals(2, noDir.exitCode());
-    assertEquals("aha: error: " + missing + ": not a checkpoint directory", noDir.err().strip());
+  void badGroupSizeAndWorkersNameTheOptionAndExit2() {
+    CliRun noGroup =
+        CliRun.of(
+            "sample", "--model", checkpoint.toString(), "--problems", problems.toString(), "-g", "0");
+    assertEquals(2, noGroup.exitCode());
+    assertEquals("aha: error: -g must be positive, got 0", noGroup.err().strip());
 
-    Path bare = dir.resolve("bare");
-    Files.createDirectories(bare);
-    Files.copy(checkpoint.resolve(Checkpoints.CONFIG), bare.resolve(Checkpoints.CONFIG));
-    CliRun noTokenizer =
-        CliRun.of("sample", "--model", bare.toString(), "--problems", problems.toString());
-    assertEquals(2, noTokenizer.exitCode());
-    assertEquals(
-        "aha: error: " + bare.resolve("tokenizer.json") + ": no such file",
-        noTokenizer.err().strip());
-
-    Path bad = dir.resolve("bad.jsonl");
-    Files.writeString(bad, "{\"id\": \"p1\"}\n");
-    CliRun badProblems =
-        CliRun.of("sample", "--model", checkpoint.toString(), "--problems", bad.toString());
-    assertEquals(2, badProblems.exitCode());
-    assertTrue(badProblems.err().startsWith("aha: error: " + bad), badProblems.err());
-    assertEquals(1, badProblems.err().strip().lines().count(), badProblems.err());
+    CliRun noWorkers = sample("--workers", "0");
+    assertEquals(2, noWorkers.exitCode());
+    assertEquals("aha: error: --workers and --batch-rows must be positive", noWorkers.err().strip());
   }
 
   @Test

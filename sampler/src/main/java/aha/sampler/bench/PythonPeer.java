@@ -37,6 +37,18 @@ public final class PythonPeer {
   private static final long PROBE_TIMEOUT_S = 60;
 
   /**
+   * What every peer's result tells beside its timings, which {@link BenchReport#endJson} reports
+   * for any peer: the torch it ran on and its allocator.
+   */
+  public interface Conditions {
+    /** The torch version the peer ran on. */
+    String torchVersion();
+
+    /** The LD_PRELOAD the peer ran under, or "none". */
+    String preload();
+  }
+
+  /**
    * What the peer measured.
    *
    * @param tokensPerSecond its best decode rate over the repeats
@@ -54,7 +66,8 @@ public final class PythonPeer {
       String torchVersion,
       String kvCache,
       int threads,
-      String preload) {}
+      String preload)
+      implements Conditions {}
 
   private final Path script;
 

@@ -221,7 +221,7 @@ public final class SampleBenchmark {
               tokensPerSecond,
               rates.length,
               tokensPerSecondMedian,
-              formatRates(rates)));
+              BenchReport.joined(rates, "%,.0f")));
       out.append(
           String.format(
               Locale.ROOT, "  aha prefill     %,.0f tokens/s%n", prefillTokensPerSecond));
@@ -257,7 +257,7 @@ public final class SampleBenchmark {
               rooflineGflops(),
               100 * rooflineFraction(),
               100 * TARGET_ROOFLINE_FRACTION,
-              rooflineFraction() >= TARGET_ROOFLINE_FRACTION ? "met" : "MISSED"));
+              BenchReport.verdict(rooflineFraction() >= TARGET_ROOFLINE_FRACTION)));
       if (peer != null) {
         out.append(
             String.format(
@@ -276,9 +276,9 @@ public final class SampleBenchmark {
                 "  ratio           %.2fx the peer, target %.1fx: %s%n",
                 peerRatio(),
                 TARGET_PEER_RATIO,
-                peerRatio() >= TARGET_PEER_RATIO ? "met" : "MISSED"));
+                BenchReport.verdict(peerRatio() >= TARGET_PEER_RATIO)));
       } else {
-        out.append("  python peer     not run: ").append(peerNote).append(System.lineSeparator());
+        out.append(BenchReport.peerNotRun(peerNote));
       }
       return out.toString();
     }
@@ -312,24 +312,10 @@ public final class SampleBenchmark {
       if (peer != null) {
         node.put("peer_tokens_per_s", peer.tokensPerSecond());
         node.put("peer_tokens_per_s_median", peer.tokensPerSecondMedian());
-        node.put("peer_torch_version", peer.torchVersion());
         node.put("peer_kv_cache", peer.kvCache());
-        node.put("peer_preload", peer.preload());
-        node.put("ratio", peerRatio());
-        node.put("target_ratio", TARGET_PEER_RATIO);
-      } else {
-        node.put("peer_note", peerNote);
       }
-      node.put("targets_met", targetsMet());
-      return node.toString();
-    }
-
-    private static String formatRates(double[] rates) {
-      StringBuilder out = new StringBuilder();
-      for (double r : rates) {
-        out.append(out.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", r));
-      }
-      return out.toString();
+      return BenchReport.endJson(
+          node, peer, peerRatio(), TARGET_PEER_RATIO, peerNote, targetsMet());
     }
   }
 
@@ -392,15 +378,12 @@ public final class SampleBenchmark {
       }
     }
     PythonPeer.Result peerResult = peer == null ? null : peer.run(settings);
-    double[] sorted = rates.clone();
-    Arrays.sort(sorted);
-    String preload = System.getenv("LD_PRELOAD");
     return new Result(
         settings,
         "Generator.sample, greedy",
-        preload == null || preload.isBlank() ? "glibc malloc" : preload,
-        sorted[sorted.length - 1],
-        median(sorted),
+        BenchReport.allocator(),
+        Arrays.stream(rates).max().orElseThrow(),
+        BenchReport.median(rates),
         rates,
         bestPrefill,
         Arrays.stream(modelRates).max().orElseThrow(),
@@ -529,10 +512,5 @@ public final class SampleBenchmark {
       }
     }
     return (System.nanoTime() - began) / 1e9;
-  }
-
-  private static double median(double[] sorted) {
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }

@@ -1,0 +1,83 @@
+package aha.sampler.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The pieces of a speed benchmark's report that {@link SampleBenchmark} and the training
+ * benchmark ({@code aha.grpo.bench.TrainBenchmark}) word the same way, so that their reports read
+ * alike and a change of wording is made once: the allocator the timings ran under, a list of
+ * timings, a target's verdict, and how aha compared with the Python peer, or why the peer did not
+ * run, in the text and in the JSON object.
+ */
+public final class BenchReport {
+
+  private BenchReport() {}
+
+  /**
+   * The LD_PRELOAD this JVM runs under, or "glibc malloc": timings of native code move with the
+   * allocator ({@code ./aha} preloads tcmalloc), so a report names it.
+   */
+  public static String allocator() {
+    String preload = System.getenv("LD_PRELOAD");
+    return preload == null || preload.isBlank() ? "glibc malloc" : preload;
+  }
+
+  /** The median of {@code values}, which are left as they are. */
+  public static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /** Each of {@code values} in {@code format} (such as "%.1f"), in order, comma-separated. */
+  public static String joined(double[] values, String format) {
+    StringBuilder out = new StringBuilder();
+    for (double value : values) {
+      out.append(out.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, format, value));
+    }
+    return out.toString();
+  }
+
+  /** A target's verdict in a report, loud when missed: "met" or "MISSED". */
+  public static String verdict(boolean met) {
+    return met ? "met" : "MISSED";
+  }
+
+  /** The report's line for a peer that did not run, with why ({@code --no-peer}, no torch). */
+  public static String peerNotRun(String peerNote) {
+    return "  python peer     not run: " + peerNote + System.lineSeparator();
+  }
+
+  /**
+   * Ends a benchmark's JSON object, after its own figures and the peer's, and returns it on one
+   * line: the conditions the peer ran under and aha's ratio to it against the ratio aimed for, or
+   * why the peer did not run, then whether every target that could be checked was met.
+   *
+   * @param peer what the peer reported, or null when it did not run
+   * @param ratio aha's figure over the peer's; read only when the peer ran
+   * @param targetRatio the ratio aimed for
+   * @param peerNote why the peer did not run; read only when it did not
+   * @param targetsMet whether every target that could be checked was met
+   */
+  public static String endJson(
+      ObjectNode node,
+      PythonPeer.Conditions peer,
+      double ratio,
+      double targetRatio,
+      String peerNote,
+      boolean targetsMet) {
+    if (peer != null) {
+      node.put("peer_torch_version", peer.torchVersion());
+      node.put("peer_preload", peer.preload());
+      node.put("ratio", ratio);
+      node.put("target_ratio", targetRatio);
+    } else {
+      node.put("peer_note", peerNote);
+    }
+    node.put("targets_met", targetsMet);
+    return node.toString();
+  }
+}
