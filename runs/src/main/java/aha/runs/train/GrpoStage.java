@@ -165,15 +165,20 @@ public final class GrpoStage {
   /** A GRPO metrics line: {@link #lineStart}, then the step's metrics. */
   static ObjectNode metricsLine(long globalStep, Map<String, Double> values, long startedNanos) {
     ObjectNode line = lineStart(globalStep, "grpo", startedNanos);
-    values.forEach(
-        (key, value) -> {
-          if (value == null || value.isNaN() || value.isInfinite()) {
-            line.putNull(key);
-          } else {
-            line.put(key, value);
-          }
-        });
+    values.forEach((key, value) -> putNumber(line, key, value));
     return line;
+  }
+
+  /**
+   * Puts a figure on a metrics line; one that was not measured or not finite (a skipped step's NaN
+   * gradient norm) goes in as null, so that every line stays strict JSON.
+   */
+  static void putNumber(ObjectNode line, String key, Double value) {
+    if (value == null || value.isNaN() || value.isInfinite()) {
+      line.putNull(key);
+    } else {
+      line.put(key, value);
+    }
   }
 
   /** The newest checkpoint of this stage (global step past {@code stepOffset}), if any. */

@@ -119,17 +119,17 @@ public final class TrainPipeline {
       flush();
       long global = report.step() + ("sft".equals(stage) ? pretrainSteps : 0);
       pending = GrpoStage.lineStart(global, stage, started);
-      pending.put("loss", report.loss());
-      pending.put("lr", report.lr());
-      pending.put("grad_norm", report.gradNorm());
-      pending.put("tokens_per_s", report.tokensPerSecond());
+      GrpoStage.putNumber(pending, "loss", report.loss());
+      GrpoStage.putNumber(pending, "lr", report.lr());
+      GrpoStage.putNumber(pending, "grad_norm", report.gradNorm());
+      GrpoStage.putNumber(pending, "tokens_per_s", report.tokensPerSecond());
       next.onStep(stage, report);
     }
 
     @Override
     public void onHeldOut(String stage, int step, double loss) {
       if (pending != null) {
-        pending.put("held_out_loss", loss);
+        GrpoStage.putNumber(pending, "held_out_loss", loss);
       }
       flush();
       next.onHeldOut(stage, step, loss);
