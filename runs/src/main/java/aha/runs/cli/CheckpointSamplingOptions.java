@@ -1,5 +1,6 @@
 package aha.runs.cli;
 
+import aha.grpo.train.BasePipeline;
 import aha.problems.Problem;
 import aha.problems.ProblemSets;
 import aha.sampler.checkpoint.Checkpoints;
@@ -97,7 +98,7 @@ final class CheckpointSamplingOptions {
     if (!Files.isDirectory(model)) {
       throw new UserInputException(model + ": not a checkpoint directory");
     }
-    for (String file : List.of(Checkpoints.CONFIG, "tokenizer.json")) {
+    for (String file : List.of(Checkpoints.CONFIG, BasePipeline.TOKENIZER)) {
       if (!Files.isRegularFile(model.resolve(file))) {
         throw new UserInputException(model.resolve(file) + ": no such file");
       }

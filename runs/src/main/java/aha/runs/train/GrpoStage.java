@@ -4,6 +4,7 @@ import aha.grpo.eval.EvalReport;
 import aha.grpo.rl.GrpoConfig;
 import aha.grpo.rl.GrpoTrainer;
 import aha.grpo.train.AdamW;
+import aha.grpo.train.BasePipeline;
 import aha.problems.AtomicFiles;
 import aha.problems.Problem;
 import aha.runs.store.CheckpointStore;
@@ -195,7 +196,10 @@ public final class GrpoStage {
   static void writeCheckpoint(Path dir, GrpoTrainer trainer, Path base) throws IOException {
     Path model = dir.resolve(MODEL);
     Checkpoints.save(trainer.policy(), model);
-    Files.copy(base.resolve("tokenizer.json"), model.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        base.resolve(BasePipeline.TOKENIZER),
+        model.resolve(BasePipeline.TOKENIZER),
+        StandardCopyOption.REPLACE_EXISTING);
     AdamW.State optimizer = trainer.optimizerState();
     List<SafeTensors.Tensor> tensors = new ArrayList<>();
     for (int i = 0; i < optimizer.firstMoments().size(); i++) {

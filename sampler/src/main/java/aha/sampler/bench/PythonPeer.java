@@ -116,14 +116,6 @@ public final class PythonPeer {
   }
 
   /**
-   * Finds {@link #SCRIPT} in the working directory or a folder above it, or in a folder above the
-   * code of this class (the repository holding {@code runs/target/aha.jar}).
-   */
-  public static Optional<Path> findScript() {
-    return findScript(SCRIPT);
-  }
-
-  /**
    * Finds the repository file {@code relative} (such as {@code bench/peer_train.py}) in the
    * working directory or a folder above it, or in a folder above the code of this class.
    */

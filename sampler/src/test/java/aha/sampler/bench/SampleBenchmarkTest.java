@@ -71,7 +71,7 @@ class SampleBenchmarkTest {
 
   @Test
   void thePythonPeerDecodesTheSameShapes() {
-    Optional<Path> script = PythonPeer.findScript();
+    Optional<Path> script = PythonPeer.findScript(PythonPeer.SCRIPT);
     assumeTrue(script.isPresent(), "bench/peer_decode.py not found");
     Optional<String> unavailable = PythonPeer.unavailableReason();
     assumeTrue(unavailable.isEmpty(), () -> unavailable.orElse(""));
