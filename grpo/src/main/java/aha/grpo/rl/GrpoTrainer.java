@@ -1,5 +1,6 @@
 package aha.grpo.rl;
 
+import aha.sampler.model.Scalars;
 import aha.grpo.eval.EvalConfig;
 import aha.grpo.eval.EvalReport;
 import aha.grpo.eval.Evaluator;
@@ -360,8 +361,8 @@ public final class GrpoTrainer implements AutoCloseable {
           PolicyLoss.Result loss =
               PolicyLoss.compute(current.logprobs(), oldLogprobs, refLogprobs, advantages, mask,
                   config.policyLoss(), stepTokens);
-          float weight = (float) microBatchWeight(config.lossType(), batch.size(), rows.size(), micro.size());
-          collector.backward(loss.loss().mul(weight)); // ()
+          double weight = microBatchWeight(config.lossType(), batch.size(), rows.size(), micro.size());
+          Autograd.backward(collector, Scalars.mul(loss.loss(), weight)); // ()
           if (pass == 0) {
             double counted = batch.stream().filter(Row::counted).mapToLong(r -> r.completion().length).sum();
             tokens += counted;

@@ -1,5 +1,6 @@
 package aha.grpo.rl;
 
+import aha.sampler.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
@@ -55,7 +56,7 @@ public final class PolicyLoss {
     NDArray advantage = advantages.reshape(batch, 1); // (B, 1)
     NDArray unclipped = ratio.mul(advantage); // (B, T)
     NDArray clipped =
-        ratio.clip((float) (1 - config.epsilonLow()), (float) (1 + config.epsilonHigh())).mul(advantage); // (B, T)
+        Scalars.clip(ratio, 1 - config.epsilonLow(), 1 + config.epsilonHigh()).mul(advantage); // (B, T)
     NDArray tokenLoss = unclipped.minimum(clipped).neg(); // (B, T)
 
     NDArray tokens = mask.sum(); // ()
@@ -66,18 +67,18 @@ public final class PolicyLoss {
         throw new IllegalArgumentException("beta > 0 needs the reference model's log-probs");
       }
       NDArray delta = refLogprobs.sub(logprobs); // (B, T)
-      NDArray k3 = delta.exp().sub(delta).sub(1); // (B, T)
-      tokenLoss = tokenLoss.add(k3.mul((float) config.beta())); // (B, T)
+      NDArray k3 = Scalars.sub(delta.exp().sub(delta), 1); // (B, T)
+      tokenLoss = tokenLoss.add(Scalars.mul(k3, config.beta())); // (B, T)
       kl = k3.mul(mask).sum().getFloat() / realTokens;
     }
 
     NDArray masked = tokenLoss.mul(mask); // (B, T)
     NDArray loss =
         switch (config.lossType()) {
-          case GRPO -> masked.sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1)).mean();
-          case BNPO -> masked.sum().div(tokens.maximum(1));
-          case DR_GRPO -> masked.sum().div((float) (batch * config.maxCompletionLength()));
-          case DAPO -> masked.sum().div((float) Math.max(1, stepTokenCount));
+          case GRPO -> masked.sum(new int[] {1}).div(Scalars.maximum(mask.sum(new int[] {1}), 1)).mean();
+          case BNPO -> masked.sum().div(Scalars.maximum(tokens, 1));
+          case DR_GRPO -> Scalars.div(masked.sum(), batch * config.maxCompletionLength());
+          case DAPO -> Scalars.div(masked.sum(), Math.max(1, stepTokenCount));
         }; // ()
 
     NDArray low =

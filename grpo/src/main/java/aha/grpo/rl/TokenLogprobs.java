@@ -1,5 +1,6 @@
 package aha.grpo.rl;
 
+import aha.sampler.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -80,7 +81,7 @@ public final class TokenLogprobs {
     NDArray completionLogits =
         logits.get(new NDIndex(":, {}:", longest - 1 - longestCompletion)); // (B, L, V)
     if (temperature != 1) {
-      completionLogits = completionLogits.div((float) temperature); // (B, L, V)
+      completionLogits = Scalars.div(completionLogits, temperature); // (B, L, V)
     }
     NDArray logSoftmax = completionLogits.logSoftmax(-1); // (B, L, V)
     NDArray picked =

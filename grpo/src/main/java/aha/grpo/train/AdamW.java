@@ -1,5 +1,6 @@
 package aha.grpo.train;
 
+import aha.sampler.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -129,15 +130,14 @@ public final class AdamW {
     double correction2 = 1 - Math.pow(settings.beta2(), t);
     for (int i = 0; i < parameters.size(); i++) {
       NDArray p = parameters.get(i).getArray(); // like p
-      NDArray g = scale == 1f ? gradients.get(i) : gradients.get(i).mul(scale); // like p
-      NDArray m = firstMoments.get(i).muli(b1).addi(g.mul(1 - b1)); // like p
-      NDArray v = secondMoments.get(i).muli(b2).addi(g.square().muli(1 - b2)); // like p
-      NDArray denominator =
-          v.div((float) correction2).sqrt().addi((float) settings.eps()); // like p
+      NDArray g = scale == 1f ? gradients.get(i) : Scalars.mul(gradients.get(i), scale); // like p
+      NDArray m = Scalars.muli(firstMoments.get(i), b1).addi(Scalars.mul(g, 1 - b1)); // like p
+      NDArray v = Scalars.muli(secondMoments.get(i), b2).addi(Scalars.muli(g.square(), 1 - b2)); // like p
+      NDArray denominator = Scalars.addi(Scalars.div(v, correction2).sqrt(), settings.eps()); // like p
       if (decays[i] && settings.weightDecay() > 0) {
-        p.muli((float) (1 - lr * settings.weightDecay()));
+        Scalars.muli(p, 1 - lr * settings.weightDecay());
       }
-      p.subi(m.div(denominator).muli((float) (lr / correction1)));
+      p.subi(Scalars.muli(m.div(denominator), lr / correction1));
       Autograd.zeroGrad(p);
     }
     return norm;
@@ -181,7 +181,7 @@ public final class AdamW {
     if (scale != 1f) {
       Autograd.noGrad(
           () -> {
-            gradients.forEach(g -> g.muli(scale));
+            gradients.forEach(g -> Scalars.muli(g, scale));
             return null;
           });
     }

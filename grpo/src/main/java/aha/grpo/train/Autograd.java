@@ -1,17 +1,30 @@
 package aha.grpo.train;
 
 import aha.sampler.model.NoGrad;
+import aha.sampler.model.Scalars;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import java.util.function.Supplier;
 
 /**
- * The two autograd controls DJL's API lacks: running code with gradient recording off (libtorch's
+ * The autograd controls DJL's API lacks: running code with gradient recording off (libtorch's
  * grad mode is per thread, on by default, and in-place updates of leaf parameters fail while it is
- * on) and zeroing a gradient in place (DJL's {@code subi(itself)} keeps a NaN).
+ * on), zeroing a gradient in place (DJL's {@code subi(itself)} keeps a NaN), and the one backward
+ * call every trainer goes through.
  */
 public final class Autograd {
+
+  /**
+   * The system property that, set to {@code true}, collects garbage and churns small direct
+   * buffers between every forward and backward pass: the conditions under which a tensor whose
+   * memory Java owns, kept by autograd past its handle's close, is freed and reused (see {@link
+   * Scalars}). Training must give the same gradients bit for bit with it on; the stress test and
+   * anyone chasing a suspected use-after-free turn it on ({@code AHA_JAVA_OPTS=-Daha.gcBeforeBackward=true}).
+   */
+  public static final String GC_BEFORE_BACKWARD = "aha.gcBeforeBackward";
 
   private Autograd() {}
 
@@ -20,13 +33,38 @@ public final class Autograd {
     return NoGrad.call(body);
   }
 
+  /** Back-propagates {@code loss} through {@code collector}, first churning memory when asked. */
+  public static void backward(GradientCollector collector, NDArray loss) {
+    if (Boolean.getBoolean(GC_BEFORE_BACKWARD)) {
+      collectAndReuse(loss.getManager());
+    }
+    collector.backward(loss);
+  }
+
+  /**
+   * Frees what the garbage collector can, waits for the Cleaner to release direct buffers, and
+   * allocates small ones that may land in the freed memory.
+   */
+  private static void collectAndReuse(NDManager manager) {
+    System.gc();
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try (NDManager scratch = manager.newSubManager()) {
+      for (int i = 0; i < 64; i++) {
+        scratch.create(1000f + i);
+      }
+    }
+  }
+
   /** Sets the gradient attached to {@code parameter} to zeros. */
   public static void zeroGrad(NDArray parameter) {
     if (parameter instanceof PtNDArray pt) {
       JniUtils.zeroGrad(pt);
     } else {
-      NDArray gradient = parameter.getGradient();
-      gradient.muli(0);
+      Scalars.muli(parameter.getGradient(), 0);
     }
   }
 }

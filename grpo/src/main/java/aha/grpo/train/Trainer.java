@@ -1,5 +1,6 @@
 package aha.grpo.train;
 
+import aha.sampler.model.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -139,7 +140,7 @@ public final class Trainer implements AutoCloseable {
     try (NDScope ignored = new NDScope();
         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       NDArray loss = loss(model, manager, batch); // ()
-      collector.backward(loss);
+      Autograd.backward(collector, loss);
       return loss.getFloat();
     }
   }
@@ -175,7 +176,7 @@ public final class Trainer implements AutoCloseable {
     NDArray logProbs = logits.logSoftmax(-1); // (B, T, V)
     NDArray picked = logProbs.gather(targets.expandDims(-1), -1).squeeze(-1); // (B, T)
     float counted = Math.max(1, batch.lossTokens());
-    return picked.mul(mask).sum().div(-counted); // ()
+    return Scalars.div(picked.mul(mask).sum(), -counted); // ()
   }
 
   /** Steps the optimizer has taken. */

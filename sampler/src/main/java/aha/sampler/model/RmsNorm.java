@@ -40,7 +40,7 @@ public final class RmsNorm extends AbstractBlock {
   /** Normalizes {@code x} of shape (..., C). */
   public NDArray forward(NDArray x) {
     NDArray meanSquare = x.square().mean(new int[] {-1}, true); // (..., 1)
-    NDArray normalized = x.div(meanSquare.add(eps).sqrt()); // (..., C)
+    NDArray normalized = x.div(Scalars.add(meanSquare, eps).sqrt()); // (..., C)
     return normalized.mul(weight.getArray()); // (..., C)
   }
 

@@ -103,12 +103,12 @@ public final class Rotary implements AutoCloseable {
       return new NDList(c.reshape(length, 1, -1), s.reshape(length, 1, -1), rotateHalf);
     }
     NDManager manager = leftPadding.getManager();
-    NDArray positions =
+    NDArray shifted =
         manager
             .arange(start, start + length, 1, DataType.INT64, leftPadding.getDevice())
             .reshape(1, length) // (1, T)
-            .sub(leftPadding) // (B, T)
-            .maximum(0); // (B, T)
+            .sub(leftPadding); // (B, T)
+    NDArray positions = Scalars.maximum(shifted, 0); // (B, T)
     c = cos.get(positions); // (B, T, hs)
     s = sin.get(positions); // (B, T, hs)
     if (length == 1) {

@@ -247,7 +247,8 @@ public final class Transformer extends AbstractBlock {
       NDArray real = keySlot.gte(padding.reshape(b, 1, 1, 1, 1)); // (B, 1, 1, 1, Tkv)
       visible = visible.logicalAnd(real); // (B, 1, 1, T, Tkv)
     }
-    return visible.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED); // (B or 1, 1, 1, T, Tkv)
+    NDArray hidden = Scalars.sub(visible.toType(DataType.FLOAT32, false), 1); // (B or 1, 1, 1, T, Tkv)
+    return Scalars.mul(hidden, -MASKED); // (B or 1, 1, 1, T, Tkv)
   }
 
   private static void checkBatch(NDArray tokens, int rows) {
