@@ -132,8 +132,8 @@ public final class Attention extends AbstractBlock {
     double scale = 1.0 / Math.sqrt(hs);
     NDArray qg =
         t == 1
-            ? q.mul(scale).reshape(b * nkv, g, hs) // (B nkv, g, hs): heads are kv-head-major
-            : q.transpose(0, 2, 1, 3).reshape(b * nkv, g * t, hs).mul(scale); // (B nkv, g T, hs)
+            ? Scalars.mul(q, scale).reshape(b * nkv, g, hs) // (B nkv, g, hs): heads are kv-head-major
+            : Scalars.mul(q.transpose(0, 2, 1, 3).reshape(b * nkv, g * t, hs), scale); // (B nkv, g T, hs)
     NDArray scores = qg.matMul(keysT); // (B nkv, g T, Tkv)
     if (maskBias != null) {
       NDArray grouped = scores.reshape(b, nkv, g, t, tkv); // (B, nkv, g, T, Tkv), a view
