@@ -20,9 +20,12 @@ import java.util.SplittableRandom;
  * the user turn, and an assistant turn {@code <think>steps</think><answer>answer</answer>}. Every
  * assistant turn's answer is checked with the verifier against the problem's gold answer.
  *
- * <p><b>Self-checks</b> ({@link SelfChecks}): each trace independently holds one with probability
- * {@code selfCheckShare}; a self-check is a slip caught and corrected with probability {@code
- * slipShare}, else a confirmation. Documents and conversations draw their own.
+ * <p><b>Routes</b> ({@link Routes}): each trace is written carefully, every multi-digit operation
+ * worked out, with probability {@code carefulShare}, else tersely, one line per operation.
+ *
+ * <p><b>Self-checks</b> ({@link SelfChecks}): each terse trace independently holds one with
+ * probability {@code selfCheckShare}; a self-check is a slip caught and corrected with probability
+ * {@code slipShare}, else a confirmation. Documents and conversations draw their own.
  *
  * <p><b>Arithmetic drill sheets</b> ({@link ArithmeticFacts}) follow a share of the documents
  * ({@code factSheets} per document): the one-digit facts every solution is built from.
@@ -84,9 +87,11 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
    *
    * @param documents pretraining documents, drill sheets included
    * @param factSheets arithmetic drill sheets among them
+   * @param documentsCareful documents written the careful way
    * @param documentChecks documents with a confirming self-check
    * @param documentSlips documents with a caught slip
    * @param conversations SFT conversations
+   * @param conversationsCareful conversations written the careful way
    * @param conversationChecks conversations with a confirming self-check
    * @param conversationSlips conversations with a caught slip
    * @param characters characters of all documents and rendered conversations
@@ -94,9 +99,11 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
   public record Stats(
       int documents,
       int factSheets,
+      int documentsCareful,
       int documentChecks,
       int documentSlips,
       int conversations,
+      int conversationsCareful,
       int conversationChecks,
       int conversationSlips,
       long characters) {}
@@ -120,11 +127,15 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
     int[] conversationCounts = new int[Trace.Check.values().length];
     long characters = 0;
     int factSheets = 0;
+    int documentsCareful = 0;
+    int conversationsCareful = 0;
     for (int i = 0; i < config.problems(); i++) {
       Problem problem = problems.get(i);
       // one stream per problem, so that a problem's text does not depend on the others
       SplittableRandom random = new SplittableRandom(config.seed() * 1_000_003L + problem.id().hashCode());
-      Trace document = checks.trace(problem, drawCheck(config, random), random);
+      boolean carefulDocument = random.nextDouble() < config.carefulShare();
+      Trace document = carefulDocument ? SelfChecks.careful(problem) : checks.trace(problem, drawCheck(config, random), random);
+      documentsCareful += carefulDocument ? 1 : 0;
       documentCounts[document.check().ordinal()]++;
       String template = DOCUMENT_TEMPLATES.get(random.nextInt(DOCUMENT_TEMPLATES.size()));
       String text = String.format(template, problem.question(), document.reasoning(), document.answer());
@@ -137,7 +148,9 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
         factSheets++;
       }
       if (i < config.sftProblems()) {
-        Trace trace = checks.trace(problem, drawCheck(config, random), random);
+        boolean careful = random.nextDouble() < config.carefulShare();
+        Trace trace = careful ? SelfChecks.careful(problem) : checks.trace(problem, drawCheck(config, random), random);
+        conversationsCareful += careful ? 1 : 0;
         String answer = ChatTemplate.assistantContent(trace.reasoning(), trace.answer());
         if (!verifier.verify(answer, problem.answer(), problem.kind()).correct()) {
           throw new IllegalStateException(
@@ -161,9 +174,11 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
         new Stats(
             documents.size(),
             factSheets,
+            documentsCareful,
             documentCounts[Trace.Check.CONFIRM.ordinal()],
             documentCounts[Trace.Check.SLIP.ordinal()],
             conversations.size(),
+            conversationsCareful,
             conversationCounts[Trace.Check.CONFIRM.ordinal()],
             conversationCounts[Trace.Check.SLIP.ordinal()],
             characters);
