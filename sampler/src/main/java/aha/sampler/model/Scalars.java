@@ -72,13 +72,6 @@ public final class Scalars {
     }
   }
 
-  /** {@code min(x, value)} elementwise; where x equals value the gradient is halved, as in torch. */
-  public static NDArray minimum(NDArray x, double value) {
-    try (NDArray s = of(x, value)) {
-      return x.minimum(s);
-    }
-  }
-
   /**
    * {@code x} clamped to [low, high]. The gradient passes where low &lt; x &lt; high and is 0
    * outside; exactly at a bound it is halved (torch's clamp passes it whole there), a difference
