@@ -7,7 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Two ways to write the same solution, so that the base model holds a choice for RL to make.
+ * Ways to write the same solution, so that the base model holds a choice for RL to make. Besides
+ * the solution as the generator wrote it ({@link Route#GENERATED}):
  *
  * <ul>
  *   <li><b>terse</b>: every operation in one line, multi-digit ones included ("x = 726 - 348 =
@@ -16,8 +17,8 @@ import java.util.regex.Pattern;
  *       digit ({@link WrittenArithmetic}), then the same line. Longer, and more often right.
  * </ul>
  *
- * <p>Which one a trace takes is drawn at random ({@code CorpusConfig.carefulShare}), not by
- * difficulty, so the SFT model takes the careful route only part of the time and GRPO can learn
+ * <p>Which one a trace takes is drawn at random ({@code CorpusConfig.carefulShare} and {@code
+ * terseShare}), not by difficulty, so the SFT model takes the careful route only part of the time and GRPO can learn
  * where it pays. The same working checks a terse result by an independent route in a self-check
  * ({@link SelfChecks}).
  *
@@ -42,6 +43,25 @@ public final class Routes {
   private static final String MULTIPLICATION = "multiplication";
 
   private Routes() {}
+
+  /** How a trace writes its solution. */
+  public enum Route {
+    /** As the problem's generator wrote it (the addition and multiplication families carefully). */
+    GENERATED,
+    /** {@link Routes#terse}. */
+    TERSE,
+    /** {@link Routes#careful}. */
+    CAREFUL;
+
+    /** The steps of a {@code family} solution written this way. */
+    public List<String> steps(String family, List<String> generated) {
+      return switch (this) {
+        case GENERATED -> generated;
+        case TERSE -> terse(family, generated);
+        case CAREFUL -> careful(family, generated);
+      };
+    }
+  }
 
   /** The steps written tersely: each operation in one line. */
   public static List<String> terse(String family, List<String> steps) {

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * Routes}), with or without a self-check, so that the base model has reflection for RL to amplify.
  *
  * <p>A self-check recomputes the <em>key step</em>: the last step line that ends in the final
- * result (the answer, or for countdown the target). When the key step is a multi-digit operation
- * written in one line, the check works it out again the careful way, an independent route: "x =
+ * result (the answer, or for countdown the target). When a terse trace's key step is a multi-digit
+ * operation written in one line, the check works it out again the careful way, an independent route: "x =
  * 726 - 348 = 388" / "Wait, let me check that carefully." / the subtraction column by column /
  * "726 - 348 = 378. I made a mistake: it is 378, not 388." A check that restated the same one-line
  * computation would carry no information for a small model: the same faulty function run twice.
@@ -86,32 +86,26 @@ public final class SelfChecks {
     return new Trace(String.join("\n", parts.steps()), parts.answer(), Trace.Check.NONE, -1, -1);
   }
 
-  /** The careful trace of a problem ({@link Routes#careful}), without a self-check. */
-  public static Trace careful(Problem problem) {
-    Parts parts = parts(problem);
-    List<String> steps = Routes.careful(problem.meta().family(), parts.steps());
-    return new Trace(String.join("\n", steps), parts.answer(), Trace.Check.NONE, -1, -1);
-  }
 
   /**
-   * The terse trace ({@link Routes#terse}) with the requested self-check. A slip that cannot be
-   * made (no key step, or no wrong value the verifier rejects) falls back to a confirmation, and a
-   * confirmation without a key step to the terse trace: the returned trace's {@link Trace#check()}
-   * says what it holds.
+   * The trace written by {@code route} with the requested self-check. A slip that cannot be made
+   * (no key step, or no wrong value the verifier rejects) falls back to a confirmation, and a
+   * confirmation without a key step to no check; a careful trace holds none, its working being the
+   * check already. The returned trace's {@link Trace#check()} says what it holds.
    */
-  public Trace trace(Problem problem, Trace.Check check, SplittableRandom random) {
+  public Trace trace(Problem problem, Routes.Route route, Trace.Check check, SplittableRandom random) {
     Parts parts = parts(problem);
-    List<String> steps = Routes.terse(problem.meta().family(), parts.steps());
+    List<String> steps = route.steps(problem.meta().family(), parts.steps());
     int key = keyStep(steps, parts.result());
-    if (check == Trace.Check.NONE || key < 0) {
+    if (check == Trace.Check.NONE || key < 0 || route == Routes.Route.CAREFUL) {
       return new Trace(String.join("\n", steps), parts.answer(), Trace.Check.NONE, -1, -1);
     }
     String keyLine = steps.get(key);
     Matcher number = TRAILING_NUMBER.matcher(keyLine);
     number.find();
     String right = number.group(1);
-    // the check: the key step worked out again ("...\n726 - 348 = 378") or else restated
-    List<String> working = Routes.workingOf(keyLine, right);
+    // the check: a terse key step worked out again ("...\n726 - 348 = 378"), any other restated
+    List<String> working = route == Routes.Route.TERSE ? Routes.workingOf(keyLine, right) : null;
     String restated =
         working == null
             ? pick(OPENERS, random) + restate(keyLine)
