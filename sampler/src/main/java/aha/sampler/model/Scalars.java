@@ -2,6 +2,7 @@ package aha.sampler.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic between a tensor and a Java number that autograd can differentiate safely.
@@ -37,39 +38,36 @@ public final class Scalars {
     return like.getManager().full(SCALAR, (float) value, like.getDataType(), like.getDevice());
   }
 
+  /** {@code op(x, value)} with the value as a libtorch scalar, our handle closed at once. */
+  private static NDArray apply(NDArray x, double value, BinaryOperator<NDArray> op) {
+    try (NDArray s = of(x, value)) {
+      return op.apply(x, s);
+    }
+  }
+
   /** {@code x + value}. */
   public static NDArray add(NDArray x, double value) {
-    try (NDArray s = of(x, value)) {
-      return x.add(s);
-    }
+    return apply(x, value, NDArray::add);
   }
 
   /** {@code x - value}. */
   public static NDArray sub(NDArray x, double value) {
-    try (NDArray s = of(x, value)) {
-      return x.sub(s);
-    }
+    return apply(x, value, NDArray::sub);
   }
 
   /** {@code x * value}. */
   public static NDArray mul(NDArray x, double value) {
-    try (NDArray s = of(x, value)) {
-      return x.mul(s);
-    }
+    return apply(x, value, NDArray::mul);
   }
 
   /** {@code x / value}. */
   public static NDArray div(NDArray x, double value) {
-    try (NDArray s = of(x, value)) {
-      return x.div(s);
-    }
+    return apply(x, value, NDArray::div);
   }
 
   /** {@code max(x, value)} elementwise; where x equals value the gradient is halved, as in torch. */
   public static NDArray maximum(NDArray x, double value) {
-    try (NDArray s = of(x, value)) {
-      return x.maximum(s);
-    }
+    return apply(x, value, NDArray::maximum);
   }
 
   /**
@@ -86,15 +84,11 @@ public final class Scalars {
 
   /** {@code x *= value} in place; returns x. */
   public static NDArray muli(NDArray x, double value) {
-    try (NDArray s = of(x, value)) {
-      return x.muli(s);
-    }
+    return apply(x, value, NDArray::muli);
   }
 
   /** {@code x += value} in place; returns x. */
   public static NDArray addi(NDArray x, double value) {
-    try (NDArray s = of(x, value)) {
-      return x.addi(s);
-    }
+    return apply(x, value, NDArray::addi);
   }
 }
