@@ -90,8 +90,8 @@ public final class SelfChecks {
   /**
    * The trace written by {@code route} with the requested self-check. A slip that cannot be made
    * (no key step, or no wrong value the verifier rejects) falls back to a confirmation, and a
-   * confirmation without a key step to no check; a careful trace holds none, its working being the
-   * check already. The returned trace's {@link Trace#check()} says what it holds.
+   * confirmation without a key step to no check. A careful trace holds none, its working being the
+   * check already, and neither does a terse one whose key step has no multi-digit operation. The returned trace's {@link Trace#check()} says what it holds.
    */
   public Trace trace(Problem problem, Routes.Route route, Trace.Check check, SplittableRandom random) {
     Parts parts = parts(problem);
@@ -104,8 +104,13 @@ public final class SelfChecks {
     Matcher number = TRAILING_NUMBER.matcher(keyLine);
     number.find();
     String right = number.group(1);
-    // the check: a terse key step worked out again ("...\n726 - 348 = 378"), any other restated
+    // the check: a terse key step worked out again ("...\n726 - 348 = 378"), a generated one
+    // restated; a terse trace whose key step has nothing to work out holds no check, since
+    // restating a one-line step runs the same faulty function twice
     List<String> working = route == Routes.Route.TERSE ? Routes.workingOf(keyLine, right) : null;
+    if (route == Routes.Route.TERSE && working == null) {
+      return new Trace(String.join("\n", steps), parts.answer(), Trace.Check.NONE, -1, -1);
+    }
     String restated =
         working == null
             ? pick(OPENERS, random) + restate(keyLine)
