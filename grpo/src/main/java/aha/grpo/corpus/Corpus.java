@@ -20,9 +20,13 @@ import java.util.SplittableRandom;
  * the user turn, and an assistant turn {@code <think>steps</think><answer>answer</answer>}. Every
  * assistant turn's answer is checked with the verifier against the problem's gold answer.
  *
- * <p><b>Self-checks</b> ({@link SelfChecks}): each trace independently holds one with probability
- * {@code selfCheckShare}; a self-check is a slip caught and corrected with probability {@code
- * slipShare}, else a confirmation. Documents and conversations draw their own.
+ * <p><b>Routes</b> ({@link Routes}): each trace is written carefully, every multi-digit operation
+ * worked out, with probability {@code carefulShare}, tersely, one line per operation, with
+ * probability {@code terseShare}, else as the generator wrote it.
+ *
+ * <p><b>Self-checks</b> ({@link SelfChecks}): each trace not written carefully independently holds
+ * one with probability {@code selfCheckShare}; a self-check is a slip caught and corrected with probability
+ * {@code slipShare}, else a confirmation. Documents and conversations draw their own.
  *
  * <p><b>Arithmetic drill sheets</b> ({@link ArithmeticFacts}) follow a share of the documents
  * ({@code factSheets} per document): the one-digit facts every solution is built from.
@@ -84,9 +88,13 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
    *
    * @param documents pretraining documents, drill sheets included
    * @param factSheets arithmetic drill sheets among them
+   * @param documentsCareful documents written the careful way
+   * @param documentsTerse documents written tersely
    * @param documentChecks documents with a confirming self-check
    * @param documentSlips documents with a caught slip
    * @param conversations SFT conversations
+   * @param conversationsCareful conversations written the careful way
+   * @param conversationsTerse conversations written tersely
    * @param conversationChecks conversations with a confirming self-check
    * @param conversationSlips conversations with a caught slip
    * @param characters characters of all documents and rendered conversations
@@ -94,9 +102,13 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
   public record Stats(
       int documents,
       int factSheets,
+      int documentsCareful,
+      int documentsTerse,
       int documentChecks,
       int documentSlips,
       int conversations,
+      int conversationsCareful,
+      int conversationsTerse,
       int conversationChecks,
       int conversationSlips,
       long characters) {}
@@ -120,11 +132,15 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
     int[] conversationCounts = new int[Trace.Check.values().length];
     long characters = 0;
     int factSheets = 0;
+    int[] documentRoutes = new int[Routes.Route.values().length];
+    int[] conversationRoutes = new int[Routes.Route.values().length];
     for (int i = 0; i < config.problems(); i++) {
       Problem problem = problems.get(i);
       // one stream per problem, so that a problem's text does not depend on the others
       SplittableRandom random = new SplittableRandom(config.seed() * 1_000_003L + problem.id().hashCode());
-      Trace document = checks.trace(problem, drawCheck(config, random), random);
+      Routes.Route documentRoute = drawRoute(config, random);
+      Trace document = checks.trace(problem, documentRoute, drawCheck(config, documentRoute, random), random);
+      documentRoutes[documentRoute.ordinal()]++;
       documentCounts[document.check().ordinal()]++;
       String template = DOCUMENT_TEMPLATES.get(random.nextInt(DOCUMENT_TEMPLATES.size()));
       String text = String.format(template, problem.question(), document.reasoning(), document.answer());
@@ -137,7 +153,9 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
         factSheets++;
       }
       if (i < config.sftProblems()) {
-        Trace trace = checks.trace(problem, drawCheck(config, random), random);
+        Routes.Route route = drawRoute(config, random);
+        Trace trace = checks.trace(problem, route, drawCheck(config, route, random), random);
+        conversationRoutes[route.ordinal()]++;
         String answer = ChatTemplate.assistantContent(trace.reasoning(), trace.answer());
         if (!verifier.verify(answer, problem.answer(), problem.kind()).correct()) {
           throw new IllegalStateException(
@@ -161,17 +179,34 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
         new Stats(
             documents.size(),
             factSheets,
+            documentRoutes[Routes.Route.CAREFUL.ordinal()],
+            documentRoutes[Routes.Route.TERSE.ordinal()],
             documentCounts[Trace.Check.CONFIRM.ordinal()],
             documentCounts[Trace.Check.SLIP.ordinal()],
             conversations.size(),
+            conversationRoutes[Routes.Route.CAREFUL.ordinal()],
+            conversationRoutes[Routes.Route.TERSE.ordinal()],
             conversationCounts[Trace.Check.CONFIRM.ordinal()],
             conversationCounts[Trace.Check.SLIP.ordinal()],
             characters);
     return new Corpus(List.copyOf(documents), List.copyOf(conversations), stats);
   }
 
-  private static Trace.Check drawCheck(CorpusConfig config, SplittableRandom random) {
-    if (random.nextDouble() >= config.selfCheckShare()) {
+  /** A trace's route; draws nothing when every trace is written as generated. */
+  private static Routes.Route drawRoute(CorpusConfig config, SplittableRandom random) {
+    if (config.carefulShare() + config.terseShare() == 0) {
+      return Routes.Route.GENERATED;
+    }
+    double u = random.nextDouble();
+    if (u < config.carefulShare()) {
+      return Routes.Route.CAREFUL;
+    }
+    return u < config.carefulShare() + config.terseShare() ? Routes.Route.TERSE : Routes.Route.GENERATED;
+  }
+
+  /** A trace's self-check; a careful trace draws none (its working is the check). */
+  private static Trace.Check drawCheck(CorpusConfig config, Routes.Route route, SplittableRandom random) {
+    if (route == Routes.Route.CAREFUL || random.nextDouble() >= config.selfCheckShare()) {
       return Trace.Check.NONE;
     }
     return random.nextDouble() < config.slipShare() ? Trace.Check.SLIP : Trace.Check.CONFIRM;

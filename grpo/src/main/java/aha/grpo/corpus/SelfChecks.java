@@ -10,11 +10,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns a generated problem's solution into a {@link Trace}, with or without a self-check, so that
- * the base model has reflection for RL to amplify.
+ * Turns a generated problem's solution into a {@link Trace}, written tersely or carefully ({@link
+ * Routes}), with or without a self-check, so that the base model has reflection for RL to amplify.
  *
  * <p>A self-check recomputes the <em>key step</em>: the last step line that ends in the final
- * result (the answer, or for countdown the target). Two kinds:
+ * result (the answer, or for countdown the target). When a terse trace's key step is a multi-digit
+ * operation written in one line, the check works it out again the careful way, an independent route: "x =
+ * 726 - 348 = 388" / "Wait, let me check that carefully." / the subtraction column by column /
+ * "726 - 348 = 378. I made a mistake: it is 378, not 388." A check that restated the same one-line
+ * computation would carry no information for a small model: the same faulty function run twice.
+ * Other key steps are restated. Two kinds:
  *
  * <ul>
  *   <li><b>confirm</b>: after the last step, an opener, the key step restated, and a confirmation:
@@ -40,6 +45,14 @@ public final class SelfChecks {
           "Hmm, let me double-check: ",
           "Wait, let me recheck that step: ",
           "Let me check that again: ");
+
+  /** What starts a check that works the key step out again; each holds a reflection marker. */
+  public static final List<String> CAREFUL_OPENERS =
+      List.of(
+          "Wait, let me check that carefully.",
+          "Let me verify that by working it out.",
+          "Hmm, let me double-check that the long way.",
+          "Wait, let me recheck that step carefully.");
 
   /** What ends a check that found the step right. */
   public static final List<String> CONFIRMATIONS =
@@ -73,24 +86,35 @@ public final class SelfChecks {
     return new Trace(String.join("\n", parts.steps()), parts.answer(), Trace.Check.NONE, -1, -1);
   }
 
+
   /**
-   * The trace with the requested self-check. A slip that cannot be made (no key step, or no wrong
-   * value the verifier rejects) falls back to a confirmation, and a confirmation without a key step
-   * to the plain trace: the returned trace's {@link Trace#check()} says what it holds.
+   * The trace written by {@code route} with the requested self-check. A slip that cannot be made
+   * (no key step, or no wrong value the verifier rejects) falls back to a confirmation, and a
+   * confirmation without a key step to no check. A careful trace holds none, its working being the
+   * check already, and neither does a terse one whose key step has no multi-digit operation. The returned trace's {@link Trace#check()} says what it holds.
    */
-  public Trace trace(Problem problem, Trace.Check check, SplittableRandom random) {
+  public Trace trace(Problem problem, Routes.Route route, Trace.Check check, SplittableRandom random) {
     Parts parts = parts(problem);
-    List<String> steps = parts.steps();
+    List<String> steps = route.steps(problem.meta().family(), parts.steps());
     int key = keyStep(steps, parts.result());
-    if (check == Trace.Check.NONE || key < 0) {
-      return plain(problem);
+    if (check == Trace.Check.NONE || key < 0 || route == Routes.Route.CAREFUL) {
+      return new Trace(String.join("\n", steps), parts.answer(), Trace.Check.NONE, -1, -1);
     }
     String keyLine = steps.get(key);
     Matcher number = TRAILING_NUMBER.matcher(keyLine);
     number.find();
     String right = number.group(1);
-    String restated = restate(keyLine);
-    String opener = pick(OPENERS, random);
+    // the check: a terse key step worked out again ("...\n726 - 348 = 378"), a generated one
+    // restated; a terse trace whose key step has nothing to work out holds no check, since
+    // restating a one-line step runs the same faulty function twice
+    List<String> working = route == Routes.Route.TERSE ? Routes.workingOf(keyLine, right) : null;
+    if (route == Routes.Route.TERSE && working == null) {
+      return new Trace(String.join("\n", steps), parts.answer(), Trace.Check.NONE, -1, -1);
+    }
+    String restated =
+        working == null
+            ? pick(OPENERS, random) + restate(keyLine)
+            : pick(CAREFUL_OPENERS, random) + "\n" + String.join("\n", working);
     if (check == Trace.Check.SLIP) {
       String wrong = slipOf(right, problem, random);
       if (wrong != null) {
@@ -103,7 +127,7 @@ public final class SelfChecks {
         out.append(wrong);
         int slipEnd = out.length();
         out.append(keyLine.substring(number.end(1))).append('\n');
-        out.append(opener).append(restated).append(". ");
+        out.append(restated).append(". ");
         out.append(String.format(pick(CORRECTIONS, random), right, wrong));
         for (int i = key + 1; i < steps.size(); i++) {
           out.append('\n').append(steps.get(i));
@@ -112,7 +136,7 @@ public final class SelfChecks {
       }
     }
     List<String> lines = new ArrayList<>(steps);
-    lines.add(opener + restated + ". " + pick(CONFIRMATIONS, random));
+    lines.add(restated + ". " + pick(CONFIRMATIONS, random));
     return new Trace(String.join("\n", lines), parts.answer(), Trace.Check.CONFIRM, -1, -1);
   }
 

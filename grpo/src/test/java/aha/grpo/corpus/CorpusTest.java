@@ -63,7 +63,7 @@ class CorpusTest {
 
   @Test
   void noSelfChecksWhenTheShareIsZero() {
-    Corpus plain = Corpus.build(problems.subList(0, 200), new CorpusConfig(200, 200, 0, 0.4, 0, 1), VERIFIER);
+    Corpus plain = Corpus.build(problems.subList(0, 200), new CorpusConfig(200, 200, 0, 0, 0, 0.4, 0, 1), VERIFIER);
     assertEquals(0, plain.stats().documentChecks() + plain.stats().documentSlips());
     assertEquals(0, plain.stats().conversationChecks() + plain.stats().conversationSlips());
   }
@@ -118,13 +118,59 @@ class CorpusTest {
   void aSlipTraceReadsAsACorrection() {
     Problem problem = problems.stream().filter(p -> p.meta().family().equals("word")).findFirst().orElseThrow();
     SelfChecks checks = new SelfChecks(VERIFIER);
-    Trace trace = checks.trace(problem, Trace.Check.SLIP, new SplittableRandom(3));
+    Trace trace = checks.trace(problem, Routes.Route.GENERATED, Trace.Check.SLIP, new SplittableRandom(3));
     assertEquals(Trace.Check.SLIP, trace.check());
     String[] lines = trace.reasoning().split("\n");
     String plain = SelfChecks.plain(problem).reasoning();
     // one line more than the plain trace: the check right after the slipped line
     assertEquals(plain.split("\n").length + 1, lines.length, trace.reasoning());
     assertTrue(SelfChecks.OPENERS.stream().anyMatch(o -> trace.reasoning().contains(o)), trace.reasoning());
+  }
+
+  @Test
+  void aTerseTraceChecksOnlyWhatItCanWorkOut() {
+    // "Divide both sides by 6: x = 12 / 6 = 2" has nothing to work out: restating it would run the
+    // same one-line computation twice, so the terse trace holds no check
+    Problem problem =
+        problems.stream()
+            .filter(p -> p.meta().family().equals("linear") && p.solution().contains(" / "))
+            .findFirst()
+            .orElseThrow();
+    Trace trace =
+        new SelfChecks(VERIFIER).trace(problem, Routes.Route.TERSE, Trace.Check.SLIP, new SplittableRandom(1));
+    assertEquals(Trace.Check.NONE, trace.check(), trace.reasoning());
+    assertEquals(SelfChecks.plain(problem).reasoning(), trace.reasoning());
+  }
+
+  @Test
+  void aTerseMultiDigitKeyStepIsCheckedByWorkingItOut() {
+    // "Change: 200 - 126 = 74" is checked column by column, not by restating it
+    Problem problem =
+        problems.stream()
+            .filter(p -> p.meta().family().equals("word") && p.solution().contains("Change: "))
+            .findFirst()
+            .orElseThrow();
+    Trace trace =
+        new SelfChecks(VERIFIER).trace(problem, Routes.Route.TERSE, Trace.Check.CONFIRM, new SplittableRandom(1));
+    assertEquals(Trace.Check.CONFIRM, trace.check());
+    assertTrue(trace.reasoning().contains("Subtract column by column"), trace.reasoning());
+    assertTrue(SelfChecks.CAREFUL_OPENERS.stream().anyMatch(o -> trace.reasoning().contains(o)), trace.reasoning());
+  }
+
+  @Test
+  void routesAreDrawnAtTheirSharesAndCarefulTracesHoldNoCheck() {
+    Corpus routed =
+        Corpus.build(problems.subList(0, 1000), CorpusConfig.of(1000, 1000).withRoutes(0.3, 0.5), VERIFIER);
+    Corpus.Stats stats = routed.stats();
+    assertEquals(0.3, stats.conversationsCareful() / 1000.0, 0.05, stats.toString());
+    assertEquals(0.5, stats.conversationsTerse() / 1000.0, 0.05, stats.toString());
+    // the generated traces of the default corpus do not move: only routed traces differ
+    assertEquals(0, corpus.stats().conversationsCareful() + corpus.stats().conversationsTerse());
+    Problem addition = problems.stream().filter(p -> p.meta().family().equals("addition")).findFirst().orElseThrow();
+    Trace careful =
+        new SelfChecks(VERIFIER).trace(addition, Routes.Route.CAREFUL, Trace.Check.SLIP, new SplittableRandom(1));
+    assertEquals(Trace.Check.NONE, careful.check());
+    assertEquals(SelfChecks.plain(addition).reasoning(), careful.reasoning());
   }
 
   @Test

@@ -38,7 +38,7 @@ class SftLossTest {
   @BeforeAll
   static void setUp() throws Exception {
     List<Problem> problems = ProblemGenerator.generate(CurriculumSpec.defaultSpec(), 200);
-    corpus = Corpus.build(problems, new CorpusConfig(200, 200, 0.5, 0.5, 0, 1),
+    corpus = Corpus.build(problems, new CorpusConfig(200, 200, 0, 0, 0.5, 0.5, 0, 1),
         new Verifier(VerifierConfig.defaults()));
     List<String> texts = new ArrayList<>(corpus.documents());
     corpus.conversations().forEach(c -> texts.add(c.render()));
@@ -55,11 +55,16 @@ class SftLossTest {
   @Test
   void theLossIsOnAssistantTokensOnly() {
     List<PackedExamples.Example> examples = BasePipeline.examples(corpus, template, true);
-    PackedExamples.Example example = examples.get(0);
+    // a conversation without a slip: a slip's tokens are masked too (tested below)
+    int first = 0;
+    while (corpus.conversations().get(first).trace().check() == Trace.Check.SLIP) {
+      first++;
+    }
+    PackedExamples.Example example = examples.get(first);
     int length = example.ids().length + 8;
     Batch batch = PackedExamples.all(List.of(example), 1, length, template.endOfTextId()).get(0);
     // the first counted target is the first token after <|im_start|>assistant<|im_sep|>
-    String rendered = corpus.conversations().get(0).render();
+    String rendered = corpus.conversations().get(first).render();
     String header = ChatTemplate.IM_START + "assistant" + ChatTemplate.IM_SEP;
     String prompt = rendered.substring(0, rendered.indexOf(header) + header.length());
     int promptTokens = tokenizer.encode(prompt).length;

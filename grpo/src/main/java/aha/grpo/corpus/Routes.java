@@ -1,0 +1,138 @@
+package aha.grpo.corpus;
+
+import aha.problems.gen.WrittenArithmetic;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Ways to write the same solution, so that the base model holds a choice for RL to make. Besides
+ * the solution as the generator wrote it ({@link Route#GENERATED}):
+ *
+ * <ul>
+ *   <li><b>terse</b>: every operation in one line, multi-digit ones included ("x = 726 - 348 =
+ *       378", "961 * 61 = 58621"). Short, and where a small model errs.
+ *   <li><b>careful</b>: every multi-digit operation worked out first, column by column or digit by
+ *       digit ({@link WrittenArithmetic}), then the same line. Longer, and more often right.
+ * </ul>
+ *
+ * <p>Which one a trace takes is drawn at random ({@code CorpusConfig.carefulShare} and {@code
+ * terseShare}), not by difficulty, so the SFT model takes the careful route only part of the time and GRPO can learn
+ * where it pays. The same working checks a terse result by an independent route in a self-check
+ * ({@link SelfChecks}).
+ *
+ * <p>The generators write the addition and multiplication families carefully already; their terse
+ * form is the result line alone. Every other family is written tersely, and its careful form adds
+ * the working of each <em>multi-digit</em> operation: + and - of two numbers of two or more digits,
+ * and * of a number of two or more digits by one of at least 2. One-digit facts stay as they are.
+ */
+public final class Routes {
+
+  /**
+   * "a op b = c" with a, b and c plain integers: not part of a fraction ("3/8 - 1/8"), not a
+   * negative number ("-64 + 28") and not inside parentheses' arithmetic ("(8 - 1)/10").
+   */
+  private static final Pattern EQUATION =
+      Pattern.compile("(?<![\\d/(-])(\\d+) ([-+*]) (\\d+) = (-?\\d+)(?![\\d/)])");
+
+  /** A one-digit multiplication line of the generators: "347 * 8: 7 * 8 = 56, ..., so 2776". */
+  private static final Pattern SHORT_MULTIPLICATION = Pattern.compile("^(\\d+) \\* (\\d+): .*, so (\\d+)$");
+
+  private static final String ADDITION = "addition";
+  private static final String MULTIPLICATION = "multiplication";
+
+  private Routes() {}
+
+  /** How a trace writes its solution. */
+  public enum Route {
+    /** As the problem's generator wrote it (the addition and multiplication families carefully). */
+    GENERATED,
+    /** {@link Routes#terse}. */
+    TERSE,
+    /** {@link Routes#careful}. */
+    CAREFUL;
+
+    /** The steps of a {@code family} solution written this way. */
+    public List<String> steps(String family, List<String> generated) {
+      return switch (this) {
+        case GENERATED -> generated;
+        case TERSE -> terse(family, generated);
+        case CAREFUL -> careful(family, generated);
+      };
+    }
+  }
+
+  /** The steps written tersely: each operation in one line. */
+  public static List<String> terse(String family, List<String> steps) {
+    if (!isWrittenOut(family)) {
+      return steps;
+    }
+    // the working's last line states the result: "840 + 2744 = 3584", "So 706 - 1143 = -437"
+    String last = steps.get(steps.size() - 1);
+    if (last.startsWith("So ")) {
+      last = last.substring(3);
+    }
+    Matcher shortProduct = SHORT_MULTIPLICATION.matcher(last);
+    if (shortProduct.matches()) {
+      last = shortProduct.group(1) + " * " + shortProduct.group(2) + " = " + shortProduct.group(3);
+    }
+    return List.of(last);
+  }
+
+  /** The steps written carefully: every multi-digit operation worked out before its line. */
+  public static List<String> careful(String family, List<String> steps) {
+    if (isWrittenOut(family)) {
+      return steps;
+    }
+    List<String> out = new ArrayList<>();
+    for (String step : steps) {
+      Matcher equation = EQUATION.matcher(step);
+      while (equation.find()) {
+        List<String> working = working(equation);
+        if (working != null) {
+          out.addAll(working);
+        }
+      }
+      out.add(step);
+    }
+    return out;
+  }
+
+  /**
+   * The working of the last multi-digit operation in {@code line} whose result is {@code result},
+   * or null when it has none: what a careful check of a terse step works out.
+   */
+  public static List<String> workingOf(String line, String result) {
+    Matcher equation = EQUATION.matcher(line);
+    List<String> last = null;
+    while (equation.find()) {
+      if (equation.group(4).equals(result)) {
+        List<String> working = working(equation);
+        last = working != null ? working : last;
+      }
+    }
+    return last;
+  }
+
+  /** The working of one matched equation, or null when it is a one-digit fact or not true. */
+  private static List<String> working(Matcher equation) {
+    long a = Long.parseLong(equation.group(1));
+    long b = Long.parseLong(equation.group(3));
+    long c = Long.parseLong(equation.group(4));
+    return switch (equation.group(2)) {
+      case "+" -> a >= 10 && b >= 10 && a + b == c ? WrittenArithmetic.add(a, b) : null;
+      case "-" -> a >= 10 && b >= 10 && a - b == c ? WrittenArithmetic.subtract(a, b) : null;
+      default -> {
+        long larger = Math.max(a, b);
+        long smaller = Math.min(a, b);
+        // the longer factor times each digit of the shorter one, as the multiplication family does
+        yield larger >= 10 && smaller >= 2 && a * b == c ? WrittenArithmetic.multiply(larger, smaller) : null;
+      }
+    };
+  }
+
+  private static boolean isWrittenOut(String family) {
+    return ADDITION.equals(family) || MULTIPLICATION.equals(family);
+  }
+}
