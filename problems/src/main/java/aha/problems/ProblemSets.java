@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +36,8 @@ public final class ProblemSets {
       List.of("id", "question", "answer", "kind", "solution", "meta");
 
   /** The fields of {@code meta}, in the order they are written. */
-  static final List<String> META_FIELDS = List.of("family", "difficulty", "seed", "source");
+  static final List<String> META_FIELDS =
+      List.of("family", "difficulty", "seed", "source", "pass_rate", "pass_rate_n", "pass_rate_model");
 
   /** Difficulty 0 means unknown; 1 (easiest) to 5 are the generator levels. */
   static final int MAX_DIFFICULTY = 5;
@@ -78,11 +81,19 @@ public final class ProblemSets {
    * @throws IOException when the file cannot be read at all
    */
   public static List<Problem> read(Path jsonl) throws IOException {
+    return readEntries(jsonl).stream().map(Entry::problem).toList();
+  }
+
+  /**
+   * Reads a problem-set file strictly, as {@link #read}, keeping each problem's line for messages
+   * about a problem that is valid but unfit for a task (such as one without a pass rate).
+   */
+  public static List<Entry> readEntries(Path jsonl) throws IOException {
     ReadResult result = readAll(jsonl);
     if (!result.ok()) {
       throw result.errors().get(0);
     }
-    return result.problems();
+    return result.entries();
   }
 
   /**
@@ -178,6 +189,14 @@ public final class ProblemSets {
       if (meta.source() != null) {
         metaNode.put("source", meta.source());
       }
+      PassRate passRate = meta.passRate();
+      if (passRate != null) {
+        metaNode.put("pass_rate", passRate.rate());
+        metaNode.put("pass_rate_n", passRate.samples());
+        if (passRate.model() != null) {
+          metaNode.put("pass_rate_model", passRate.model());
+        }
+      }
     }
     try {
       return Json.MAPPER.writeValueAsString(node);
@@ -240,6 +259,9 @@ public final class ProblemSets {
     }
     return new Problem(id, question, answer, kind, solution, meta);
   }
+
+  /** How far rate × n may sit from a whole count: far above a double's rounding, far below 1/n. */
+  private static final BigDecimal COUNT_TOLERANCE = new BigDecimal("1e-6");
 
   /** Reads typed fields out of one record, adding one error per bad field. */
   private static final class Fields {
@@ -346,7 +368,46 @@ public final class ProblemSets {
       long difficulty = integer(meta, "difficulty", 0, MAX_DIFFICULTY);
       long seed = integer(meta, "seed", Long.MIN_VALUE, Long.MAX_VALUE);
       String source = optionalString(meta, "source", "meta.source");
-      return new ProblemMeta(family, (int) difficulty, seed, source);
+      return new ProblemMeta(family, (int) difficulty, seed, source, passRate(meta));
+    }
+
+    /**
+     * The calibration fields: all absent, or {@code pass_rate} and {@code pass_rate_n} both given
+     * and agreeing (the rate a multiple of 1/n, as calibrate writes it), with an optional {@code
+     * pass_rate_model}. Null when absent or wrong (the error is recorded).
+     */
+    PassRate passRate(JsonNode meta) {
+      JsonNode rate = meta.get("pass_rate");
+      boolean hasRate = rate != null && !rate.isNull();
+      boolean hasSamples = meta.hasNonNull("pass_rate_n");
+      String model = optionalString(meta, "pass_rate_model", "meta.pass_rate_model");
+      if (!hasRate || !hasSamples) {
+        if (hasRate || hasSamples || model != null) {
+          String missing = hasRate ? "pass_rate_n" : "pass_rate";
+          error("meta." + missing, "missing (the calibration fields go together)");
+        }
+        return null;
+      }
+      int errorsBefore = errors.size();
+      long samples = integer(meta, "pass_rate_n", 1, Integer.MAX_VALUE);
+      if (!rate.isNumber()) {
+        error("meta.pass_rate", "expected a number in 0..1, got " + Json.describe(rate));
+      } else if (rate.decimalValue().signum() < 0 || rate.decimalValue().compareTo(BigDecimal.ONE) > 0) {
+        error("meta.pass_rate", Json.numberText(rate) + " out of range (expected 0..1)");
+      }
+      if (errors.size() > errorsBefore) {
+        return null;
+      }
+      // a rate calibrate wrote is solved / n as a double: within rounding of a whole count
+      BigDecimal solved = rate.decimalValue().multiply(BigDecimal.valueOf(samples));
+      long count = solved.setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+      if (solved.subtract(BigDecimal.valueOf(count)).abs().compareTo(COUNT_TOLERANCE) > 0) {
+        error(
+            "meta.pass_rate",
+            Json.numberText(rate) + " is not a multiple of 1/" + samples + " (pass_rate_n)");
+        return null;
+      }
+      return new PassRate((int) count, (int) samples, model);
     }
 
     /** An optional integer field of meta, 0 when absent. */

@@ -1,2 +1,5 @@
-/** Problems and problem sets: the JSONL schema, seeded generators, curricula, lint, stats and import. */
+/**
+ * Problems and problem sets: the JSONL schema, seeded generators, curricula, lint, stats, import,
+ * and pass rates calibrated against a model.
+ */
 package aha.problems;

@@ -155,7 +155,7 @@ class ProblemSetsTest {
             + " | meta.seed | 9223372036854775808 out of range",
         "unknown meta field  |"
             + " {\"id\":\"x\",\"question\":\"q\",\"answer\":\"1\",\"kind\":\"numeric\",\"meta\":{\"level\":1}}"
-            + " | meta.level | unknown field (expected family, difficulty, seed, source)",
+            + " | meta.level | unknown field (expected family, difficulty, seed, source, pass_rate,",
         "duplicate id        |"
             + " {\"id\":\"p-1\",\"question\":\"q\",\"answer\":\"1\",\"kind\":\"numeric\"}          "
             + "  | id              | duplicate id \"p-1\" (first at line 1)",

@@ -42,6 +42,41 @@ public final class Evaluator {
    * @param progress told how many completions each finished batch held; may be null
    */
   public EvalReport evaluate(List<Problem> problems, EvalConfig config, IntConsumer progress) {
+    List<int[]> prompts = prompts(problems);
+    List<Judged> greedy = new ArrayList<>();
+    if (config.greedy()) {
+      greedy = run(problems, prompts, 1, SamplingParams.greedy(config.maxNewTokens()), config, progress);
+    }
+    List<Judged> sampled = new ArrayList<>();
+    if (config.samples() > 0) {
+      sampled = sample(problems, prompts, config, progress);
+    }
+    return report(problems, config, greedy, sampled);
+  }
+
+  /**
+   * Only the sampled completions of {@link #evaluate}, each judged: element p holds whether each of
+   * problem p's n = {@code config.samples()} completions is correct, in sample order. They are the
+   * very completions {@code evaluate} draws for the same config (the greedy pass has seeds of its
+   * own), so their mean share of correct ones is its sampled pass@1. The greedy flag and the ks
+   * are ignored.
+   *
+   * @param progress told how many completions each finished batch held; may be null
+   */
+  public List<List<Boolean>> sampledVerdicts(List<Problem> problems, EvalConfig config, IntConsumer progress) {
+    if (config.samples() == 0) {
+      throw new IllegalArgumentException("no samples to judge: samples is 0");
+    }
+    List<Judged> judged = sample(problems, prompts(problems), config, progress);
+    int n = config.samples();
+    List<List<Boolean>> verdicts = new ArrayList<>(problems.size());
+    for (int p = 0; p < problems.size(); p++) {
+      verdicts.add(judged.subList(p * n, (p + 1) * n).stream().map(Judged::correct).toList());
+    }
+    return verdicts;
+  }
+
+  private List<int[]> prompts(List<Problem> problems) {
     if (problems.isEmpty()) {
       throw new IllegalArgumentException("no problems to evaluate");
     }
@@ -49,17 +84,15 @@ public final class Evaluator {
     for (Problem problem : problems) {
       prompts.add(template.encodePrompt(ChatTemplate.reasoningConversation(problem.question())));
     }
-    List<Judged> greedy = new ArrayList<>();
-    if (config.greedy()) {
-      greedy = run(problems, prompts, 1, SamplingParams.greedy(config.maxNewTokens()), config, progress);
-    }
-    List<Judged> sampled = new ArrayList<>();
-    if (config.samples() > 0) {
-      SamplingParams params =
-          new SamplingParams(config.temperature(), 0, config.topP(), config.maxNewTokens(), config.seed());
-      sampled = run(problems, prompts, config.samples(), params, config, progress);
-    }
-    return report(problems, config, greedy, sampled);
+    return prompts;
+  }
+
+  /** The n sampled completions per problem, judged, problem after problem. */
+  private List<Judged> sample(
+      List<Problem> problems, List<int[]> prompts, EvalConfig config, IntConsumer progress) {
+    SamplingParams params =
+        new SamplingParams(config.temperature(), 0, config.topP(), config.maxNewTokens(), config.seed());
+    return run(problems, prompts, config.samples(), params, config, progress);
   }
 
   /** Generates {@code copies} completions per problem in batches and judges them, in order. */

@@ -101,6 +101,36 @@ class EvaluatorTest {
     assertTrue(report.toJson(3).contains("\"pass@4\""), report.toJson(3));
   }
 
+  /**
+   * Calibration's view of the samples: per problem, the verdict of each sample in order, even
+   * where a batch of 3 rows holds samples of both problems; and the same samples' share of correct
+   * ones is what evaluate reports as sampled pass@1.
+   */
+  @Test
+  void sampledVerdictsArePerProblemInSampleOrder() {
+    Problem add = problem("p1", "What is 2 + 2?", "4", "addition");
+    Problem six = problem("p2", "What is 3 + 3?", "6", "multiplication");
+    Map<String, List<String>> script = new HashMap<>();
+    script.put("What is 2 + 2?", Arrays.asList("4", "5", "4", null));
+    script.put("What is 3 + 3?", List.of("7", "6", "7", "7"));
+    Verifier verifier = new Verifier(VerifierConfig.defaults());
+    EvalConfig config = new EvalConfig(4, List.of(1), false, 1.0, 1.0, 64, 3, 1);
+
+    List<List<Boolean>> verdicts =
+        new Evaluator(new ScriptedSampler(script), template, verifier)
+            .sampledVerdicts(List.of(add, six), config, null);
+    assertEquals(List.of(List.of(true, false, true, false), List.of(false, true, false, false)), verdicts);
+
+    EvalReport report =
+        new Evaluator(new ScriptedSampler(script), template, verifier)
+            .evaluate(List.of(add, six), config, null);
+    assertEquals((2.0 / 4 + 1.0 / 4) / 2, report.passAt1(), 1e-12);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Evaluator(new ScriptedSampler(script), template, verifier)
+            .sampledVerdicts(List.of(add), new EvalConfig(0, List.of(), true, 1.0, 1.0, 64, 3, 1), null));
+  }
+
   private static Problem problem(String id, String question, String answer, String family) {
     return new Problem(id, question, answer, AnswerKind.NUMERIC, null, new ProblemMeta(family, 1, 1L, "test"));
   }

@@ -5,15 +5,6 @@ import aha.grpo.eval.EvalReport;
 import aha.grpo.eval.Evaluator;
 import aha.problems.AtomicFiles;
 import aha.problems.Problem;
-import aha.sampler.checkpoint.Checkpoints;
-import aha.sampler.generate.Generator;
-import aha.sampler.model.Devices;
-import aha.sampler.model.Transformer;
-import aha.sampler.tokenizer.ChatTemplate;
-import aha.sampler.tokenizer.Tokenizer;
-import aha.verifier.Verifier;
-import aha.verifier.VerifierConfig;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,8 +17,6 @@ import java.util.Locale;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,10 +24,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code aha eval}: the accuracy figures of a checkpoint on a held-out problem file. Runs the
- * {@link Evaluator} on one generator on the calling thread, with no sampling service: an
- * evaluation is one batch job whose figures are only read at the end, so the service's
- * overlapping of sampling and verifying would save little and add a Vert.x instance to start.
+ * {@code aha eval}: the accuracy figures of a checkpoint on a held-out problem file, from the
+ * {@link Evaluator} as {@link CheckpointOptions#withEvaluator} runs it.
  */
 @Command(
     name = "eval",
@@ -110,25 +97,13 @@ final class EvalCommand implements Callable<Integer> {
     List<Problem> all = sampling.readProblems();
 
     long started = System.nanoTime();
-    EvalReport report;
-    Path model = sampling.model;
-    try (Tokenizer tokenizer = Tokenizer.load(model);
-        NDManager manager = NDManager.newBaseManager(Devices.resolve(sampling.device))) {
-      ChatTemplate template = new ChatTemplate(tokenizer);
-      Transformer transformer = Checkpoints.load(model, manager);
-      if (transformer.config().vocabSize() < tokenizer.vocabSize()) {
-        throw new UserInputException(
-            model + ": the model has " + transformer.config().vocabSize()
-                + " token ids but its tokenizer.json " + tokenizer.vocabSize());
-      }
-      long completions = (long) all.size() * ((config.greedy() ? 1 : 0) + config.samples());
-      try (Generator generator = Generator.forChat(transformer, template);
-          ProgressBar bar = progressBar(completions)) {
-        report =
-            new Evaluator(generator, template, new Verifier(VerifierConfig.defaults()))
-                .evaluate(all, config, bar::stepBy);
-      }
-    }
+    long completions = (long) all.size() * ((config.greedy() ? 1 : 0) + config.samples());
+    EvalReport report =
+        sampling.withEvaluator(evaluator -> {
+          try (ProgressBar bar = CheckpointOptions.progressBar("eval", completions)) {
+            return evaluator.evaluate(all, config, bar::stepBy);
+          }
+        });
     double seconds = (System.nanoTime() - started) / 1e9;
 
     String reportJson = JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json(report, config, seconds));
@@ -139,7 +114,7 @@ final class EvalCommand implements Callable<Integer> {
     if (json) {
       out.println(reportJson);
     } else {
-      out.printf(Locale.ROOT, "%s on %s%n", model, sampling.problems);
+      out.printf(Locale.ROOT, "%s on %s%n", sampling.model, sampling.problems);
       out.print(report.format());
       out.printf(Locale.ROOT, "%.1f s", seconds);
       out.println(output == null ? "" : "; report written to " + output);
@@ -156,13 +131,7 @@ final class EvalCommand implements Callable<Integer> {
     if (samples == 0 && noGreedy) {
       throw new UserInputException("nothing to evaluate: -n 0 with --no-greedy");
     }
-    if (sampling.maxNewTokens <= 0 || sampling.batchRows <= 0) {
-      throw new UserInputException("--max-new-tokens and --batch-rows must be positive");
-    }
-    if (!(temperature > 0) || !(sampling.topP > 0 && sampling.topP <= 1)) {
-      throw new UserInputException(
-          "--temperature must be positive and --top-p in (0, 1], got " + temperature + " and " + sampling.topP);
-    }
+    sampling.checkSampling(temperature);
     List<Integer> chosen = ks;
     if (chosen == null) {
       // 1 and n, or none when only the greedy pass runs
@@ -182,17 +151,6 @@ final class EvalCommand implements Callable<Integer> {
         sampling.maxNewTokens,
         sampling.batchRows,
         sampling.seed);
-  }
-
-  private static ProgressBar progressBar(long completions) {
-    return new ProgressBarBuilder()
-        .setTaskName("eval")
-        .setInitialMax(completions)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUnit(" completions", 1)
-        .setUpdateIntervalMillis(500)
-        .continuousUpdate()
-        .build();
   }
 
   /** The evaluator's figures, with what was evaluated and how, for a report that stands alone. */

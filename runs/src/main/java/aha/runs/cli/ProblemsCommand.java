@@ -1,9 +1,14 @@
 package aha.runs.cli;
 
+import aha.grpo.eval.EvalConfig;
 import aha.problems.LintReport;
+import aha.problems.PassRate;
+import aha.problems.PassRateBand;
+import aha.problems.PassRateSummary;
 import aha.problems.Problem;
 import aha.problems.ProblemImporter;
 import aha.problems.ProblemLinter;
+import aha.problems.ProblemMeta;
 import aha.problems.ProblemSets;
 import aha.problems.ProblemSplitter;
 import aha.problems.ProblemStats;
@@ -15,18 +20,26 @@ import aha.verifier.math.AnswerComparator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code aha problems}: make, split, describe, check and import problem sets (JSONL). */
+/**
+ * {@code aha problems}: make, split, describe, check and import problem sets (JSONL), and calibrate
+ * them against a model and filter them by the pass rates measured.
+ */
 @Command(
     name = "problems",
     mixinStandardHelpOptions = true,
@@ -40,6 +53,8 @@ import picocli.CommandLine.Spec;
       ProblemsCommand.Stats.class,
       ProblemsCommand.Lint.class,
       ProblemsCommand.Import.class,
+      ProblemsCommand.Calibrate.class,
+      ProblemsCommand.Filter.class,
       CommandLine.HelpCommand.class,
     },
     footer = {
@@ -48,6 +63,7 @@ import picocli.CommandLine.Spec;
       "  aha problems gen --curriculum default -n 2000 -o out/problems/all.jsonl",
       "  aha problems split out/problems/all.jsonl --test-fraction 0.1 --train out/train.jsonl --test out/test.jsonl",
       "  aha problems lint out/train.jsonl --test out/test.jsonl",
+      "  aha problems calibrate --model out/base out/train.jsonl -n 8 -o out/train-cal.jsonl",
     })
 final class ProblemsCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -70,6 +86,24 @@ final class ProblemsCommand implements Runnable {
     }
     ProblemSets.write(output, problems);
     spec.commandLine().getErr().printf("wrote %,d problems to %s%n", problems.size(), output);
+  }
+
+  /**
+   * Refuses an output file that is the input file: the input is the record of what the output was
+   * made from, and a slip of {@code -o} should not cost it (nor, for calibrate, a long sampling
+   * job's input).
+   */
+  private static void refuseOverwrite(Path input, Path output) throws IOException {
+    if (output == null || output.toString().equals("-")) {
+      return;
+    }
+    boolean same =
+        input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())
+            || (Files.exists(input) && Files.exists(output) && Files.isSameFile(input, output));
+    if (same) {
+      throw new UserInputException(
+          "-o " + output + " is the input file; write to another file and keep the input");
+    }
   }
 
   @Command(
@@ -339,6 +373,171 @@ final class ProblemsCommand implements Runnable {
       }
       writeProblems(
           spec, output, ProblemImporter.importFile(input, parsed, AnswerComparator::inferKind));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "calibrate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Measure how hard each problem is for a model: sample N completions per problem from a",
+        "checkpoint, judge them with the verifier, and write each problem's pass rate (the share",
+        "judged correct, a multiple of 1/N) into its meta as pass_rate, with pass_rate_n and",
+        "pass_rate_model (docs/problem-format.md). Then print per family how many problems were",
+        "never solved (rate 0), solved sometimes, and always solved (rate 1), and the ids of the",
+        "never and always solved ones: GRPO learns nothing from those at this model, as every",
+        "completion of their groups earns the same reward.",
+        "",
+        "The samples are those of the sampled pass of 'aha eval' (same prompts, seeds and verifier),",
+        "so a family's mean rate is its sampled pass@1 at the same settings. Keep a band of rates",
+        "for training with 'aha problems filter --pass-rate MIN:MAX'. The summary goes to stdout",
+        "with -o, else to stderr after the problems; a progress bar goes to stderr.",
+      },
+      footer = {
+        "",
+        "Examples:",
+        "  aha problems calibrate --model out/base out/train.jsonl -n 8 -o out/train-cal.jsonl",
+        "  aha problems filter --pass-rate 0.1:0.9 out/train-cal.jsonl -o out/train-band.jsonl",
+        "  aha grpo --model out/base --problems out/train-band.jsonl --held-out out/test.jsonl",
+      })
+  static final class Calibrate implements Callable<Integer> {
+    /** Ids listed of the never and of the always solved problems; the rest are counted. */
+    static final int LISTED = 10;
+
+    @Spec CommandSpec spec;
+
+    @Mixin CheckpointOptions checkpoint;
+
+    @Parameters(paramLabel = "FILE", description = "The problem set to calibrate.")
+    Path input;
+
+    @Option(
+        names = {"-n", "--samples"},
+        defaultValue = "8",
+        paramLabel = "N",
+        description = "Completions sampled per problem (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(
+        names = "--temperature",
+        defaultValue = "0.8",
+        description = "Sampling temperature; the default is GRPO's (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description = "Output JSONL file, written atomically; standard output when absent.")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+      if (samples < 1) {
+        throw new UserInputException("-n must be at least 1, got " + samples);
+      }
+      checkpoint.checkSampling(temperature);
+      refuseOverwrite(input, output);
+      checkpoint.checkCheckpoint();
+      List<Problem> problems = ProblemSets.read(input);
+      if (problems.isEmpty()) {
+        throw new UserInputException(input + ": no problems");
+      }
+      EvalConfig config =
+          new EvalConfig(samples, List.of(), false, temperature, checkpoint.topP,
+              checkpoint.maxNewTokens, checkpoint.batchRows, checkpoint.seed);
+      List<List<Boolean>> verdicts =
+          checkpoint.withEvaluator(evaluator -> {
+            try (ProgressBar bar =
+                CheckpointOptions.progressBar("calibrate", (long) problems.size() * samples)) {
+              return evaluator.sampledVerdicts(problems, config, bar::stepBy);
+            }
+          });
+      List<Problem> calibrated = withPassRates(problems, verdicts, checkpoint.model.toString());
+      writeProblems(spec, output, calibrated);
+
+      // with the problems on stdout, the summary must not mix into them
+      PrintWriter summary = output == null ? spec.commandLine().getErr() : spec.commandLine().getOut();
+      summary.printf(
+          Locale.ROOT,
+          "pass rates of %,d problems, %d samples each at temperature %s, from %s%n",
+          problems.size(), samples, temperature, checkpoint.model);
+      summary.print(PassRateSummary.of(calibrated).format(LISTED));
+      summary.flush();
+      return 0;
+    }
+
+    /**
+     * Each problem with the pass rate of its verdicts in its meta, replacing an earlier one; a
+     * problem without meta gets one with only the pass rate.
+     */
+    static List<Problem> withPassRates(
+        List<Problem> problems, List<List<Boolean>> verdicts, String model) {
+      List<Problem> calibrated = new ArrayList<>(problems.size());
+      for (int p = 0; p < problems.size(); p++) {
+        Problem problem = problems.get(p);
+        ProblemMeta meta = problem.meta() == null ? new ProblemMeta(null, 0, 0, null) : problem.meta();
+        calibrated.add(
+            new Problem(problem.id(), problem.question(), problem.answer(), problem.kind(),
+                problem.solution(), meta.withPassRate(PassRate.of(verdicts.get(p), model))));
+      }
+      return calibrated;
+    }
+  }
+
+  @Command(
+      name = "filter",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Keep the problems of a calibrated problem set whose pass rate lies in a band, ends",
+        "included, in file order. For GRPO, a band such as 0.1:0.9 drops the problems the model",
+        "always or never solves, whose groups teach nothing. Every problem must have a pass rate",
+        "('aha problems calibrate'). Train on the result with 'aha grpo --problems'.",
+      },
+      footer = {
+        "",
+        "Example:",
+        "  aha problems filter --pass-rate 0.1:0.9 out/train-cal.jsonl -o out/train-band.jsonl",
+      })
+  static final class Filter implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "A calibrated problem set.")
+    Path input;
+
+    @Option(
+        names = "--pass-rate",
+        required = true,
+        paramLabel = "MIN:MAX",
+        description = "Keep problems whose pass rate is in [MIN, MAX], 0 <= MIN <= MAX <= 1.")
+    String passRate;
+
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description = "Output JSONL file, written atomically; standard output when absent.")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+      PassRateBand band;
+      try {
+        band = PassRateBand.parse(passRate);
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException("--pass-rate: " + e.getMessage());
+      }
+      refuseOverwrite(input, output);
+      List<ProblemSets.Entry> entries = ProblemSets.readEntries(input);
+      List<Problem> kept = band.select(input, entries);
+      writeProblems(spec, output, kept);
+      spec.commandLine()
+          .getErr()
+          .printf(
+              Locale.ROOT,
+              "kept %,d of %,d problems with a pass rate in %s%n",
+              kept.size(),
+              entries.size(),
+              band);
       return 0;
     }
   }

@@ -157,6 +157,8 @@ class ProblemsCommandTest {
             new String[] {"problems", "stats"},
             new String[] {"problems", "lint"},
             new String[] {"problems", "import"},
+            new String[] {"problems", "calibrate"},
+            new String[] {"problems", "filter"},
             new String[] {"verify"},
             new String[] {"bench", "verify"})) {
       CliRun help = CliRun.of(concat(command, "--help"));
