@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       "",
       "Author problem sets and verify answers; make a small base model (tokenizer, pretraining,",
       "SFT); train it with GRPO while tracking length and 'aha' reflections; evaluate, sample,",
-      "benchmark, and watch runs live on the dashboard. 'aha train' runs the whole experiment.",
+      "benchmark, watch runs live on the dashboard and share one as an HTML page ('aha report').",
+      "'aha train' runs the whole experiment.",
     },
     subcommands = {
       ProblemsCommand.class,
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       BaseCommand.class,
       EvalCommand.class,
       DashboardCommand.class,
+      ReportCommand.class,
       GrpoCommand.class,
       TrainCommand.class,
       ConfigCommand.class,

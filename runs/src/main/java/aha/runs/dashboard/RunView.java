@@ -1,5 +1,6 @@
 package aha.runs.dashboard;
 
+import aha.runs.store.EvalReports;
 import aha.runs.store.RunDirectory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,17 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * What the dashboard shows of one run, as JSON: its summary, metrics, a page of samples, the
@@ -31,8 +27,6 @@ import java.util.stream.Stream;
 final class RunView {
 
   static final ObjectMapper JSON = new ObjectMapper();
-
-  private static final Pattern EVAL_FILE = Pattern.compile("step-(\\d+)\\.json");
 
   private final RunDirectory run;
   private final JsonTail metrics;
@@ -198,39 +192,17 @@ final class RunView {
 
   /** The eval reports {@code eval/step-N.json}, by step; an unreadable one is skipped with a warning. */
   ObjectNode evals() throws IOException {
-    List<Path> files = new ArrayList<>();
-    if (Files.isDirectory(run.evalDir())) {
-      try (Stream<Path> children = Files.list(run.evalDir())) {
-        children
-            .filter(file -> EVAL_FILE.matcher(file.getFileName().toString()).matches())
-            .forEach(files::add);
-      }
-    }
-    files.sort(Comparator.comparingLong(RunView::evalStep));
-    ArrayNode reports = JSON.createArrayNode();
     ArrayNode warnings = JSON.createArrayNode();
-    for (Path file : files) {
-      try {
-        JsonNode report = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-        if (report == null || !report.isObject()) {
-          throw new IOException("not a JSON object");
-        }
-        ObjectNode copy = (ObjectNode) report;
-        if (!copy.has("step")) {
-          copy.put("step", evalStep(file));
-        }
-        reports.add(copy);
-      } catch (NoSuchFileException gone) {
-        // replaced between listing and reading; the next poll sees the new one
-      } catch (IOException e) {
-        String warning = file + ": skipped: " + message(e);
-        warnings.add(warning);
-        log.accept(warning);
-      }
-    }
+    List<ObjectNode> reports =
+        EvalReports.read(
+            run,
+            warning -> {
+              warnings.add(warning);
+              log.accept(warning);
+            });
     ObjectNode node = JSON.createObjectNode();
     node.put("run", run.name());
-    node.set("reports", reports);
+    node.putArray("reports").addAll(reports);
     node.set("warnings", warnings);
     return node;
   }
@@ -257,11 +229,6 @@ final class RunView {
 
   private static String message(IOException e) {
     return e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.toString();
-  }
-
-  private static long evalStep(Path file) {
-    Matcher matcher = EVAL_FILE.matcher(file.getFileName().toString());
-    return matcher.matches() ? Long.parseLong(matcher.group(1)) : -1;
   }
 
   /** Counts of one problem's completions across steps. */

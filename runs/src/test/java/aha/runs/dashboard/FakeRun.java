@@ -18,16 +18,17 @@ import java.util.List;
 /**
  * A run directory written the way training writes one (manifest, metrics.jsonl, samples.jsonl),
  * with made-up but plausible numbers: what the dashboard tests look at, since there is no trainer
- * to run. {@link #live} appends a step every few milliseconds, as a training run does.
+ * to run. {@link #live} appends a step every few milliseconds, as a training run does. Public for
+ * the tests of other readers of run directories (aha report).
  */
-final class FakeRun implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class FakeRun implements AutoCloseable {
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   /** A right completion that reflects: "wait" is its marker, inside the think part. */
-  static final String REFLECTING =
+  public static final String REFLECTING =
       "<think>3x = 19 - 4 = 14, wait, 19 - 4 is 15, so x = 5.</think><answer>5</answer>";
 
-  static final String WRONG = "<think>3x = 19 + 4 = 23, so x = 23/3.</think><answer>23/3</answer>";
+  public static final String WRONG = "<think>3x = 19 + 4 = 23, so x = 23/3.</think><answer>23/3</answer>";
 
   private final RunDirectory run;
   private final JsonLinesWriter metrics;
@@ -43,7 +44,7 @@ final class FakeRun implements AutoCloseable {
   }
 
   /** A run folder {@code root/name} whose manifest says {@code status}. */
-  static FakeRun create(Path root, String name, String status) throws IOException {
+  public static FakeRun create(Path root, String name, String status) throws IOException {
     Path dir = Files.createDirectories(root.resolve(name));
     new Manifest(
             "dev", null, null, "test-host", "17", "Linux amd64", 2,
@@ -53,7 +54,7 @@ final class FakeRun implements AutoCloseable {
     return new FakeRun(RunDirectory.open(dir));
   }
 
-  RunDirectory dir() {
+  public RunDirectory dir() {
     return run;
   }
 
@@ -62,7 +63,7 @@ final class FakeRun implements AutoCloseable {
   }
 
   /** Appends GRPO metrics for {@code step}; every fifth step also has eval results. */
-  synchronized FakeRun metric(long step) {
+  public synchronized FakeRun metric(long step) {
     double progress = 1 - Math.exp(-step / 20.0);
     ObjectNode line = base(step, "grpo");
     line.put("reward/mean", 0.2 + 0.8 * progress);
@@ -103,7 +104,7 @@ final class FakeRun implements AutoCloseable {
   }
 
   /** Appends pretraining metrics for {@code step}. */
-  synchronized FakeRun pretrainMetric(long step) {
+  public synchronized FakeRun pretrainMetric(long step) {
     ObjectNode line = base(step, "pretrain");
     line.put("loss", 4.0 / Math.sqrt(step));
     line.put("lr", 3e-4);
@@ -119,7 +120,7 @@ final class FakeRun implements AutoCloseable {
    * Appends the sample record of {@code problem} at {@code step} with one completion per entry of
    * {@code correct}: a right one reflects ({@link #REFLECTING}), a wrong one does not.
    */
-  synchronized FakeRun samples(long step, String problem, boolean... correct) {
+  public synchronized FakeRun samples(long step, String problem, boolean... correct) {
     ObjectNode record = JSON.createObjectNode();
     record.put("step", step);
     record.put("problem_id", problem);
@@ -150,11 +151,29 @@ final class FakeRun implements AutoCloseable {
   }
 
   /** Appends {@code text} to metrics.jsonl as is (a torn or hand-edited line). */
-  synchronized FakeRun rawMetrics(String text) {
+  public synchronized FakeRun rawMetrics(String text) {
+    return appendRaw(run.metrics(), text);
+  }
+
+  /** Appends {@code text} to samples.jsonl as is. */
+  public synchronized FakeRun rawSamples(String text) {
+    return appendRaw(run.samples(), text);
+  }
+
+  /** Writes {@code json} as the eval report {@code eval/step-N.json}. */
+  public FakeRun evalReport(long step, String json) {
     try {
-      Files.writeString(
-          run.metrics(), text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+      Files.createDirectories(run.evalDir());
+      Files.writeString(run.evalDir().resolve("step-" + step + ".json"), json, StandardCharsets.UTF_8);
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private FakeRun appendRaw(Path file, String text) {
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       return this;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
