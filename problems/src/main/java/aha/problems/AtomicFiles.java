@@ -4,6 +4,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CodingErrorAction;
@@ -52,6 +53,41 @@ public final class AtomicFiles {
 
   /** Atomically replaces {@code target} with what {@code action} writes, encoded as UTF-8. */
   public static void write(Path target, WriterAction action) throws IOException {
+    writeChannel(
+        target,
+        channel -> {
+          Writer out =
+              new BufferedWriter(
+                  new OutputStreamWriter(
+                      Channels.newOutputStream(channel),
+                      StandardCharsets.UTF_8
+                          .newEncoder()
+                          .onMalformedInput(CodingErrorAction.REPORT)
+                          .onUnmappableCharacter(CodingErrorAction.REPORT)));
+          action.writeTo(out);
+          out.flush();
+        });
+  }
+
+  /** Atomically replaces {@code target} with {@code bytes}. */
+  public static void writeBytes(Path target, byte[] bytes) throws IOException {
+    writeChannel(
+        target,
+        channel -> {
+          ByteBuffer buffer = ByteBuffer.wrap(bytes);
+          while (buffer.hasRemaining()) {
+            channel.write(buffer);
+          }
+        });
+  }
+
+  /** What writes a file's bytes to the temporary file's channel. */
+  @FunctionalInterface
+  private interface ChannelAction {
+    void writeTo(FileChannel channel) throws IOException;
+  }
+
+  private static void writeChannel(Path target, ChannelAction action) throws IOException {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
     Files.createDirectories(dir);
@@ -59,16 +95,7 @@ public final class AtomicFiles {
     boolean moved = false;
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        Writer out =
-            new BufferedWriter(
-                new OutputStreamWriter(
-                    Channels.newOutputStream(channel),
-                    StandardCharsets.UTF_8
-                        .newEncoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)));
-        action.writeTo(out);
-        out.flush();
+        action.writeTo(channel);
         channel.force(true);
       }
       copyPermissions(absolute, temp);

@@ -36,6 +36,19 @@ class AtomicFilesTest {
   }
 
   @Test
+  void writesBytesAsTheyAre() throws IOException {
+    Path target = dir.resolve("img/chart.png");
+    byte[] bytes = {(byte) 0x89, 'P', 'N', 'G', 0, (byte) 0xff};
+    AtomicFiles.writeBytes(target, bytes);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, Files.readAllBytes(target));
+    AtomicFiles.writeBytes(target, new byte[] {1});
+    assertEquals(1, Files.size(target));
+    try (var files = Files.list(target.getParent())) {
+      assertEquals(1, files.count(), "no temporary file left");
+    }
+  }
+
+  @Test
   void aWriterThatThrowsMidwayLeavesTheOldFileAndNoTempFile() throws IOException {
     Path target = dir.resolve("set.jsonl");
     Files.writeString(target, "old content\n");

@@ -5,15 +5,8 @@ import aha.runs.report.RunReport;
 import aha.runs.store.RunDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -136,46 +129,11 @@ final class ReportCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "report of %s written to %s (%d charts)%n", dir.name(), html, charts.size());
     if (pngDir != null) {
       for (RunReport.Chart chart : charts) {
-        writeAtomically(pngDir.resolve(chart.name() + ".png"), chart.png());
+        AtomicFiles.writeBytes(pngDir.resolve(chart.name() + ".png"), chart.png());
       }
       out.printf(Locale.ROOT, "%d charts written to %s as PNG%n", charts.size(), pngDir);
     }
     out.flush();
     return 0;
-  }
-
-  /**
-   * Writes {@code bytes} the way {@link AtomicFiles} writes text (which takes only text): into a
-   * temporary file beside the target, fsynced, then renamed over it, readable by all like a file
-   * {@code AtomicFiles} creates.
-   */
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path absolute = target.toAbsolutePath();
-    Files.createDirectories(absolute.getParent());
-    Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
-    boolean moved = false;
-    try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
-      }
-      PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
-      if (view != null) {
-        view.setPermissions(PosixFilePermissions.fromString("rw-r--r--"));
-      }
-      try {
-        Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-      }
-      moved = true;
-    } finally {
-      if (!moved) {
-        Files.deleteIfExists(temp);
-      }
-    }
   }
 }
