@@ -1,6 +1,5 @@
 package aha.grpo.rl;
 
-import aha.sampler.model.Scalars;
 import aha.grpo.eval.EvalConfig;
 import aha.grpo.eval.EvalReport;
 import aha.grpo.eval.Evaluator;
@@ -14,6 +13,7 @@ import aha.problems.Problem;
 import aha.sampler.generate.FinishReason;
 import aha.sampler.generate.Generator;
 import aha.sampler.generate.SamplingParams;
+import aha.sampler.model.Scalars;
 import aha.sampler.model.Transformer;
 import aha.sampler.service.PromptCodec;
 import aha.sampler.service.SamplingService;

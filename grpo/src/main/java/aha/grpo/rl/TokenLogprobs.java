@@ -1,11 +1,11 @@
 package aha.grpo.rl;
 
-import aha.sampler.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import aha.sampler.model.Scalars;
 import aha.sampler.model.Transformer;
 import java.util.List;
 

@@ -1,6 +1,5 @@
 package aha.grpo.train;
 
-import aha.sampler.model.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
+import aha.sampler.model.Scalars;
 import aha.sampler.model.Transformer;
 import java.util.ArrayList;
 import java.util.List;
