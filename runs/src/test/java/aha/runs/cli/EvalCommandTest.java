@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import aha.problems.Problem;
-import aha.problems.ProblemSets;
-import aha.problems.gen.ProblemGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -30,10 +27,7 @@ class EvalCommandTest {
   @BeforeAll
   static void makeCheckpoint() throws IOException {
     checkpoint = TinyCheckpoint.write(dir.resolve("checkpoint"));
-    problems = dir.resolve("problems.jsonl");
-    List<Problem> set = new ArrayList<>(ProblemGenerator.generate("addition", 1, 2, 7));
-    set.addAll(ProblemGenerator.generate("gcd", 1, 2, 7));
-    ProblemSets.write(problems, set);
+    problems = TinyCheckpoint.writeTwoFamilies(dir.resolve("problems.jsonl"));
   }
 
   /** {@code aha eval} of the tiny checkpoint, 3 samples per problem unless {@code extra} sets -n. */

@@ -10,7 +10,6 @@ import aha.problems.PassRate;
 import aha.problems.Problem;
 import aha.problems.ProblemMeta;
 import aha.problems.ProblemSets;
-import aha.problems.gen.ProblemGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -35,10 +34,7 @@ class ProblemCalibrateCommandTest {
   @BeforeAll
   static void makeCheckpoint() throws IOException {
     checkpoint = TinyCheckpoint.write(dir.resolve("checkpoint"));
-    problems = dir.resolve("problems.jsonl");
-    List<Problem> set = new ArrayList<>(ProblemGenerator.generate("addition", 1, 2, 7));
-    set.addAll(ProblemGenerator.generate("gcd", 1, 2, 7));
-    ProblemSets.write(problems, set);
+    problems = TinyCheckpoint.writeTwoFamilies(dir.resolve("problems.jsonl"));
   }
 
   /** {@code aha problems calibrate} of the tiny checkpoint, -n 3 unless {@code extra} sets -n. */

@@ -1,5 +1,8 @@
 package aha.runs.cli;
 
+import aha.problems.Problem;
+import aha.problems.ProblemSets;
+import aha.problems.gen.ProblemGenerator;
 import aha.sampler.checkpoint.Checkpoints;
 import aha.sampler.model.ModelConfig;
 import aha.sampler.model.Transformer;
@@ -22,6 +25,14 @@ import java.util.List;
  */
 final class TinyCheckpoint {
   private TinyCheckpoint() {}
+
+  /** Writes 4 problems of 2 families (addition and gcd, level 1) to {@code file}; returns it. */
+  static Path writeTwoFamilies(Path file) throws IOException {
+    List<Problem> set = new ArrayList<>(ProblemGenerator.generate("addition", 1, 2, 7));
+    set.addAll(ProblemGenerator.generate("gcd", 1, 2, 7));
+    ProblemSets.write(file, set);
+    return file;
+  }
 
   /** Writes the checkpoint (config.json, weights, tokenizer.json) into {@code dir}; returns it. */
   static Path write(Path dir) throws IOException {
