@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -63,31 +62,22 @@ class GcStressTest {
   /** One smoke run of 100 + 100 + 100 steps in a child JVM; returns its run directory. */
   private Path run(String name, boolean gcBeforeBackward) throws Exception {
     Path root = dir.resolve(name);
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (gcBeforeBackward) {
-      command.add("-D" + Autograd.GC_BEFORE_BACKWARD + "=true");
-    }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "aha.runs.cli.AhaCli"));
-    command.addAll(
-        List.of(
-            "train", "--preset", "smoke", "--no-dashboard",
-            "--set", "run.root=" + root,
-            "--set", "base.pretrain.steps=100",
-            "--set", "base.sft.steps=100",
-            "--set", "grpo.steps=100",
-            "--set", "grpo.overlong_buffer=32",
-            "--set", "grpo.mask_truncated=false"));
+    Path log = dir.resolve(name + ".log");
+    List<String> jvmOptions =
+        gcBeforeBackward ? List.of("-D" + Autograd.GC_BEFORE_BACKWARD + "=true") : List.of();
     Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(name + ".log").toFile())
-            .start();
-    if (!process.waitFor(10, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError(name + " run did not finish in 10 minutes");
-    }
-    assertEquals(0, process.exitValue(), name + " run: " + Files.readString(dir.resolve(name + ".log")));
+        ChildAha.start(
+            jvmOptions,
+            log,
+            List.of(
+                "train", "--preset", "smoke", "--no-dashboard",
+                "--set", "run.root=" + root,
+                "--set", "base.pretrain.steps=100",
+                "--set", "base.sft.steps=100",
+                "--set", "grpo.steps=100",
+                "--set", "grpo.overlong_buffer=32",
+                "--set", "grpo.mask_truncated=false"));
+    assertEquals(0, ChildAha.finish(process), name + " run: " + Files.readString(log));
     try (Stream<Path> runs = Files.list(root)) {
       return runs.filter(Files::isDirectory).findFirst().orElseThrow();
     }

@@ -138,30 +138,16 @@ class KillAndResumeTest {
     }
   }
 
-  /** {@code aha ARGS} in a child JVM with this test's class path, output to a log beside the runs. */
+  /** {@code aha ARGS} in a child JVM, output to a log beside the runs; train without a dashboard. */
   private Process aha(Path root, String... args) throws IOException {
-    Files.createDirectories(dir);
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("aha.runs.cli.AhaCli");
-    command.addAll(List.of(args));
+    List<String> command = new ArrayList<>(List.of(args));
     if (args[0].equals("train")) {
       command.add("--no-dashboard");
     }
-    Path log = dir.resolve(root.getFileName() + ".log");
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    return ChildAha.start(List.of(), dir.resolve(root.getFileName() + ".log"), command);
   }
 
   private int finish(Process process) throws Exception {
-    if (!process.waitFor(10, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError("aha did not finish in 10 minutes");
-    }
-    return process.exitValue();
+    return ChildAha.finish(process);
   }
 }
