@@ -1,12 +1,21 @@
 package aha.problems;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -31,7 +40,98 @@ final class Json {
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
 
+  /**
+   * Largest decimal exponent of a JSON number read as a number ({@code 1e1000}); past it the
+   * number stays the text it was written in. Its plain digits would be longer than the verifier
+   * takes (the same cap), and {@code 1e999999999} written out is a billion characters.
+   */
+  static final int MAX_EXPONENT = 1000;
+
   private Json() {}
+
+  /**
+   * Reads one JSON value the way {@link #MAPPER} does (duplicate keys and anything after the value
+   * are errors), except that a number whose exponent is past {@link #MAX_EXPONENT} becomes its
+   * text, so that no reader of a user's file expands it.
+   *
+   * @return the value; a missing node for blank text
+   */
+  static JsonNode readTree(String text) throws JsonProcessingException {
+    try (JsonParser parser = MAPPER.createParser(text)) {
+      if (parser.nextToken() == null) {
+        return MissingNode.getInstance();
+      }
+      JsonNode value = readValue(parser);
+      if (parser.nextToken() != null) {
+        throw new JsonParseException(parser, "content after the JSON value");
+      }
+      return value;
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a String source does not fail to read
+    }
+  }
+
+  /** The value that starts at the parser's current token; leaves it on the value's last token. */
+  static JsonNode readValue(JsonParser parser) throws IOException {
+    JsonNodeFactory nodes = MAPPER.getNodeFactory();
+    switch (parser.currentToken()) {
+      case START_OBJECT -> {
+        ObjectNode object = nodes.objectNode();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String name = parser.currentName();
+          parser.nextToken();
+          object.set(name, readValue(parser));
+        }
+        return object;
+      }
+      case START_ARRAY -> {
+        ArrayNode array = nodes.arrayNode();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          array.add(readValue(parser));
+        }
+        return array;
+      }
+      case VALUE_STRING -> {
+        return nodes.textNode(parser.getText());
+      }
+      case VALUE_NUMBER_INT -> {
+        // Jackson caps a number's length (1000 digits), so an integer is cheap to hold
+        return switch (parser.getNumberType()) {
+          case INT -> nodes.numberNode(parser.getIntValue());
+          case LONG -> nodes.numberNode(parser.getLongValue());
+          default -> nodes.numberNode(parser.getBigIntegerValue());
+        };
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        String written = parser.getText();
+        return exponentWithinCap(written) ? nodes.numberNode(parser.getDecimalValue()) : nodes.textNode(written);
+      }
+      case VALUE_TRUE -> {
+        return nodes.booleanNode(true);
+      }
+      case VALUE_FALSE -> {
+        return nodes.booleanNode(false);
+      }
+      case VALUE_NULL -> {
+        return nodes.nullNode();
+      }
+      default -> throw new JsonParseException(parser, "unexpected " + parser.currentToken());
+    }
+  }
+
+  /** Whether a JSON number's exponent ("1.5e-7": -7) is at most {@link #MAX_EXPONENT} either way. */
+  private static boolean exponentWithinCap(String number) {
+    int e = Math.max(number.indexOf('e'), number.indexOf('E'));
+    if (e < 0) {
+      return true;
+    }
+    String digits = number.substring(number.charAt(e + 1) == '+' || number.charAt(e + 1) == '-' ? e + 2 : e + 1);
+    // more than four digits is past the cap whatever they are (leading zeros aside)
+    String significant = digits.replaceFirst("^0+(?=.)", "");
+    return significant.length() <= 4 && Integer.parseInt(significant) <= MAX_EXPONENT;
+  }
 
   /**
    * Splits a file's bytes at {@code '\n'} (dropping a {@code '\r'} before it and a leading byte

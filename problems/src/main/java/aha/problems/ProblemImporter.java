@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -503,7 +502,7 @@ public final class ProblemImporter {
       }
       JsonNode node;
       try {
-        node = Json.MAPPER.readTree(text);
+        node = Json.readTree(text);
       } catch (JsonProcessingException e) {
         throw new ProblemSetException(file, line, null, Json.parseError(e));
       }
@@ -534,11 +533,7 @@ public final class ProblemImporter {
               file, line, element, null, "expected a JSON object, got " + token.asString());
         }
         // One element of the array: what follows it is the rest of the array, not trailing junk.
-        JsonNode node =
-            Json.MAPPER
-                .reader()
-                .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .readTree(parser);
+        JsonNode node = Json.readValue(parser);
         records.add(new RawRecord(file, line, element, node));
         element++;
       }

@@ -235,7 +235,7 @@ public final class ProblemSets {
       Path file, int line, String text, List<ProblemSetException> errors) {
     JsonNode node;
     try {
-      node = Json.MAPPER.readTree(text);
+      node = Json.readTree(text);
     } catch (JsonProcessingException e) {
       errors.add(new ProblemSetException(file, line, null, Json.parseError(e)));
       return null;

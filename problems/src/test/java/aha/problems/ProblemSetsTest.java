@@ -108,6 +108,22 @@ class ProblemSetsTest {
     assertEquals(List.of(1, 4, 5), result.entries().stream().map(ProblemSets.Entry::line).toList());
   }
 
+  @Test
+  void aNumberWithAHugeExponentIsReadAsItsTextNotExpanded() throws IOException {
+    Path file = dir.resolve("huge.jsonl");
+    Files.writeString(
+        file,
+        "{\"id\":\"a\",\"question\":\"q\",\"answer\":1e999999999,\"kind\":\"numeric\"}\n"
+            + "{\"id\":\"b\",\"question\":\"q\",\"answer\":1e2147483647,\"kind\":\"numeric\"}\n"
+            + "{\"id\":\"c\",\"question\":\"q\",\"answer\":-1.5E-99999999999,\"kind\":\"numeric\"}\n"
+            + "{\"id\":\"d\",\"question\":\"q\",\"answer\":1e1000,\"kind\":\"numeric\"}\n");
+    List<Problem> problems = ProblemSets.read(file);
+    assertEquals("1e999999999", problems.get(0).answer());
+    assertEquals("1e2147483647", problems.get(1).answer());
+    assertEquals("-1.5E-99999999999", problems.get(2).answer());
+    assertEquals("1" + "0".repeat(1000), problems.get(3).answer()); // at the cap: still a number
+  }
+
   /**
    * Each bad line sits at line 2 behind a good line 1; the error must name file, line and field.
    */

@@ -4,18 +4,24 @@ import aha.problems.AnswerKind;
 import aha.verifier.Verdict;
 import aha.verifier.Verifier;
 import aha.verifier.VerifierConfig;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,9 +38,12 @@ import picocli.CommandLine.Model.CommandSpec;
       "",
       "Reads JSON lines {\"gold\": ..., \"response\": ..., \"kind\": ...} (kind optional; inferred from",
       "the gold when absent) from FILE or standard input, and writes one JSON verdict per input",
-      "line, in order: {\"correct\", \"reward\", \"format_ok\", \"extracted\", \"reason\"}. A malformed",
-      "line yields a verdict with an \"error\" field, is reported on stderr, and makes the exit",
-      "status 2. With --gold and --response, judges the one case given.",
+      "line (lines end at \\n only), in order: {\"correct\", \"reward\", \"format_ok\", \"extracted\",",
+      "\"reason\", \"error\"}. A line that cannot be judged (blank, malformed JSON, a field of the",
+      "wrong type, more after the object) gets a verdict with the same keys, its \"error\" set; it is",
+      "reported on stderr, the stream goes on, and the exit status is 2. A gold or response given",
+      "as a JSON number is judged as the text it was written in. With --gold and --response, judges",
+      "the one case given.",
     },
     footer = {
       "",
@@ -47,9 +56,10 @@ import picocli.CommandLine.Model.CommandSpec;
       "  cat responses.jsonl | aha verify",
     })
 final class VerifyCommand implements Callable<Integer> {
-  // Big decimals keep a numeric gold such as 0.1 exact instead of rounding it through a double.
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Longest line judged; a longer one gets an error verdict without being held in memory. */
+  static final int MAX_LINE_CHARS = 4 << 20;
 
   @Spec CommandSpec spec;
 
@@ -118,25 +128,21 @@ final class VerifyCommand implements Callable<Integer> {
     boolean fromStdin = input == null || input.toString().equals("-");
     String source = fromStdin ? "<stdin>" : input.toString();
     int errors = 0;
-    try (BufferedReader reader =
+    try (Reader reader =
         fromStdin
-            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+            ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
             : Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
-      String line;
-      int lineNumber = 0;
-      while ((line = reader.readLine()) != null) {
-        lineNumber++;
-        if (line.isBlank()) {
-          continue;
-        }
+      JsonLineReader lines = new JsonLineReader(reader, MAX_LINE_CHARS);
+      JsonLineReader.Line line;
+      while ((line = lines.next()) != null) {
+        String where = source + ":" + line.number();
         ObjectNode verdict;
         try {
-          verdict = verifyLine(verifier, line, source + ":" + lineNumber);
+          verdict = verifyLine(verifier, line, where);
         } catch (UserInputException bad) {
           errors++;
           spec.commandLine().getErr().println("aha: error: " + bad.getMessage());
-          verdict = JSON.createObjectNode();
-          verdict.put("correct", false).put("reward", 0.0).put("error", bad.getMessage());
+          verdict = errorVerdict(bad.getMessage());
         }
         out.println(JSON.writeValueAsString(verdict));
       }
@@ -145,23 +151,21 @@ final class VerifyCommand implements Callable<Integer> {
     return errors == 0 ? 0 : CliErrors.USER_ERROR;
   }
 
-  private static ObjectNode verifyLine(Verifier verifier, String line, String where) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new UserInputException(where + ": not valid JSON: " + e.getOriginalMessage());
+  private static ObjectNode verifyLine(Verifier verifier, JsonLineReader.Line line, String where) {
+    if (line.overlong()) {
+      throw new UserInputException(where + ": longer than " + MAX_LINE_CHARS + " characters");
     }
-    if (!node.isObject()) {
-      throw new UserInputException(where + ": expected a JSON object");
+    if (line.text().isBlank()) {
+      throw new UserInputException(where + ": blank line; expected a JSON object");
     }
-    String lineGold = requiredText(node, "gold", where);
-    String lineResponse = requiredText(node, "response", where);
-    JsonNode kindNode = node.get("kind");
+    Map<String, String> fields = Case.read(line.text(), where);
+    String lineGold = required(fields, "gold", where);
+    String lineResponse = required(fields, "response", where);
+    String kindText = fields.get("kind");
     AnswerKind lineKind = null;
-    if (kindNode != null && !kindNode.isNull()) {
+    if (kindText != null) {
       try {
-        lineKind = AnswerKind.fromWire(kindNode.asText());
+        lineKind = AnswerKind.fromWire(kindText);
       } catch (IllegalArgumentException e) {
         throw new UserInputException(where + ": field \"kind\": " + e.getMessage());
       }
@@ -169,20 +173,63 @@ final class VerifyCommand implements Callable<Integer> {
     return toJson(verifier.verify(lineResponse, lineGold, lineKind));
   }
 
-  /** A string field; a JSON number is accepted as its exact decimal text (golds are often numbers). */
-  private static String requiredText(JsonNode node, String field, String where) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
+  private static String required(Map<String, String> fields, String field, String where) {
+    String value = fields.get(field);
+    if (value == null) {
       throw new UserInputException(where + ": field \"" + field + "\": missing");
     }
-    if (value.isNumber()) {
-      return value.decimalValue().toPlainString();
+    return value;
+  }
+
+  /**
+   * The fields of one input line, read with a streaming parser so that a JSON number reaches the
+   * verifier as the text it was written in ({@code 1e999999999} stays 11 characters, and the
+   * verifier's caps judge it like the same string) instead of being expanded first.
+   */
+  private static final class Case {
+    private static final JsonFactory FACTORY =
+        JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final Set<String> FIELDS = Set.of("gold", "response", "kind");
+
+    static Map<String, String> read(String text, String where) {
+      Map<String, String> fields = new HashMap<>();
+      try (JsonParser parser = FACTORY.createParser(text)) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+          throw new UserInputException(where + ": expected a JSON object");
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String name = parser.currentName();
+          JsonToken value = parser.nextToken();
+          if (!FIELDS.contains(name)) {
+            parser.skipChildren(); // other fields (an id, a model name) travel with the case
+            continue;
+          }
+          switch (value) {
+            case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> fields.put(name, parser.getText());
+            case VALUE_NULL -> { }
+            default -> throw new UserInputException(
+                where + ": field \"" + name + "\": expected a string, got " + describe(value));
+          }
+        }
+        if (parser.nextToken() != null) {
+          throw new UserInputException(where + ": more after the JSON object");
+        }
+      } catch (JsonProcessingException e) {
+        throw new UserInputException(where + ": not valid JSON: " + e.getOriginalMessage());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // a String source does not fail to read
+      }
+      return fields;
     }
-    if (!value.isTextual()) {
-      throw new UserInputException(
-          where + ": field \"" + field + "\": expected a string, got " + value.getNodeType());
+
+    private static String describe(JsonToken token) {
+      return switch (token) {
+        case START_OBJECT -> "an object";
+        case START_ARRAY -> "an array";
+        case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+        default -> token.toString();
+      };
     }
-    return value.asText();
   }
 
   private static AnswerKind parseKind(String text) {
@@ -203,6 +250,19 @@ final class VerifyCommand implements Callable<Integer> {
     node.put("format_ok", verdict.formatOk());
     node.put("extracted", verdict.extracted());
     node.put("reason", verdict.reason());
+    node.putNull("error");
+    return node;
+  }
+
+  /** The verdict of a line that could not be judged: the same keys, and the error. */
+  private static ObjectNode errorVerdict(String message) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("correct", false);
+    node.put("reward", 0.0);
+    node.put("format_ok", false);
+    node.putNull("extracted");
+    node.put("reason", "error");
+    node.put("error", message);
     return node;
   }
 }
