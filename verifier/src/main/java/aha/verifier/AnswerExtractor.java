@@ -1,6 +1,7 @@
 package aha.verifier;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -23,17 +24,21 @@ import java.util.List;
  *       {@code $}; the token must start with a digit, sign, bracket or command, or be one capital
  *       letter, so prose such as "we use \boxed to mark it" is no box). Boxes inside a box are
  *       unwrapped ({@code \boxed{\boxed{5}}} is {@code 5}). Empty boxes are ignored: models write
- *       "I will put the answer in \boxed{}" while thinking. Outside an answer block the region is
- *       the last paragraph (text between blank lines) that holds a box, so a corrected guess
- *       earlier in the reasoning does not count, but "\boxed{2} or \boxed{3}" does. Inside an
- *       answer block every box in the block is a candidate.
+ *       "I will put the answer in \boxed{}" while thinking.
  *   <li><b>GSM8K marker.</b> The text after the last {@code ####} to the end of its line (a last
  *       marker with nothing after it counts as no marker). When a region has both boxes and a
  *       {@code ####} line, whichever comes later in the text wins.
  *   <li><b>Phrase.</b> "the final answer is …" or "the answer is …" (any case, last occurrence, an
  *       optional colon), up to the end of the sentence: a newline, or a period followed by
- *       whitespace or the end, outside braces and {@code $…$}.
+ *       whitespace or the end, outside braces and {@code $…$}; only when there is no box and no
+ *       {@code ####} line.
  * </ol>
+ *
+ * <p><b>One final answer.</b> The rules above choose the answer; every other final-answer statement
+ * of the region is a candidate that must agree with it: every box, every {@code ####} line (and a
+ * second marker on the same line), every phrase, and the statements of every earlier closed
+ * {@code <answer>} block. "\boxed{4}. The answer is 5.", two answer blocks that differ, {@code
+ * #### 7 #### 8} and contradicting boxes in two paragraphs all state two answers.
  *
  * <p>A top-level box that is never closed extracts nothing, with no fallback to an earlier box or a
  * stray number: an unclosed box swallows the rest of the text, so it is always the last one, and a
@@ -139,7 +144,19 @@ public final class AnswerExtractor {
       if (contentEnd < 0) {
         return Extraction.none("no answer found (unclosed <answer>)");
       }
-      return extractFromRegion(text, contentStart, contentEnd, true);
+      // every closed block states a final answer; the last one's is chosen, the others must agree
+      List<Extraction> blocks = new ArrayList<>();
+      int open = indexOf(text, ANSWER_OPEN, 0, answerOpen);
+      while (open >= 0) {
+        int close = indexOf(text, ANSWER_CLOSE, open + ANSWER_OPEN.length(), answerOpen);
+        if (close < 0) {
+          break; // an earlier block never closed before the last one opened: not a statement
+        }
+        blocks.add(extractFromRegion(text, open + ANSWER_OPEN.length(), close, true));
+        open = indexOf(text, ANSWER_OPEN, close, answerOpen);
+      }
+      blocks.add(extractFromRegion(text, contentStart, contentEnd, true));
+      return merge(blocks);
     }
     int thinkClose = lastIndexOf(text, THINK_CLOSE, 0, text.length());
     if (thinkClose >= 0) {
@@ -151,7 +168,11 @@ public final class AnswerExtractor {
     return extractFromRegion(text, 0, text.length(), false);
   }
 
-  /** Applies boxes, then {@code ####}, then the phrase, within {@code [from, to)}. */
+  /**
+   * Chooses the answer of {@code [from, to)} (the last box or {@code ####} line, whichever comes
+   * later; else the last phrase; else, in an answer block, its whole content) and collects every
+   * other final-answer statement of the region as a candidate that must agree with it.
+   */
   private static Extraction extractFromRegion(
       String text, int from, int to, boolean isAnswerBlock) {
     List<Box> boxes = new ArrayList<>();
@@ -162,49 +183,89 @@ public final class AnswerExtractor {
     int hashMark = lastHashMark(text, from, to);
     Box lastBox = boxes.isEmpty() ? null : boxes.get(boxes.size() - 1);
 
+    String chosen;
+    Source source;
     if (hashMark >= 0 && (lastBox == null || hashMark > lastBox.contentEnd)) {
-      int lineStart = hashMark + HASH_MARK.length();
-      String line = cleanCandidate(text.substring(lineStart, lineEnd(text, hashMark, to)));
-      return line.isEmpty()
-          ? Extraction.none("no answer found")
-          : Extraction.found(List.of(line), false, Source.HASH_MARK);
-    }
-    if (lastBox != null) {
-      int regionStart = isAnswerBlock ? from : paragraphStart(text, from, lastBox.start);
-      List<String> candidates = new ArrayList<>();
-      boolean tooMany = false;
-      for (Box box : boxes) {
-        if (box.start < regionStart) {
-          continue;
-        }
-        if (candidates.size() == MAX_CANDIDATES) {
-          tooMany = true;
-          // keep the last one as the chosen answer, as the rule says
-          candidates.set(MAX_CANDIDATES - 1, box.content(text));
-          continue;
-        }
-        candidates.add(box.content(text));
+      chosen = hashLine(text, hashMark, to);
+      source = Source.HASH_MARK;
+    } else if (lastBox != null) {
+      chosen = null;
+      // the last box that says something: "\boxed{.}" and "\boxed{$ $}" are like an empty box
+      for (int i = boxes.size() - 1; i >= 0 && chosen == null; i--) {
+        String content = cleanCandidate(unbox(boxes.get(i).content(text)));
+        chosen = content.isEmpty() ? null : content;
       }
-      for (int i = 0; i < candidates.size(); i++) {
-        candidates.set(i, cleanCandidate(unbox(candidates.get(i))));
-      }
-      // "\boxed{.}" and "\boxed{$ $}" say nothing, like an empty box
-      candidates.removeIf(String::isEmpty);
-      return candidates.isEmpty()
-          ? Extraction.none("no answer found")
-          : Extraction.found(candidates, tooMany, Source.BOXED);
-    }
-    String phrase = answerPhrase(text, from, to);
-    if (phrase != null) {
-      return Extraction.found(List.of(phrase), false, Source.PHRASE);
-    }
-    if (isAnswerBlock) {
-      String whole = cleanCandidate(text.substring(from, to));
-      if (!whole.isEmpty()) {
-        return Extraction.found(List.of(whole), false, Source.ANSWER_BLOCK);
+      source = Source.BOXED;
+    } else {
+      chosen = lastPhrase(text, from, to);
+      source = Source.PHRASE;
+      if (chosen == null && isAnswerBlock) {
+        String whole = cleanCandidate(text.substring(from, to));
+        chosen = whole.isEmpty() ? null : whole;
+        source = Source.ANSWER_BLOCK;
       }
     }
-    return Extraction.none("no answer found");
+    if (chosen == null || chosen.isEmpty()) {
+      return Extraction.none("no answer found");
+    }
+    List<String> candidates = new ArrayList<>();
+    for (Box box : boxes) {
+      candidates.add(cleanCandidate(unbox(box.content(text))));
+    }
+    for (int mark = indexOf(text, HASH_MARK, from, to); mark >= 0; ) {
+      if (!insideAny(boxes, mark)) { // "\boxed{#### 5}" is a box's content
+        candidates.add(hashLine(text, mark, to));
+      }
+      mark = indexOf(text, HASH_MARK, skipHashes(text, mark, to), to);
+    }
+    candidates.addAll(phrases(text, from, to));
+    candidates.removeIf(String::isEmpty);
+    candidates.add(chosen);
+    return capped(candidates, source);
+  }
+
+  private static boolean insideAny(List<Box> boxes, int position) {
+    for (Box box : boxes) {
+      if (position >= box.start && position < box.contentEnd) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The candidates of every block, in order, the last block's chosen answer last. */
+  private static Extraction merge(List<Extraction> blocks) {
+    Extraction last = blocks.get(blocks.size() - 1);
+    if (!last.found() || blocks.size() == 1) {
+      return last;
+    }
+    List<String> candidates = new ArrayList<>();
+    boolean tooMany = false;
+    for (Extraction block : blocks) {
+      candidates.addAll(block.candidates());
+      tooMany |= block.tooManyCandidates();
+    }
+    candidates.add(last.answer());
+    Extraction merged = capped(candidates, last.source());
+    return tooMany ? Extraction.found(merged.candidates(), true, last.source()) : merged;
+  }
+
+  /**
+   * The distinct candidates in order of first appearance, the chosen answer (the last element)
+   * moved last; at most {@link #MAX_CANDIDATES}, the chosen one always kept.
+   */
+  private static Extraction capped(List<String> statements, Source source) {
+    String chosen = statements.get(statements.size() - 1);
+    LinkedHashSet<String> distinct = new LinkedHashSet<>(statements);
+    distinct.remove(chosen);
+    distinct.add(chosen);
+    List<String> candidates = new ArrayList<>(distinct);
+    if (candidates.size() <= MAX_CANDIDATES) {
+      return Extraction.found(candidates, false, source);
+    }
+    List<String> kept = new ArrayList<>(candidates.subList(0, MAX_CANDIDATES - 1));
+    kept.add(candidates.get(candidates.size() - 1));
+    return Extraction.found(kept, true, source);
   }
 
   // ---------------------------------------------------------------- boxes
@@ -355,34 +416,6 @@ public final class AnswerExtractor {
     return current;
   }
 
-  /**
-   * Start of the paragraph holding {@code pos}: the index after the last blank line before it, or
-   * {@code from}.
-   */
-  private static int paragraphStart(String text, int from, int pos) {
-    int i = pos - 1;
-    while (i >= from && text.charAt(i) != '\n') {
-      i--;
-    }
-    // i is now the newline ending the previous line (or before the region)
-    while (i >= from) {
-      int newline = i;
-      int j = i - 1;
-      boolean blank = true;
-      while (j >= from && text.charAt(j) != '\n') {
-        if (!isSpace(text.charAt(j))) {
-          blank = false;
-        }
-        j--;
-      }
-      if (blank && j >= from) {
-        return newline + 1;
-      }
-      i = j;
-    }
-    return from;
-  }
-
   // ---------------------------------------------------------------- #### and phrases
 
   /** Index of the last {@code ####} in the region followed by a non-blank line, or -1. */
@@ -396,36 +429,90 @@ public final class AnswerExtractor {
     return isBlank(text, contentStart, lineEnd(text, mark, to)) ? -1 : mark;
   }
 
-  private static int lineEnd(String text, int from, int to) {
-    int newline = text.indexOf('\n', from);
-    return newline < 0 || newline > to ? to : newline;
+  /** After the run of hashes that starts at {@code mark}. */
+  private static int skipHashes(String text, int mark, int to) {
+    int i = mark;
+    while (i < to && text.charAt(i) == '#') {
+      i++;
+    }
+    return i;
   }
 
   /**
-   * The text after the last "the answer is" / "the final answer is" in the region, to the end of
-   * its sentence; null when there is none or it is empty.
+   * What a {@code ####} marker at {@code mark} states: the rest of its line, up to another marker
+   * on the same line ({@code "#### 7 #### 8"} states 7 and 8), cleaned.
    */
-  private static String answerPhrase(String text, int from, int to) {
+  private static String hashLine(String text, int mark, int to) {
+    int start = skipHashes(text, mark, to);
+    int end = lineEnd(text, start, to);
+    int next = indexOf(text, HASH_MARK, start, end);
+    if (next >= 0) {
+      end = next;
+    }
+    return cleanCandidate(text.substring(start, end));
+  }
+
+  private static int lineEnd(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (text.charAt(i) == '\n') {
+        return i;
+      }
+    }
+    return to;
+  }
+
+  /** The last "the answer is …" of the region (see {@link #phrases}), or null. */
+  private static String lastPhrase(String text, int from, int to) {
+    List<String> all = phrases(text, from, to);
+    return all.isEmpty() ? null : all.get(all.size() - 1);
+  }
+
+  /**
+   * The text after each "the answer is" / "the final answer is" in the region, to the end of its
+   * sentence, cleaned (boxes in it unwrapped); empty ones left out.
+   */
+  private static List<String> phrases(String text, int from, int to) {
     final String key = "answer is";
-    for (int i = to - key.length(); i >= from; i--) {
-      char c = text.charAt(i);
-      if ((c != 'a' && c != 'A') || !text.regionMatches(true, i, key, 0, key.length())) {
+    List<Integer> starts = new ArrayList<>(); // where each phrase's answer starts
+    List<Integer> phraseStarts = new ArrayList<>(); // where each phrase's "the" starts
+    for (int at = from; at + key.length() <= to; at++) {
+      char c = text.charAt(at);
+      if ((c != 'a' && c != 'A') || !text.regionMatches(true, at, key, 0, key.length()) || !precededByThe(text, from, at)) {
         continue;
       }
-      if (!precededByThe(text, from, i)) {
-        continue;
-      }
-      int start = i + key.length();
+      int start = at + key.length();
       if (start < to && Character.isLetterOrDigit(text.charAt(start))) {
         continue; // "the answer isn't" and the like
       }
-      while (start < to && (isSpace(text.charAt(start)) || text.charAt(start) == ':')) {
+      starts.add(start);
+      phraseStarts.add(endsWithWord(text, from, at, "the final ") ? at - "the final ".length() : at - "the ".length());
+    }
+    List<String> found = new ArrayList<>();
+    for (int i = 0; i < starts.size(); i++) {
+      int start = starts.get(i);
+      // a sentence ends at the next phrase at the latest, so that reading them all stays linear
+      int bound = i + 1 < starts.size() ? phraseStarts.get(i + 1) : to;
+      while (start < bound && (isSpace(text.charAt(start)) || text.charAt(start) == ':')) {
         start++;
       }
-      String sentence = cleanCandidate(text.substring(start, sentenceEnd(text, start, to)));
-      return sentence.isEmpty() ? null : sentence;
+      String sentence = text.substring(start, sentenceEnd(text, start, Math.max(start, bound)));
+      if (sentence.contains("\\boxed") || sentence.contains("\\fbox")) {
+        continue; // "the answer is \\boxed{5}": the box is the statement, and a candidate already
+      }
+      sentence = cleanCandidate(sentence);
+      if (i + 1 < starts.size()) {
+        // cut at the next phrase: "4, the final answer is 4" leaves "4,"
+        int end = sentence.length();
+        while (end > 0 && (sentence.charAt(end - 1) == ',' || sentence.charAt(end - 1) == ';')) {
+          end--;
+        }
+        sentence = cleanCandidate(sentence.substring(0, end));
+      }
+      if (!sentence.isEmpty()) {
+        found.add(sentence);
+      }
     }
-    return null;
+    return found;
   }
 
   /** True when "the " or "the final " ends right before {@code i}. */
@@ -514,6 +601,16 @@ public final class AnswerExtractor {
    * walks char by char, so absence is settled forward first (a 100k-character response: ~10 µs, not
    * ~100).
    */
+  /** The first {@code needle} wholly inside {@code [from, to)}, or -1; reads nothing past it. */
+  private static int indexOf(String text, String needle, int from, int to) {
+    for (int i = Math.max(from, 0); i + needle.length() <= to; i++) {
+      if (text.startsWith(needle, i)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private static int lastIndexOf(String text, String needle, int from, int to) {
     int first = text.indexOf(needle, from);
     if (first < 0 || first > to - needle.length()) {

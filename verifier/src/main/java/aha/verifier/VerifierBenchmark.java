@@ -385,13 +385,9 @@ public final class VerifierBenchmark {
     while (rambling.length() < 100_000) {
       rambling.append("Let me think about this again, carefully. ");
     }
-    mixed(
-        cases,
-        "long-response",
-        rambling + "\n\nThe answer is \\boxed{42}.",
-        "42",
-        AnswerKind.NUMERIC,
-        true);
+    cases.add(
+        new Case(
+            "long-response", rambling + "\n\nThe answer is \\boxed{42}.", "42", AnswerKind.NUMERIC, true, false));
   }
 
   private static void mixed(

@@ -70,7 +70,7 @@ class VerifierStrictnessTest {
         Arguments.of("\\boxed{4} \\boxed{5}", "2", true, false, "not equal"),
         Arguments.of("\\boxed{2} or \\boxed{3}", "3", false, true, "equivalent"),
         Arguments.of("\\boxed{3} or \\boxed{2}", "3", false, false, "not equal"),
-        Arguments.of("guess \\boxed{3}\n\nso \\boxed{2}", "2", true, true, "equivalent"),
+        Arguments.of("guess \\boxed{3}\n\nso \\boxed{2}", "2", true, false, "ambiguous"),
         Arguments.of("guess \\boxed{3}, so \\boxed{2}", "2", true, false, "ambiguous"),
         Arguments.of("<answer>\\boxed{2}\n\n\\boxed{3}</answer>", "3", true, false, "ambiguous"),
         Arguments.of("<answer>\\boxed{2}\n\n\\boxed{3}</answer>", "3", false, true, "equivalent"),
@@ -98,9 +98,13 @@ class VerifierStrictnessTest {
 
   @Test
   void tooManyCandidatesAreAmbiguousWhenStrict() {
-    String spam = "\\boxed{2} ".repeat(AnswerExtractor.MAX_CANDIDATES + 1);
-    Verdict strict = new Verifier(STRICT, new DecimalEquivalence()).verify(spam, "2", null);
-    Verdict lenient = new Verifier(LENIENT, new DecimalEquivalence()).verify(spam, "2", null);
+    // distinct statements of one value: the same one repeated is a single candidate
+    StringBuilder spam = new StringBuilder();
+    for (int zeros = 0; zeros <= AnswerExtractor.MAX_CANDIDATES; zeros++) {
+      spam.append("\\boxed{2.").append("0".repeat(zeros)).append("} ");
+    }
+    Verdict strict = new Verifier(STRICT, new DecimalEquivalence()).verify(spam.toString(), "2", null);
+    Verdict lenient = new Verifier(LENIENT, new DecimalEquivalence()).verify(spam.toString(), "2", null);
 
     assertFalse(strict.correct());
     assertTrue(strict.reason().startsWith("ambiguous: more than"), strict.reason());

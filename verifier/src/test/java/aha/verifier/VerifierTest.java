@@ -78,9 +78,17 @@ class VerifierTest {
         wrong("\\boxed{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}", "7", AnswerKind.NUMERIC),
         wrong("\\boxed{0123456789}", "7", AnswerKind.NUMERIC),
         wrong("<answer>2 or 3</answer>", "3", AnswerKind.NUMERIC),
-        right(
+        // two boxes that differ state two final answers, in one paragraph or two
+        wrong(
             "I first thought \\boxed{3}.\n\nWait, let me check again. \\boxed{4}",
             "4", AnswerKind.NUMERIC),
+        wrong("\\boxed{4}. The answer is 5.", "4", AnswerKind.NUMERIC),
+        wrong("<think>x</think><answer>4</answer><answer>5</answer>", "5", AnswerKind.NUMERIC),
+        wrong("#### 7 #### 8", "8", AnswerKind.NUMERIC),
+        wrong("The answer is 4. The answer is 5.", "5", AnswerKind.NUMERIC),
+        wrong("\\boxed{5} #### 4", "4", AnswerKind.NUMERIC),
+        right("The answer is \\boxed{5}. Again, the answer is 5.", "5", AnswerKind.NUMERIC),
+        right("<answer>5</answer> <answer>\\boxed{5.0}</answer>", "5", AnswerKind.NUMERIC),
         // no answer
         wrong("\\boxed{1234", "1234", AnswerKind.NUMERIC),
         wrong("The total is 1234", "1234", AnswerKind.NUMERIC),
