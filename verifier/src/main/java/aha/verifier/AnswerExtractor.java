@@ -283,12 +283,12 @@ public final class AnswerExtractor {
    * @return the unclosed box that ended the scan, or null when every box was closed
    */
   private static Box findTopLevelBoxes(String text, int from, int to, List<Box> out) {
-    int i = text.indexOf('\\', from);
-    while (i >= 0 && i < to) {
+    int i = indexOf(text, '\\', from, to);
+    while (i >= 0) {
       int nameLength = boxCommandLength(text, i, to);
       if (nameLength == 0) {
         // skip the escaped character too, so "\\boxed" (a line break, then text) is no box
-        i = text.indexOf('\\', i + 2);
+        i = indexOf(text, '\\', i + 2, to);
         continue;
       }
       int after = i + nameLength;
@@ -304,7 +304,7 @@ public final class AnswerExtractor {
         if (!isBlank(text, argStart + 1, close)) {
           out.add(new Box(i, argStart + 1, close));
         }
-        i = text.indexOf('\\', close + 1);
+        i = indexOf(text, '\\', close + 1, to);
         continue;
       }
       // unbraced form: "\boxed 5" (a space is required before a letter, else it is another command)
@@ -317,13 +317,13 @@ public final class AnswerExtractor {
         if (tokenEnd >= to) {
           return new Box(i, tokenEnd, to);
         }
-        i = text.indexOf('\\', tokenEnd);
+        i = indexOf(text, '\\', tokenEnd, to);
         continue;
       }
       if (looksLikeUnbracedAnswer(text, argStart, tokenEnd)) {
         out.add(new Box(i, argStart, tokenEnd));
       }
-      i = text.indexOf('\\', tokenEnd);
+      i = indexOf(text, '\\', tokenEnd, to);
     }
     return null;
   }
@@ -601,6 +601,16 @@ public final class AnswerExtractor {
    * walks char by char, so absence is settled forward first (a 100k-character response: ~10 µs, not
    * ~100).
    */
+  /** The first {@code c} in {@code [from, to)}, or -1; reads nothing past it. */
+  private static int indexOf(String text, char c, int from, int to) {
+    for (int i = Math.max(from, 0); i < to; i++) {
+      if (text.charAt(i) == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** The first {@code needle} wholly inside {@code [from, to)}, or -1; reads nothing past it. */
   private static int indexOf(String text, String needle, int from, int to) {
     for (int i = Math.max(from, 0); i + needle.length() <= to; i++) {
@@ -611,13 +621,14 @@ public final class AnswerExtractor {
     return -1;
   }
 
+  /** The last {@code needle} wholly inside {@code [from, to)}, or -1; reads nothing outside it. */
   private static int lastIndexOf(String text, String needle, int from, int to) {
-    int first = text.indexOf(needle, from);
-    if (first < 0 || first > to - needle.length()) {
-      return -1;
+    for (int i = to - needle.length(); i >= Math.max(from, 0); i--) {
+      if (text.startsWith(needle, i)) {
+        return i;
+      }
     }
-    int last = text.lastIndexOf(needle, to - needle.length());
-    return last >= from ? last : -1;
+    return -1;
   }
 
   private static boolean isSpace(char c) {

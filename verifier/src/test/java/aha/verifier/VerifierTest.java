@@ -85,6 +85,11 @@ class VerifierTest {
         wrong("\\boxed{4}. The answer is 5.", "4", AnswerKind.NUMERIC),
         wrong("<think>x</think><answer>4</answer><answer>5</answer>", "5", AnswerKind.NUMERIC),
         wrong("#### 7 #### 8", "8", AnswerKind.NUMERIC),
+        // a choice names one option, with or without the kind given
+        wrong("\\boxed{(B) or (C)}", "B", AnswerKind.CHOICE),
+        wrong("\\boxed{(B) or (C)}", "B", null),
+        wrong("<answer>(B) and (C)</answer>", "B", null),
+        wrong("#### (B) or (C)", "B", AnswerKind.CHOICE),
         wrong("The answer is 4. The answer is 5.", "5", AnswerKind.NUMERIC),
         wrong("\\boxed{5} #### 4", "4", AnswerKind.NUMERIC),
         right("The answer is \\boxed{5}. Again, the answer is 5.", "5", AnswerKind.NUMERIC),

@@ -98,6 +98,12 @@ public final class AnswerComparator {
           "(?i:(?:option|choice|answer)\\s*:?\\s*)?[(\\[]?\\s*([A-Za-z])\\s*[)\\]]?\\s*[.:]?\\s*");
   /** A labelled option followed by its text, {@code (B) 42} or {@code B) 42}. */
   private static final Pattern CHOICE_WITH_TEXT = Pattern.compile("(?:\\(([A-Za-z])\\)|([A-Z])[).:])\\s+\\S.*");
+  /**
+   * What cannot follow a labelled option if the answer is to name one option: another label
+   * ({@code (C)}) anywhere, or a joiner ({@code or C}, {@code and C}, {@code , C}, {@code / C}).
+   */
+  private static final Pattern SECOND_CHOICE =
+      Pattern.compile("\\([A-Za-z]\\)|^\\s*(?:(?i:or|and|nor|plus)\\b|[,/&+;])");
   private static final Pattern CHOICE_GOLD = Pattern.compile("\\s*\\(?[A-E]\\)?\\s*");
 
   /**
@@ -588,6 +594,10 @@ public final class AnswerComparator {
     Matcher withText = CHOICE_WITH_TEXT.matcher(s);
     if (withText.matches()) {
       String letter = withText.group(1) != null ? withText.group(1) : withText.group(2);
+      int labelEnd = withText.group(1) != null ? withText.end(1) + 1 : withText.end(2) + 1;
+      if (SECOND_CHOICE.matcher(s.substring(labelEnd)).find()) {
+        return null; // "(B) or (C)", "(B) and (C)": two options named, not one
+      }
       return letter.toUpperCase(Locale.ROOT);
     }
     return null;

@@ -225,6 +225,11 @@ class AnswerComparatorTest {
           CHOICE | "A, B"                       | B                 | false
           CHOICE | A and B                      | B                 | false
           CHOICE | BC                           | B                 | false
+          CHOICE | (B) or (C)                   | B                 | false
+          CHOICE | (B) and (C)                  | B                 | false
+          CHOICE | "(B), (C)"                   | B                 | false
+          CHOICE | B) or C                      | B                 | false
+          CHOICE | (B) the one with 42 apples   | B                 | true
           COUNTDOWN | (25+3)*4/(7-3)          | 28 from [3, 4, 7, 25, 3] | true
           COUNTDOWN | 3 * 8                     | 24 from [3, 8]    | true
           COUNTDOWN | 3 \\times 8 = 24          | 24 from [3, 8]    | true
