@@ -8,7 +8,16 @@ package aha.verifier;
  * @param formatOk exactly one non-empty {@code <think>…</think>} followed by exactly one {@code
  *     <answer>…</answer>}
  * @param extracted the final answer text taken from the response, or null when none was found
- * @param reason why: "equivalent", "no answer found", "ambiguous: ...", "deadline exceeded", ...
+ * @param reason why: "equivalent", "no answer found", "ambiguous: ...", "work budget exceeded
+ *     (...)", ...
+ * @param work the steps of parsing and evaluation the verdict took ({@link Budget#work()}), the
+ *     same on any machine; 0 for a verdict that judged nothing
  */
 public record Verdict(
-    boolean correct, double reward, boolean formatOk, String extracted, String reason) {}
+    boolean correct, double reward, boolean formatOk, String extracted, String reason, long work) {
+
+  /** A verdict that took no counted work. */
+  public Verdict(boolean correct, double reward, boolean formatOk, String extracted, String reason) {
+    this(correct, reward, formatOk, extracted, reason, 0);
+  }
+}

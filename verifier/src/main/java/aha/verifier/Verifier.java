@@ -20,7 +20,8 @@ import java.util.Set;
  * acceptable for the gold ("2, 3" against a single number) is the comparator's call, by kind.
  *
  * <p>Every verdict gets its own {@link Budget}, started when {@link #verify} is entered, with the
- * configured deadline and limits. A verdict never throws: a deadline or cap gives a wrong verdict
+ * configured limits (the work budget among them) and wall-clock guard. A verdict never throws: a
+ * spent work budget, the guard or a cap gives a wrong verdict
  * whose reason is the budget's message, and any other failure (a bug, a stack overflow on a hostile
  * input) gives a wrong verdict whose reason starts with "internal error:". The format part of the
  * reward is kept in both cases, since it does not depend on the answer.
@@ -76,6 +77,12 @@ public final class Verifier {
    */
   public Verdict verify(String response, String gold, AnswerKind kindOrNull) {
     Budget budget = Budget.startingNow(config.deadlineNanos(), config.limits());
+    Verdict verdict = verify(response, gold, kindOrNull, budget);
+    return new Verdict(
+        verdict.correct(), verdict.reward(), verdict.formatOk(), verdict.extracted(), verdict.reason(), budget.work());
+  }
+
+  private Verdict verify(String response, String gold, AnswerKind kindOrNull, Budget budget) {
     boolean formatOk = false;
     String extracted = null;
     try {

@@ -9,13 +9,10 @@ import aha.verifier.math.AnswerComparator;
  * runs offline, and a slow gold is not a wrong gold) but with the usual caps. A reference
  * solution's final answer is found by the same rules as a model's ({@link AnswerExtractor}:
  * solutions end with a line {@code #### <answer>} or contain {@code \boxed{…}}) and judged by a
- * {@link Verifier} with a generous deadline, so lint accepts exactly the solutions that training
- * would reward.
+ * {@link Verifier} with the same work budget as training's, so lint accepts exactly the solutions
+ * that training would reward, on any machine.
  */
 public final class VerifierAnswerChecker implements AnswerChecker {
-  /** Deadline for verifying one reference solution: far above any real answer's cost. */
-  private static final long SOLUTION_DEADLINE_NANOS = 5_000_000_000L;
-
   private final Limits limits;
   private final Verifier verifier;
 
@@ -28,7 +25,7 @@ public final class VerifierAnswerChecker implements AnswerChecker {
   public VerifierAnswerChecker(Limits limits) {
     this.limits = limits;
     this.verifier =
-        new Verifier(new VerifierConfig(1.0, 0.0, SOLUTION_DEADLINE_NANOS, true, limits));
+        new Verifier(new VerifierConfig(1.0, 0.0, VerifierConfig.DEFAULT_GUARD_NANOS, true, limits));
   }
 
   @Override

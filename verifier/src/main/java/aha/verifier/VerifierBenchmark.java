@@ -62,6 +62,10 @@ public final class VerifierBenchmark {
    * @param slowestVerdictNanos that time
    * @param unexpectedVerdicts cases whose verdict differed from the expected one
    * @param firstUnexpected the first such case with its verdict's reason, or null
+   * @param mostWork the most steps of work one verdict took ({@link Verdict#work()})
+   * @param mostWorkCase the case that took them
+   * @param guardFirings verdicts stopped by the wall-clock guard rather than the work budget:
+   *     0 unless a loop does far more work than it counts
    */
   public record Result(
       long seed,
@@ -72,7 +76,10 @@ public final class VerifierBenchmark {
       String slowestCase,
       long slowestVerdictNanos,
       int unexpectedVerdicts,
-      String firstUnexpected) {
+      String firstUnexpected,
+      long mostWork,
+      String mostWorkCase,
+      int guardFirings) {
 
     /** A table for people. */
     public String format() {
@@ -107,6 +114,16 @@ public final class VerifierBenchmark {
               SLOWEST_REPEATS));
       out.append(
           String.format(
+              Locale.ROOT,
+              "  most work: %s, %,d steps of a budget of %,d%n",
+              mostWorkCase,
+              mostWork,
+              Limits.DEFAULT_MAX_WORK));
+      out.append(
+          String.format(
+              Locale.ROOT, "  wall-clock guard fired: %d of %d verdicts%n", guardFirings, mixedCases));
+      out.append(
+          String.format(
               Locale.ROOT, "  unexpected verdicts: %d of %d%n", unexpectedVerdicts, mixedCases));
       if (firstUnexpected != null) {
         out.append("  first unexpected: ").append(firstUnexpected).append(System.lineSeparator());
@@ -136,6 +153,14 @@ public final class VerifierBenchmark {
           + unexpectedVerdicts
           + ",\"firstUnexpected\":"
           + jsonString(firstUnexpected)
+          + ",\"mostWork\":"
+          + mostWork
+          + ",\"mostWorkCase\":"
+          + jsonString(mostWorkCase)
+          + ",\"workBudget\":"
+          + Limits.DEFAULT_MAX_WORK
+          + ",\"guardFirings\":"
+          + guardFirings
           + "}";
     }
   }
@@ -186,6 +211,9 @@ public final class VerifierBenchmark {
     long slowestNanos = -1;
     int unexpected = 0;
     String firstUnexpected = null;
+    long mostWork = -1;
+    String mostWorkCase = null;
+    int guardFirings = 0;
     for (Case c : cases) {
       long best = Long.MAX_VALUE;
       Verdict verdict = null;
@@ -195,6 +223,13 @@ public final class VerifierBenchmark {
         best = Math.min(best, System.nanoTime() - start);
       }
       sink += verdict.reward();
+      if (verdict.work() > mostWork) {
+        mostWork = verdict.work();
+        mostWorkCase = c.name();
+      }
+      if (Budget.WALL_CLOCK_GUARD.equals(verdict.reason())) {
+        guardFirings++;
+      }
       if (best > slowestNanos) {
         slowestNanos = best;
         slowestCase = c.name();
@@ -219,7 +254,10 @@ public final class VerifierBenchmark {
         slowestCase,
         slowestNanos,
         unexpected,
-        firstUnexpected);
+        firstUnexpected,
+        mostWork,
+        mostWorkCase,
+        guardFirings);
   }
 
   /**

@@ -215,30 +215,52 @@ class VerifierStrictnessTest {
   }
 
   @Test
-  void aComparatorThatNeverStopsIsStoppedByTheDeadline() {
-    AnswerMatcher spinning =
-        new AnswerMatcher() {
-          @Override
-          public Match compare(String candidate, String gold, AnswerKind kind, Budget budget) {
-            while (true) {
-              budget.check();
-            }
-          }
+  void aComparatorThatNeverStopsIsStoppedByTheWorkBudget() {
+    AnswerMatcher spinning = matcherThatSpins(0);
+    Verifier verifier = new Verifier(VerifierConfig.defaults(), spinning);
 
-          @Override
-          public AnswerKind inferKind(String gold) {
-            return AnswerKind.NUMERIC;
-          }
-        };
+    Verdict verdict = verifier.verify("\\boxed{2}", "2", AnswerKind.NUMERIC);
+
+    assertEquals("work budget exceeded (" + Limits.DEFAULT_MAX_WORK + " steps)", verdict.reason());
+    assertEquals(Limits.DEFAULT_MAX_WORK + 1, verdict.work());
+  }
+
+  @Test
+  void slowStepsAreStoppedByTheWallClockGuard() {
+    // a step that does far more work than it counts: only the guard can stop it
     Verifier verifier =
-        new Verifier(VerifierConfig.defaults().withDeadlineNanos(20_000_000L), spinning);
+        new Verifier(VerifierConfig.defaults().withDeadlineNanos(20_000_000L), matcherThatSpins(1));
 
     long start = System.nanoTime();
     Verdict verdict = verifier.verify("\\boxed{2}", "2", AnswerKind.NUMERIC);
     long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
 
-    assertEquals("deadline exceeded", verdict.reason());
-    assertTrue(elapsedMillis < 500, "took " + elapsedMillis + " ms");
+    assertEquals(Budget.WALL_CLOCK_GUARD, verdict.reason());
+    assertTrue(elapsedMillis < 1_000, "took " + elapsedMillis + " ms");
+  }
+
+  /** A comparator that counts steps forever, sleeping {@code millisPerStep} in each. */
+  private static AnswerMatcher matcherThatSpins(long millisPerStep) {
+    return new AnswerMatcher() {
+      @Override
+      public Match compare(String candidate, String gold, AnswerKind kind, Budget budget) {
+        while (true) {
+          budget.check();
+          if (millisPerStep > 0) {
+            try {
+              Thread.sleep(millisPerStep);
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        }
+      }
+
+      @Override
+      public AnswerKind inferKind(String gold) {
+        return AnswerKind.NUMERIC;
+      }
+    };
   }
 
   @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VerifierTest {
   private static final Verifier VERIFIER = new Verifier(VerifierConfig.defaults());
 
-  /** Hostile rows must be judged well inside the 50 ms deadline plus slack for a noisy machine. */
+  /** Hostile rows must be judged well inside the work budget plus slack for a noisy machine. */
   private static final long MAX_VERDICT_MILLIS = 250;
 
   private static Arguments right(String response, String gold, AnswerKind kind) {

@@ -38,7 +38,8 @@ final class BenchCommand implements Runnable {
       description = {
         "Verdicts per second of one verifier thread on a seeded case set: plain numeric answers",
         "(the common case in training) and a mixed set of every answer kind, plus the slowest",
-        "single verdict. Every verdict is also checked against its expected value.",
+        "single verdict, the most work one verdict took against the work budget, and how often",
+        "the wall-clock guard fired. Every verdict is also checked against its expected value.",
       },
       footer = {"", "Example:", "  aha bench verify --measure-s 5 --json"})
   static final class Verify implements Callable<Integer> {

@@ -1,6 +1,7 @@
 package aha.runs.cli;
 
 import aha.problems.AnswerKind;
+import aha.verifier.Limits;
 import aha.verifier.Verdict;
 import aha.verifier.Verifier;
 import aha.verifier.VerifierConfig;
@@ -94,21 +95,37 @@ final class VerifyCommand implements Callable<Integer> {
   double formatWeight;
 
   @Option(
-      names = "--deadline-ms",
-      defaultValue = "50",
-      description = "Hard deadline per verdict in milliseconds (default: ${DEFAULT-VALUE}).")
-  double deadlineMs;
+      names = "--max-work",
+      paramLabel = "STEPS",
+      description = {
+        "Work budget of one verdict, in steps of parsing and evaluation (default: ${DEFAULT-VALUE}).",
+        "A verdict past it is wrong, \"work budget exceeded\"; the same on any machine, under any load."
+      })
+  long maxWork = Limits.DEFAULT_MAX_WORK;
+
+  @Option(
+      names = "--guard-ms",
+      paramLabel = "MS",
+      description = {
+        "Wall-clock guard of one verdict in milliseconds, a last resort for work the budget does not",
+        "count (default: ${DEFAULT-VALUE}); a verdict it stops says \"wall-clock guard\"."
+      })
+  double guardMs = VerifierConfig.DEFAULT_GUARD_NANOS / 1e6;
 
   @Override
   public Integer call() throws IOException {
-    if (deadlineMs <= 0) {
-      throw new UserInputException("--deadline-ms must be positive, got " + deadlineMs);
+    if (!(guardMs > 0)) {
+      throw new UserInputException("--guard-ms must be positive, got " + guardMs);
     }
-    Verifier verifier =
-        new Verifier(
-            VerifierConfig.defaults()
-                .withWeights(accuracyWeight, formatWeight)
-                .withDeadlineNanos((long) (deadlineMs * 1_000_000)));
+    if (maxWork < 1) {
+      throw new UserInputException("--max-work must be at least 1, got " + maxWork);
+    }
+    VerifierConfig config =
+        VerifierConfig.defaults()
+            .withWeights(accuracyWeight, formatWeight)
+            .withDeadlineNanos((long) (guardMs * 1_000_000))
+            .withMaxWork(maxWork);
+    Verifier verifier = new Verifier(config);
     PrintWriter out = spec.commandLine().getOut();
     if (gold != null || response != null) {
       if (gold == null || response == null) {

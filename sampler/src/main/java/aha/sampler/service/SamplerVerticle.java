@@ -50,7 +50,7 @@ final class SamplerVerticle<S extends CompletionSampler> extends VerticleBase {
   /** Failure code of a request the replica failed on. */
   static final int FAILED = 500;
 
-  /** A verdict has its own deadline (milliseconds); this only bounds the blocked-thread warning. */
+  /** A verdict has its own work budget and a 2 s wall-clock guard; this only bounds the blocked-thread warning. */
   private static final long VERIFY_WARN_SECONDS = 10;
 
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);

@@ -1,12 +1,14 @@
 package aha.verifier.math;
 
+import aha.verifier.Budget;
+import aha.verifier.Limits;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
  * Elementary functions on BigDecimal to {@link #PRECISION} significant digits, computed with ten
- * guard digits: π and e as constants, exp and ln by argument reduction and series, sin and cos by
+ * guard digits, each series term and reduction step one step of the verdict's {@link Budget}: π and e as constants, exp and ln by argument reduction and series, sin and cos by
  * reduction modulo 2π and Taylor series. Arguments past {@link #MAX_EXP_ARGUMENT} and {@link
  * #MAX_TRIG_ARGUMENT} are undefined rather than slow.
  */
@@ -24,57 +26,61 @@ final class BigMath {
   static final BigDecimal E =
       new BigDecimal("2.71828182845904523536028747135266249775724709369995957496696763");
   private static final BigDecimal TWO_PI = PI.multiply(TWO);
-  private static final BigDecimal LN10 = lnNearOne(BigDecimal.TEN);
+  private static final BigDecimal LN10 = lnNearOne(BigDecimal.TEN, Budget.unlimitedTime(Limits.defaults()));
 
   /** exp overflows past e^MAX: about 10^43000, far beyond any real answer. */
   static final BigDecimal MAX_EXP_ARGUMENT = BigDecimal.valueOf(100_000);
 
   static final BigDecimal MAX_TRIG_ARGUMENT = BigDecimal.valueOf(1_000_000);
 
-  static BigDecimal exp(BigDecimal x) {
+  static BigDecimal exp(BigDecimal x, Budget budget) {
     if (x.abs().compareTo(MAX_EXP_ARGUMENT) > 0) {
       throw new UndefinedValueException("exp argument out of range");
     }
     if (x.signum() < 0) {
-      return BigDecimal.ONE.divide(exp(x.negate()), CONTEXT);
+      return BigDecimal.ONE.divide(exp(x.negate(), budget), CONTEXT);
     }
     // halve until below 1/2, sum the series, square back
     int halvings = 0;
     BigDecimal reduced = x;
     while (reduced.compareTo(BigDecimal.valueOf(0.5)) > 0) {
+      budget.check();
       reduced = reduced.divide(TWO, WORK);
       halvings++;
     }
     BigDecimal sum = BigDecimal.ONE;
     BigDecimal term = BigDecimal.ONE;
     for (int n = 1; term.abs().compareTo(EPSILON) > 0; n++) {
+      budget.check();
       term = term.multiply(reduced, WORK).divide(BigDecimal.valueOf(n), WORK);
       sum = sum.add(term, WORK);
     }
     for (int i = 0; i < halvings; i++) {
+      budget.check();
       sum = sum.multiply(sum, WORK);
     }
     return sum.round(CONTEXT);
   }
 
   /** Natural logarithm of x > 0. */
-  static BigDecimal ln(BigDecimal x) {
+  static BigDecimal ln(BigDecimal x, Budget budget) {
     if (x.signum() <= 0) {
       throw new UndefinedValueException("logarithm of a non-positive number");
     }
     // x = m * 10^e with 1 <= m < 10
     int e = x.precision() - x.scale() - 1;
     BigDecimal mantissa = x.movePointLeft(e);
-    BigDecimal result = lnNearOne(mantissa).add(LN10.multiply(BigDecimal.valueOf(e), WORK), WORK);
+    BigDecimal result = lnNearOne(mantissa, budget).add(LN10.multiply(BigDecimal.valueOf(e), WORK), WORK);
     return result.round(CONTEXT);
   }
 
   /** ln for 0.1 < x <= 10: square roots bring x near 1, where the atanh series is fast. */
-  private static BigDecimal lnNearOne(BigDecimal x) {
+  private static BigDecimal lnNearOne(BigDecimal x, Budget budget) {
     int roots = 0;
     BigDecimal reduced = x;
     BigDecimal closeToOne = new BigDecimal("0.01");
     while (reduced.subtract(BigDecimal.ONE).abs().compareTo(closeToOne) > 0) {
+      budget.check();
       reduced = reduced.sqrt(WORK);
       roots++;
     }
@@ -84,21 +90,22 @@ final class BigMath {
     BigDecimal power = z;
     BigDecimal sum = BigDecimal.ZERO;
     for (int n = 1; power.abs().compareTo(EPSILON) > 0; n += 2) {
+      budget.check();
       sum = sum.add(power.divide(BigDecimal.valueOf(n), WORK), WORK);
       power = power.multiply(zSquared, WORK);
     }
     return sum.multiply(TWO.pow(roots + 1), WORK);
   }
 
-  static BigDecimal sin(BigDecimal x) {
-    return sinOrCos(x, true);
+  static BigDecimal sin(BigDecimal x, Budget budget) {
+    return sinOrCos(x, true, budget);
   }
 
-  static BigDecimal cos(BigDecimal x) {
-    return sinOrCos(x, false);
+  static BigDecimal cos(BigDecimal x, Budget budget) {
+    return sinOrCos(x, false, budget);
   }
 
-  private static BigDecimal sinOrCos(BigDecimal x, boolean sine) {
+  private static BigDecimal sinOrCos(BigDecimal x, boolean sine, Budget budget) {
     if (x.abs().compareTo(MAX_TRIG_ARGUMENT) > 0) {
       throw new UndefinedValueException("trigonometric argument out of range");
     }
@@ -108,6 +115,7 @@ final class BigMath {
     BigDecimal term = sine ? reduced : BigDecimal.ONE;
     BigDecimal sum = term;
     for (long k = 1; term.abs().compareTo(EPSILON) > 0; k++) {
+      budget.check();
       // sin: term_k = -term_{k-1} x^2 / ((2k)(2k+1)); cos: -term_{k-1} x^2 / ((2k-1)(2k))
       long denominator = sine ? (2 * k) * (2 * k + 1) : (2 * k - 1) * (2 * k);
       term = term.multiply(squared, WORK).divide(BigDecimal.valueOf(-denominator), WORK);

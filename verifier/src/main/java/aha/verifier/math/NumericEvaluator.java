@@ -117,7 +117,7 @@ final class NumericEvaluator {
     }
     BigDecimal exponent = evaluate(exponentExpr);
     if (base.signum() > 0) {
-      return BigMath.exp(exponent.multiply(BigMath.ln(base), BigMath.CONTEXT));
+      return BigMath.exp(exponent.multiply(BigMath.ln(base, budget), BigMath.CONTEXT), budget);
     }
     if (base.signum() == 0 && exponent.signum() > 0) {
       return BigDecimal.ZERO;
@@ -148,7 +148,7 @@ final class NumericEvaluator {
       throw new UndefinedValueException("even root of a negative number");
     }
     BigDecimal exponentValue = exponent.toBigDecimal(BigMath.CONTEXT);
-    BigDecimal magnitude = BigMath.exp(exponentValue.multiply(BigMath.ln(base.abs()), BigMath.CONTEXT));
+    BigDecimal magnitude = BigMath.exp(exponentValue.multiply(BigMath.ln(base.abs(), budget), BigMath.CONTEXT), budget);
     // odd root of a negative number: the sign follows the numerator's parity
     return negative && exponent.numerator().testBit(0) ? magnitude.negate() : magnitude;
   }
@@ -171,25 +171,25 @@ final class NumericEvaluator {
     if (indexValue.signum() == 0 || radicand.signum() <= 0) {
       throw new UndefinedValueException("root with a variable index of a non-positive number");
     }
-    return BigMath.exp(BigMath.ln(radicand).divide(indexValue, BigMath.CONTEXT));
+    return BigMath.exp(BigMath.ln(radicand, budget).divide(indexValue, BigMath.CONTEXT), budget);
   }
 
-  private static BigDecimal function(String name, BigDecimal argument) {
+  private BigDecimal function(String name, BigDecimal argument) {
     switch (name) {
       case "ln":
-        return BigMath.ln(argument);
+        return BigMath.ln(argument, budget);
       case "exp":
-        return BigMath.exp(argument);
+        return BigMath.exp(argument, budget);
       case "sin":
-        return BigMath.sin(argument);
+        return BigMath.sin(argument, budget);
       case "cos":
-        return BigMath.cos(argument);
+        return BigMath.cos(argument, budget);
       case "tan":
-        BigDecimal cosine = BigMath.cos(argument);
+        BigDecimal cosine = BigMath.cos(argument, budget);
         if (cosine.abs().compareTo(BigDecimal.ONE.movePointLeft(BigMath.PRECISION - 5)) < 0) {
           throw new UndefinedValueException("tan at a pole");
         }
-        return BigMath.sin(argument).divide(cosine, BigMath.CONTEXT);
+        return BigMath.sin(argument, budget).divide(cosine, BigMath.CONTEXT);
       default:
         throw new AnswerParseException("unsupported function " + name);
     }

@@ -1,5 +1,6 @@
 package aha.verifier.math;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -92,17 +93,32 @@ class HostileAnswerTest {
   }
 
   @Test
-  void expiredDeadlineIsThrownNotSwallowed() {
+  void theWallClockGuardIsThrownNotSwallowed() {
     Budget expired = Budget.startingNow(0, Limits.defaults());
-    // enough work to pass many budget checks: the deadline must surface as the exception
+    // enough work to pass many budget checks: the guard must surface as the exception
     String candidate = "\\sin(x)+" .repeat(200) + "1";
     try {
       AnswerComparator.Match match =
           AnswerComparator.compare(candidate, "x", AnswerKind.EXPRESSION, expired);
       assertNotNull(match);
-      throw new AssertionError("expected the deadline to be exceeded, got " + match);
+      throw new AssertionError("expected the guard to fire, got " + match);
     } catch (aha.verifier.BudgetExceededException e) {
-      assertTrue(e.getMessage().contains("deadline"), e.getMessage());
+      assertEquals(Budget.WALL_CLOCK_GUARD, e.getMessage());
+    }
+  }
+
+  @Test
+  void aSpentWorkBudgetIsThrownNotSwallowed() {
+    Limits defaults = Limits.defaults();
+    Limits small = new Limits(defaults.maxInputChars(), defaults.maxDigits(), defaults.maxExponent(),
+        defaults.maxFactorial(), defaults.maxNesting(), 500);
+    Budget budget = Budget.startingNow(60_000_000_000L, small);
+    try {
+      AnswerComparator.Match match =
+          AnswerComparator.compare("e^{x}e^{y}", "e^{x+y}", AnswerKind.EXPRESSION, budget);
+      throw new AssertionError("expected the work budget to be spent, got " + match);
+    } catch (aha.verifier.BudgetExceededException e) {
+      assertEquals("work budget exceeded (500 steps)", e.getMessage());
     }
   }
 }
