@@ -38,7 +38,28 @@ final class LatexNormalizer {
   private static final Pattern MIXED_NUMBER =
       Pattern.compile("^\\s*(-?)\\s*(\\d+)\\s*\\\\frac\\s*(?:\\{\\s*(\\d+)\\s*\\}|(\\d))\\s*(?:\\{\\s*(\\d+)\\s*\\}|(\\d))\\s*$");
   private static final Pattern UNIT_EXPONENT = Pattern.compile("^\\s*\\^\\s*(?:\\{\\s*\\d\\s*\\}|\\d)");
-  private static final Pattern WORD = Pattern.compile("\\s*[A-Za-z]+(?:[\\s.]+[A-Za-z]+)*\\.?\\s*");
+  /** Words ("cm", "square meters", "m/s", "km/h"): what a unit in {@code \text{}} looks like. */
+  private static final Pattern WORD = Pattern.compile("\\s*[A-Za-z]+(?:[\\s./]+[A-Za-z]+)*\\.?\\s*");
+
+  /**
+   * Words that change or void the value they stand next to, so they are never dropped as a unit:
+   * negations, hedges and joiners ({@code \text{not } 5}, {@code 5\text{ or six}}, {@code
+   * \text{at least } 10}), number words and multipliers ({@code 7\text{ hundred}}, {@code 3\text{
+   * squared}}). An answer holding one cannot be read.
+   */
+  private static final Set<String> MEANING_WORDS =
+      Set.of(
+          "not", "no", "never", "none", "neither", "nor", "or", "and", "except", "but",
+          "at", "least", "most", "about", "around", "approximately", "approx", "roughly", "nearly",
+          "almost", "over", "under", "above", "below", "more", "less", "fewer", "than", "between",
+          "maybe", "perhaps", "probably", "possibly", "likely", "either", "plus", "minus", "times",
+          "negative", "positive", "half", "halves", "third", "thirds", "quarter", "quarters",
+          "twice", "thrice", "double", "triple", "squared", "cubed", "root",
+          "power", "zero", "one", "two", "three", "four", "five", "six", "seven",
+          "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+          "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty",
+          "seventy", "eighty", "ninety", "hundred", "hundreds", "thousand", "thousands", "million",
+          "millions", "billion", "billions", "trillion", "dozen", "dozens", "score");
 
   /** Commands whose argument is text: a word inside is a unit, anything else is kept. */
   private static final Set<String> TEXT_COMMANDS =
@@ -88,7 +109,10 @@ final class LatexNormalizer {
       if (listContext) {
         s = OR_AND.matcher(s).replaceAll(", ");
       }
-      s = SPACED_UNIT_WORD.matcher(s).replaceAll("");
+      s = SPACED_UNIT_WORD.matcher(s).replaceAll(unit -> {
+        requireDroppable(unit.group());
+        return "";
+      });
       s = ATTACHED_UNIT.matcher(s).replaceAll("");
     }
     if (!s.isEmpty() && ". \t\n\r,;:!".indexOf(s.charAt(s.length() - 1)) >= 0) {
@@ -193,11 +217,16 @@ final class LatexNormalizer {
       }
       String content = s.substring(open + 1, close);
       i = close + 1;
-      if (WORD.matcher(content).matches() && content.strip().length() >= 2) {
-        String word = content.strip();
+      // "\mathrm{~kg}", "\text{\,m/s}": spacing commands around a unit are not part of it
+      String spaced = content.replace("~", " ").replace("\\,", " ").replace("\\;", " ").replace("\\ ", " ");
+      if (WORD.matcher(spaced).matches() && spaced.strip().length() >= 2) {
+        String word = spaced.strip();
         if (listContext && (word.equals("or") || word.equals("and"))) {
           out.append(", ");
+        } else if (word.equalsIgnoreCase("percent") || word.equalsIgnoreCase("per cent")) {
+          out.append('%'); // "5\text{ percent}" is 5%, not 5
         } else {
+          requireDroppable(word);
           out.append(' ');
           Matcher exponent = UNIT_EXPONENT.matcher(s.substring(i));
           if (exponent.find()) {
@@ -209,6 +238,26 @@ final class LatexNormalizer {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * Throws when {@code words}, about to be dropped as a unit, hold a word that changes the value
+   * ({@link #MEANING_WORDS}).
+   */
+  private static void requireDroppable(String words) {
+    int start = -1;
+    for (int i = 0; i <= words.length(); i++) {
+      boolean letter = i < words.length() && Character.isLetter(words.charAt(i));
+      if (letter && start < 0) {
+        start = i;
+      } else if (!letter && start >= 0) {
+        String word = words.substring(start, i).toLowerCase(java.util.Locale.ROOT);
+        if (MEANING_WORDS.contains(word)) {
+          throw new AnswerParseException("'" + words.strip() + "' is not a unit: '" + word + "' changes the value");
+        }
+        start = -1;
+      }
+    }
   }
 
   private static int skipSpaces(String s, int from) {
