@@ -45,10 +45,10 @@ import java.util.regex.Pattern;
  *       read by its value sides: sides that only name variables ({@code x}, {@code f(x)}, {@code
  *       (x, y)}) are dropped and every remaining side must equal the gold, so {@code x = 2} and
  *       {@code \frac{6}{3} = 2} are right for 2, and {@code x = 2 = 3} is wrong.
- *   <li>Percent: the percent sign is optional on either side. Values are first compared with
- *       {@code p\%} read as p/100, then with the sign ignored, so gold {@code 50} accepts {@code
- *       50\%} and gold {@code 50\%} accepts {@code 0.5} and {@code 50}; {@code 0.5} against gold
- *       50 stays wrong. Percent answers are written both ways, and no other value can slip in.
+ *   <li>Percent: {@code p\%} is p/100. The sign is optional only where the gold is a percentage:
+ *       gold {@code 50\%} accepts {@code 50\%}, {@code 0.5} and {@code 50}; gold {@code 50}
+ *       rejects {@code 50\%}, gold {@code 1/2} rejects {@code \frac12\%}, gold {@code 0.5} accepts
+ *       {@code 50\%}.
  *   <li>TUPLE: ordered, same length, element by element; brackets (), [], ⟨⟩ or none.
  *   <li>SET: unordered and duplicates ignored, as for mathematical sets: {@code \{1, 2\}}, {@code
  *       {1,2}}, {@code 1, 2}, {@code x = 1 or x = 2} are one set, {@code \{1, 1, 2\}} equals {@code

@@ -42,7 +42,9 @@ final class Equivalence {
           : new Match(false, "values differ");
     }
     Match scaled = values(candidate, gold, budget, true);
-    if (scaled.equivalent() || !(Expr.containsPercent(candidate) || Expr.containsPercent(gold))) {
+    // the sign is optional only where the gold is a percentage: gold 50% accepts 50, but gold 50
+    // rejects 50% and gold 1/2 rejects \frac12\% (that is 0.5%)
+    if (scaled.equivalent() || !Expr.containsPercent(gold)) {
       return scaled;
     }
     Match unscaled = values(candidate, gold, budget, false);

@@ -50,8 +50,10 @@ class AnswerComparatorTest {
           NUMERIC | 3.0001                      | 3                 | false
           NUMERIC | 3.00000000000000000000000000001 | 3             | false
           NUMERIC | 50\\%                       | \\frac{1}{2}      | true
-          NUMERIC | 50\\%                       | 50                | true
-          NUMERIC | 50%                         | 50                | true
+          NUMERIC | 50\\%                       | 50                | false
+          NUMERIC | 50%                         | 50                | false
+          NUMERIC | \\frac12\\%                 | \\frac{1}{2}      | false
+          NUMERIC | 50\\%                       | 0.5               | true
           NUMERIC | 0.5                         | 50\\%             | true
           NUMERIC | 50                          | 50\\%             | true
           NUMERIC | 0.5                         | 50                | false
