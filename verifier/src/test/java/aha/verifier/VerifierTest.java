@@ -99,6 +99,12 @@ class VerifierTest {
         wrong("\\boxed{3\\text{ squared}}", "3", AnswerKind.NUMERIC),
         wrong("\\boxed{\\text{at least } 10}", "10", AnswerKind.NUMERIC),
         wrong("The answer is 7 hundred.", "7", AnswerKind.NUMERIC),
+        // degrees are converted inside trigonometric functions, dropped elsewhere
+        right("\\boxed{\\cos 60^\\circ}", "\\frac{1}{2}", AnswerKind.EXPRESSION),
+        right("\\boxed{\\sin(30^{\\circ})}", "0.5", AnswerKind.NUMERIC),
+        right("\\boxed{2\\tan 45°}", "2", AnswerKind.NUMERIC),
+        wrong("\\boxed{\\cos 60^\\circ}", "\\cos 60", AnswerKind.EXPRESSION),
+        right("\\boxed{30^\\circ}", "30", AnswerKind.NUMERIC),
         // a choice names one option, with or without the kind given
         wrong("\\boxed{(B) or (C)}", "B", AnswerKind.CHOICE),
         wrong("\\boxed{(B) or (C)}", "B", null),

@@ -22,6 +22,7 @@ final class LatexNormalizer {
   private static final Pattern BINOM_VARIANT = Pattern.compile("\\\\[dt]binom(?![a-zA-Z])");
   private static final Pattern DEGREES =
       Pattern.compile("\\^\\s*\\{\\s*\\\\circ\\s*\\}|\\^\\s*\\\\circ(?![a-zA-Z])|\\\\circ(?![a-zA-Z])|\\\\degrees?(?![a-zA-Z])");
+  private static final Pattern TRIG = Pattern.compile("\\\\(?:sin|cos|tan|sec|csc|cot)(?![a-zA-Z])");
   private static final Pattern DOLLARS = Pattern.compile("\\\\?\\$");
   private static final Pattern BARE_SQRT = Pattern.compile("(?<![\\\\A-Za-z])sqrt(?![A-Za-z])");
   private static final Pattern BARE_PI = Pattern.compile("(?<![\\\\A-Za-z])pi(?![A-Za-z])");
@@ -91,7 +92,9 @@ final class LatexNormalizer {
       s = s.replace("\\%", "%").replace("\\mathbb{R}", "(-\\infty,\\infty)");
     }
     if (s.contains("circ") || s.contains("degree")) {
-      s = DEGREES.matcher(s).replaceAll("");
+      // inside a trigonometric function a degree is pi/180 (\cos 60^\circ is 1/2, and the
+      // juxtaposed factor stays in the function's argument); elsewhere the sign just goes
+      s = DEGREES.matcher(s).replaceAll(TRIG.matcher(s).find() ? "\\\\frac{\\\\pi}{180}" : "");
     }
     if (s.indexOf('$') >= 0) {
       s = DOLLARS.matcher(s).replaceAll("");
@@ -138,7 +141,7 @@ final class LatexNormalizer {
             case '\u221e' -> "\\infty ";
             case '\u222a' -> "\\cup ";
             case '\u221a' -> "\\sqrt ";
-            case '\u00b0' -> "";
+            case '\u00b0' -> "^\\circ ";
             case '\u00a0', '\u2009', '\u202f' -> " ";
             default -> null;
           };
