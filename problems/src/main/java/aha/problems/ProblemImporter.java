@@ -75,6 +75,10 @@ public final class ProblemImporter {
     }
   }
 
+  private static final Pattern INTERVAL_QUESTION =
+      Pattern.compile("(?i)\\binterval|interval notation|\\brange of|\\bdomain\\b");
+  /** "(a, b)" with exactly one top-level comma. */
+  private static final Pattern OPEN_PAIR = Pattern.compile("\\s*\\(\\s*[^,()]+,[^,()]+\\)\\s*");
   private static final Pattern PLAIN_NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
   private static final Pattern CALCULATOR_ANNOTATION = Pattern.compile("<<[^<>\\n]*>>");
   private static final Pattern MATH_LEVEL = Pattern.compile("Level (\\d+|\\?)");
@@ -133,6 +137,21 @@ public final class ProblemImporter {
   }
 
   /** NUMERIC for a plain integer or decimal ({@code -12}, {@code 3.5}), else EXPRESSION. */
+  /**
+   * A pair in parentheses, {@code (0, 1)}, reads as a tuple by itself; when the question asks for
+   * an interval it is the open interval, and the kind says so (an interval keeps its brackets when
+   * judged, so {@code [0, 1]} is not it).
+   */
+  static AnswerKind intervalWhenAsked(AnswerKind inferred, String gold, String question) {
+    if (inferred == AnswerKind.TUPLE
+        && question != null
+        && INTERVAL_QUESTION.matcher(question).find()
+        && OPEN_PAIR.matcher(gold).matches()) {
+      return AnswerKind.INTERVAL;
+    }
+    return inferred;
+  }
+
   public static AnswerKind defaultKind(String gold) {
     return PLAIN_NUMBER.matcher(gold.strip()).matches()
         ? AnswerKind.NUMERIC
@@ -265,7 +284,7 @@ public final class ProblemImporter {
         id,
         question,
         gold,
-        kinds.apply(gold),
+        intervalWhenAsked(kinds.apply(gold), gold, question),
         houseSolution,
         new ProblemMeta(family, difficulty, 0, source));
   }
@@ -321,7 +340,7 @@ public final class ProblemImporter {
       if (gold.isBlank()) {
         throw record.error("reward_model.ground_truth", "empty");
       }
-      kind = kinds.apply(gold);
+      kind = intervalWhenAsked(kinds.apply(gold), gold, question);
     }
     String family = record.optionalString(node, "data_source");
     JsonNode extra = node.get("extra_info");

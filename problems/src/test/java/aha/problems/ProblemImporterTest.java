@@ -40,6 +40,18 @@ class ProblemImporterTest {
           + "\"}";
 
   @Test
+  void aPairIsAnIntervalWhenTheQuestionAsksForOne() {
+    String asked = "Find the interval on which f is increasing.";
+    assertEquals(AnswerKind.INTERVAL, ProblemImporter.intervalWhenAsked(AnswerKind.TUPLE, "(0, 1)", asked));
+    assertEquals(
+        AnswerKind.INTERVAL,
+        ProblemImporter.intervalWhenAsked(AnswerKind.TUPLE, "(-\\infty, 2)", "What is the domain of g? Use interval notation."));
+    assertEquals(AnswerKind.TUPLE, ProblemImporter.intervalWhenAsked(AnswerKind.TUPLE, "(0, 1)", "Where do the lines meet?"));
+    assertEquals(AnswerKind.TUPLE, ProblemImporter.intervalWhenAsked(AnswerKind.TUPLE, "(0, 1, 2)", asked));
+    assertEquals(AnswerKind.SET, ProblemImporter.intervalWhenAsked(AnswerKind.SET, "\\{0, 1\\}", asked));
+  }
+
+  @Test
   void gsm8k() throws IOException {
     Path path = file("train.jsonl", GSM_1, "", GSM_2);
     List<Problem> problems = ProblemImporter.importFile(path, Format.GSM8K);

@@ -105,6 +105,13 @@ class VerifierTest {
         right("\\boxed{2\\tan 45°}", "2", AnswerKind.NUMERIC),
         wrong("\\boxed{\\cos 60^\\circ}", "\\cos 60", AnswerKind.EXPRESSION),
         right("\\boxed{30^\\circ}", "30", AnswerKind.NUMERIC),
+        // intervals keep their brackets; a pair in parentheses is written in parentheses
+        wrong("\\boxed{[0, 1]}", "(0, 1)", null),
+        wrong("\\boxed{(0, 1]}", "(0, 1)", null),
+        wrong("\\boxed{[0, 1)}", "(0, 1)", AnswerKind.TUPLE),
+        right("\\boxed{(0, 1)}", "(0, 1)", null),
+        wrong("\\boxed{(0, 1)}", "[0, 1]", null),
+        right("\\boxed{[1, 2, 3]}", "(1, 2, 3)", AnswerKind.TUPLE),
         // a choice names one option, with or without the kind given
         wrong("\\boxed{(B) or (C)}", "B", AnswerKind.CHOICE),
         wrong("\\boxed{(B) or (C)}", "B", null),

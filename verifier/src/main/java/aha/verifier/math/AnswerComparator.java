@@ -396,20 +396,28 @@ public final class AnswerComparator {
   // ---- tuples and sets ------------------------------------------------------------------------
 
   private static Match compareTuples(String candidate, String gold, Budget budget) {
-    List<Expr> goldItems = goldTuple(gold, budget);
+    Expr.Group goldGroup = goldTuple(gold, budget);
     Expr parsed = unlabelled(LatexParser.parse(candidate, true, budget));
     if (!(parsed instanceof Expr.Group group) || group.open() == '{') {
       return new Match(false, "expected a tuple");
     }
-    return tupleMatch(group.items(), goldItems, budget);
+    // "(0, 1)" is a pair or an open interval: the brackets are part of the answer, so "[0, 1]"
+    // and "(0, 1]" (other intervals) are not it; a bare "0, 1" claims no interval
+    if (goldGroup.items().size() == 2
+        && goldGroup.open() == '('
+        && group.open() != '\0'
+        && (group.open() != '(' || group.close() != ')')) {
+      return new Match(false, "brackets differ: a pair or open interval is written ( )");
+    }
+    return tupleMatch(group.items(), goldGroup.items(), budget);
   }
 
-  private static List<Expr> goldTuple(String gold, Budget budget) {
+  private static Expr.Group goldTuple(String gold, Budget budget) {
     Expr parsed = unlabelled(parseGold(gold, true, budget));
     if (!(parsed instanceof Expr.Group group) || group.open() == '{') {
       throw new GoldException("gold is not a tuple");
     }
-    return group.items();
+    return group;
   }
 
   private static Match tupleMatch(List<Expr> candidate, List<Expr> gold, Budget budget) {
