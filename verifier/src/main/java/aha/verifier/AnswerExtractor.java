@@ -499,7 +499,7 @@ public final class AnswerExtractor {
       if (sentence.contains("\\boxed") || sentence.contains("\\fbox")) {
         continue; // "the answer is \\boxed{5}": the box is the statement, and a candidate already
       }
-      sentence = cleanCandidate(sentence);
+      sentence = cleanCandidate(withoutExplanation(sentence));
       if (i + 1 < starts.size()) {
         // cut at the next phrase: "4, the final answer is 4" leaves "4,"
         int end = sentence.length();
@@ -513,6 +513,26 @@ public final class AnswerExtractor {
       }
     }
     return found;
+  }
+
+  /** Words after which a phrase's sentence explains the answer rather than states it. */
+  private static final String[] EXPLANATIONS = {
+    ", because ", " because ", ", since ", ", as ", ", which ", ", so ", ", given ", "; "
+  };
+
+  /**
+   * The answer of "18, because 3 × 6 = 18": the sentence up to the first explanation that follows
+   * some text; the whole sentence when there is none.
+   */
+  private static String withoutExplanation(String sentence) {
+    int cut = sentence.length();
+    for (String marker : EXPLANATIONS) {
+      int at = sentence.indexOf(marker);
+      if (at > 0 && at < cut) {
+        cut = at;
+      }
+    }
+    return sentence.substring(0, cut);
   }
 
   /** True when "the " or "the final " ends right before {@code i}. */

@@ -112,6 +112,13 @@ class VerifierTest {
         right("\\boxed{(0, 1)}", "(0, 1)", null),
         wrong("\\boxed{(0, 1)}", "[0, 1]", null),
         right("\\boxed{[1, 2, 3]}", "(1, 2, 3)", AnswerKind.TUPLE),
+        // coverage: spacing inside numbers, a function's value, an answer with its reason
+        right("\\boxed{1\\!000}", "1000", AnswerKind.NUMERIC),
+        right("\\boxed{12\\,345}", "12345", AnswerKind.NUMERIC),
+        right("\\boxed{g(2)=7}", "7", AnswerKind.NUMERIC),
+        right("\\boxed{f(1, 2) = 3}", "3", AnswerKind.NUMERIC),
+        wrong("\\boxed{g(2)=7}", "2", AnswerKind.NUMERIC),
+        right("The answer is 18, because 3 \\times 6 = 18.", "18", AnswerKind.NUMERIC),
         // a choice names one option, with or without the kind given
         wrong("\\boxed{(B) or (C)}", "B", AnswerKind.CHOICE),
         wrong("\\boxed{(B) or (C)}", "B", null),

@@ -309,7 +309,7 @@ public final class AnswerComparator {
 
   /**
    * The sides of an equation that state values: sides that only name variables ({@code x}, {@code
-   * f(x)}, {@code (x, y)}) are labels and dropped.
+   * f(x)}, {@code (x, y)}) or a function at a point ({@code g(2)}) are labels and dropped.
    */
   private static List<Expr> valueSides(Expr.Equation equation) {
     List<Expr> sides = new ArrayList<>();
@@ -325,6 +325,9 @@ public final class AnswerComparator {
     if (expr instanceof Expr.Var) {
       return true;
     }
+    if (isApplication(expr)) {
+      return true; // "g(2) = 7": the value of g at 2 is 7
+    }
     if (expr instanceof Expr.Product product) {
       return product.factors().stream()
           .allMatch(f -> f.operator() != Expr.Operator.DIVIDE && isLabel(f.value()));
@@ -333,6 +336,27 @@ public final class AnswerComparator {
       return !group.items().isEmpty() && group.items().stream().allMatch(AnswerComparator::isLabel);
     }
     return false;
+  }
+
+  /**
+   * {@code g(2)}, {@code f(1, x)}: a name applied to plain arguments (numbers and variables). The
+   * parser keeps no parentheses around one argument, so {@code g(2)} reads as the name times 2.
+   */
+  private static boolean isApplication(Expr expr) {
+    if (!(expr instanceof Expr.Product product)
+        || product.factors().size() != 2
+        || !(product.factors().get(0).value() instanceof Expr.Var)
+        || product.factors().get(1).operator() == Expr.Operator.DIVIDE) {
+      return false;
+    }
+    Expr argument = product.factors().get(1).value();
+    if (argument instanceof Expr.Num) {
+      return true;
+    }
+    return argument instanceof Expr.Group group
+        && group.open() == '('
+        && !group.items().isEmpty()
+        && group.items().stream().allMatch(item -> item instanceof Expr.Var || item instanceof Expr.Num);
   }
 
   /** Unwraps {@code x = value} to the value when the equation has exactly one value side. */

@@ -131,8 +131,8 @@ final class LatexLexer {
     if (text.startsWith("{,}", i)) {
       return 3;
     }
-    if (text.startsWith("\\,", i)) {
-      return 2;
+    if (text.startsWith("\\,", i) || text.startsWith("\\!", i) || text.startsWith("\\ ", i)) {
+      return 2; // thin, negative thin and plain spaces between groups of three: 1\,000, 1\!000
     }
     if (commaGroupsDigits && text.startsWith(",", i)) {
       return 1;

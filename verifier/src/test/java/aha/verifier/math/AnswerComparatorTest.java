@@ -76,7 +76,7 @@ class AnswerComparatorTest {
           NUMERIC | 30^{\\circ}                 | 30                | true
           NUMERIC | 31^{\\circ}                 | 30                | false
           NUMERIC | \\left( 3 \\right)          | 3                 | true
-          NUMERIC | 1\\!000                     | 1000              | false
+          NUMERIC | 1\\!000                     | 1000              | true
           NUMERIC | 7.                          | 7                 | true
           NUMERIC | ~7\\ .                      | 7                 | true
           NUMERIC | -\\frac{3}{4}               | -0.75             | true
