@@ -119,6 +119,13 @@ class VerifierTest {
         right("\\boxed{f(1, 2) = 3}", "3", AnswerKind.NUMERIC),
         wrong("\\boxed{g(2)=7}", "2", AnswerKind.NUMERIC),
         right("The answer is 18, because 3 \\times 6 = 18.", "18", AnswerKind.NUMERIC),
+        // a gold with a plus-minus is the set of its two values
+        right("\\boxed{5, -5}", "\\pm 5", null),
+        right("\\boxed{-5, 5}", "\\pm 5", null),
+        right("\\boxed{\\pm 5}", "\\pm 5", null),
+        right("\\boxed{\\pm 3}", "\\mp 3", null),
+        right("\\boxed{1+\\sqrt{2}, 1-\\sqrt{2}}", "1 \\pm \\sqrt{2}", null),
+        wrong("\\boxed{5}", "\\pm 5", null),
         // a choice names one option, with or without the kind given
         wrong("\\boxed{(B) or (C)}", "B", AnswerKind.CHOICE),
         wrong("\\boxed{(B) or (C)}", "B", null),

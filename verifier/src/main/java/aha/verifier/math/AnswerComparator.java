@@ -214,6 +214,9 @@ public final class AnswerComparator {
     if (CHOICE_GOLD.matcher(gold).matches()) {
       return AnswerKind.CHOICE;
     }
+    if (PLUS_MINUS.matcher(gold).find() || gold.indexOf('\u00b1') >= 0) {
+      return AnswerKind.SET; // "\\pm 5" is the two values 5 and -5
+    }
     Budget budget = Budget.unlimitedTime(Limits.defaults());
     try {
       Expr scalar = LatexParser.parse(gold, false, budget);
