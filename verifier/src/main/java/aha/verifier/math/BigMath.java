@@ -97,6 +97,51 @@ final class BigMath {
     return sum.multiply(TWO.pow(roots + 1), WORK);
   }
 
+  /**
+   * arctan: |x| &gt; 1 by atan(x) = ±π/2 - atan(1/x); then halving the angle, atan(x) = 2
+   * atan(x / (1 + sqrt(1 + x²))), until |x| &lt; 1/8, where the series converges fast.
+   */
+  static BigDecimal atan(BigDecimal x, Budget budget) {
+    if (x.abs().compareTo(BigDecimal.ONE) > 0) {
+      BigDecimal halfPi = PI.divide(TWO, WORK);
+      BigDecimal inner = atan(BigDecimal.ONE.divide(x, WORK), budget);
+      return (x.signum() > 0 ? halfPi.subtract(inner, WORK) : halfPi.negate().subtract(inner, WORK)).round(CONTEXT);
+    }
+    int doublings = 0;
+    BigDecimal reduced = x;
+    BigDecimal small = new BigDecimal("0.125");
+    while (reduced.abs().compareTo(small) > 0) {
+      budget.check();
+      BigDecimal root = BigDecimal.ONE.add(reduced.multiply(reduced, WORK), WORK).sqrt(WORK);
+      reduced = reduced.divide(BigDecimal.ONE.add(root, WORK), WORK);
+      doublings++;
+    }
+    // atan(z) = z - z^3/3 + z^5/5 - ...
+    BigDecimal zSquared = reduced.multiply(reduced, WORK);
+    BigDecimal power = reduced;
+    BigDecimal sum = BigDecimal.ZERO;
+    for (int n = 1; power.abs().compareTo(EPSILON) > 0; n += 2) {
+      budget.check();
+      BigDecimal term = power.divide(BigDecimal.valueOf(n), WORK);
+      sum = ((n / 2) % 2 == 0) ? sum.add(term, WORK) : sum.subtract(term, WORK);
+      power = power.multiply(zSquared, WORK);
+    }
+    return sum.multiply(TWO.pow(doublings), WORK).round(CONTEXT);
+  }
+
+  /** arcsin on [-1, 1]: atan(x / sqrt(1 - x²)), ±π/2 at the ends. */
+  static BigDecimal asin(BigDecimal x, Budget budget) {
+    int side = x.abs().compareTo(BigDecimal.ONE);
+    if (side > 0) {
+      throw new UndefinedValueException("arcsin outside [-1, 1]");
+    }
+    if (side == 0) {
+      return PI.divide(TWO, CONTEXT).multiply(BigDecimal.valueOf(x.signum()));
+    }
+    BigDecimal cosine = BigDecimal.ONE.subtract(x.multiply(x, WORK), WORK).sqrt(WORK);
+    return atan(x.divide(cosine, WORK), budget);
+  }
+
   static BigDecimal sin(BigDecimal x, Budget budget) {
     return sinOrCos(x, true, budget);
   }

@@ -22,6 +22,8 @@ final class LatexNormalizer {
   private static final Pattern BINOM_VARIANT = Pattern.compile("\\\\[dt]binom(?![a-zA-Z])");
   private static final Pattern DEGREES =
       Pattern.compile("\\^\\s*\\{\\s*\\\\circ\\s*\\}|\\^\\s*\\\\circ(?![a-zA-Z])|\\\\circ(?![a-zA-Z])|\\\\degrees?(?![a-zA-Z])");
+  private static final Pattern NAMED_FUNCTION =
+      Pattern.compile("\\\\(?:operatorname|text|mathrm)\\s*\\{\\s*(lcm|gcd)\\s*\\}");
   private static final Pattern TRIG = Pattern.compile("\\\\(?:sin|cos|tan|sec|csc|cot)(?![a-zA-Z])");
   private static final Pattern DOLLARS = Pattern.compile("\\\\?\\$");
   private static final Pattern BARE_SQRT = Pattern.compile("(?<![\\\\A-Za-z])sqrt(?![A-Za-z])");
@@ -75,6 +77,10 @@ final class LatexNormalizer {
     String s = replaceUnicode(text);
     // each rewrite runs only when its trigger occurs: most answers are short and plain
     if (s.indexOf('\\') >= 0) {
+      if (s.contains("lcm") || s.contains("gcd")) {
+        // LaTeX has no \lcm: people write \operatorname{lcm} or \text{lcm}
+        s = NAMED_FUNCTION.matcher(s).replaceAll("\\\\$1");
+      }
       if (s.contains("\\text") || s.contains("\\math") || s.contains("\\mbox")
           || s.contains("\\operatorname") || s.contains("\\boldsymbol")) {
         s = unwrapTextCommands(s, listContext);

@@ -33,7 +33,13 @@ final class LatexParser {
           "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon",
           "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi",
           "Sigma", "Phi", "Psi", "Omega");
-  private static final Set<String> FUNCTIONS = Set.of("ln", "exp", "sin", "cos", "tan");
+  private static final Set<String> FUNCTIONS =
+      Set.of(
+          "ln", "exp", "sin", "cos", "tan", "log", "sec", "csc", "cot", "arcsin", "arccos", "arctan",
+          "max", "min", "gcd", "lcm");
+
+  /** Functions of a list, {@code \max(1, 2, 3)}: their argument is the list. */
+  static final Set<String> LIST_FUNCTIONS = Set.of("max", "min", "gcd", "lcm");
   private static final Set<String> FACTOR_COMMANDS =
       Set.of("frac", "sqrt", "binom", "pi", "infty", "langle");
 
@@ -434,6 +440,14 @@ final class LatexParser {
       }
       case "|", "lvert", "vert":
         return absolute(name.equals("lvert") ? "rvert" : name);
+      case "lfloor", "lceil": {
+        Expr operand = sumInside();
+        String closing = name.equals("lfloor") ? "rfloor" : "rceil";
+        if (!next().isCommand(closing)) {
+          throw new AnswerParseException("unclosed '\\" + name + "'");
+        }
+        return new Expr.Function(name.equals("lfloor") ? "floor" : "ceil", operand);
+      }
       default:
         if (GREEK.contains(name)) {
           return new Expr.Var(name);
@@ -451,6 +465,10 @@ final class LatexParser {
    */
   private Expr function(String name) {
     enter();
+    Expr base = null;
+    if (name.equals("log") && acceptSymbol("_")) {
+      base = argument(); // \log_2 8, \log_{10} x
+    }
     Expr power = null;
     if (acceptSymbol("^")) {
       power = signed();
@@ -475,7 +493,18 @@ final class LatexParser {
       }
     }
     leave();
-    Expr applied = new Expr.Function(name, argument);
+    Expr applied;
+    if (name.equals("log")) {
+      // log_b x = ln x / ln b; a bare \log is the common logarithm, as in competition problems
+      Expr logBase = base != null ? base : new Expr.Num(Rational.of(10), false);
+      applied =
+          new Expr.Product(
+              List.of(
+                  new Expr.Factor(Expr.Operator.TIMES, new Expr.Function("ln", argument)),
+                  new Expr.Factor(Expr.Operator.DIVIDE, new Expr.Function("ln", logBase))));
+    } else {
+      applied = new Expr.Function(name, argument);
+    }
     return power == null ? applied : new Expr.Power(applied, power);
   }
 

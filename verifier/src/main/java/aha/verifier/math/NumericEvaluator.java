@@ -3,6 +3,8 @@ package aha.verifier.math;
 import aha.verifier.Budget;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -85,12 +87,56 @@ final class NumericEvaluator {
       return percentIsHundredth ? value.divide(HUNDRED, BigMath.CONTEXT) : value;
     } else if (expr instanceof Expr.Abs a) {
       return evaluate(a.operand()).abs();
+    } else if (expr instanceof Expr.Function f && LatexParser.LIST_FUNCTIONS.contains(f.name())) {
+      List<Expr> items = f.argument() instanceof Expr.Group g ? g.items() : List.of(f.argument());
+      List<BigDecimal> values = new ArrayList<>(items.size());
+      for (Expr item : items) {
+        values.add(evaluate(item));
+      }
+      return listFunction(f.name(), values);
     } else if (expr instanceof Expr.Function f) {
       return function(f.name(), evaluate(f.argument()));
     } else if (expr instanceof Expr.Infinity) {
       throw new UndefinedValueException("infinity is not a number");
     }
     throw new AnswerParseException("a list or equation where a single value belongs");
+  }
+
+  /** {@code value}, or undefined when it is too near 0 to divide by (a pole of sec, csc, cot). */
+  private static BigDecimal nonZero(BigDecimal value, String function) {
+    if (value.abs().compareTo(BigDecimal.ONE.movePointLeft(BigMath.PRECISION - 5)) < 0) {
+      throw new UndefinedValueException(function + " at a pole");
+    }
+    return value;
+  }
+
+  /** max, min, and gcd and lcm of integers. */
+  private static BigDecimal listFunction(String name, List<BigDecimal> values) {
+    BigDecimal result = values.get(0);
+    for (BigDecimal value : values.subList(1, values.size())) {
+      result =
+          switch (name) {
+            case "max" -> result.max(value);
+            case "min" -> result.min(value);
+            case "gcd" -> new BigDecimal(integer(result, name).gcd(integer(value, name)));
+            default -> {
+              java.math.BigInteger a = integer(result, name);
+              java.math.BigInteger b = integer(value, name);
+              yield a.signum() == 0 || b.signum() == 0
+                  ? BigDecimal.ZERO
+                  : new BigDecimal(a.multiply(b).abs().divide(a.gcd(b)));
+            }
+          };
+    }
+    return name.equals("gcd") && values.size() == 1 ? new BigDecimal(integer(result, name).abs()) : result;
+  }
+
+  private static java.math.BigInteger integer(BigDecimal value, String function) {
+    try {
+      return value.stripTrailingZeros().toBigIntegerExact();
+    } catch (ArithmeticException e) {
+      throw new UndefinedValueException(function + " of a non-integer");
+    }
   }
 
   private static BigDecimal inRange(BigDecimal value) {
@@ -184,6 +230,22 @@ final class NumericEvaluator {
         return BigMath.sin(argument, budget);
       case "cos":
         return BigMath.cos(argument, budget);
+      case "sec":
+        return BigDecimal.ONE.divide(nonZero(BigMath.cos(argument, budget), "sec"), BigMath.CONTEXT);
+      case "csc":
+        return BigDecimal.ONE.divide(nonZero(BigMath.sin(argument, budget), "csc"), BigMath.CONTEXT);
+      case "cot":
+        return BigMath.cos(argument, budget).divide(nonZero(BigMath.sin(argument, budget), "cot"), BigMath.CONTEXT);
+      case "arctan":
+        return BigMath.atan(argument, budget);
+      case "arcsin":
+        return BigMath.asin(argument, budget);
+      case "arccos":
+        return BigMath.PI.divide(BigDecimal.valueOf(2), BigMath.CONTEXT).subtract(BigMath.asin(argument, budget), BigMath.CONTEXT);
+      case "floor":
+        return argument.setScale(0, java.math.RoundingMode.FLOOR);
+      case "ceil":
+        return argument.setScale(0, java.math.RoundingMode.CEILING);
       case "tan":
         BigDecimal cosine = BigMath.cos(argument, budget);
         if (cosine.abs().compareTo(BigDecimal.ONE.movePointLeft(BigMath.PRECISION - 5)) < 0) {
