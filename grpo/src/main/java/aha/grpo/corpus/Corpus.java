@@ -20,9 +20,10 @@ import java.util.SplittableRandom;
  * the user turn, and an assistant turn {@code <think>steps</think><answer>answer</answer>}. Every
  * assistant turn's answer is checked with the verifier against the problem's gold answer.
  *
- * <p><b>Routes</b> ({@link Routes}): each trace is written carefully, every multi-digit operation
- * worked out, with probability {@code carefulShare}, tersely, one line per operation, with
- * probability {@code terseShare}, else as the generator wrote it.
+ * <p><b>Routes</b> ({@link Routes}): each conversation is written carefully, every multi-digit
+ * operation worked out, with probability {@code carefulShare}, tersely, one line per operation, with
+ * probability {@code terseShare}, else as the generator wrote it; each document the same with
+ * {@code documentCarefulShare} and {@code documentTerseShare}.
  *
  * <p><b>Self-checks</b> ({@link SelfChecks}): each trace not written carefully independently holds
  * one with probability {@code selfCheckShare}; a self-check is a slip caught and corrected with probability
@@ -125,7 +126,7 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
       throw new IllegalArgumentException(
           "the corpus needs " + config.problems() + " problems, got " + problems.size());
     }
-    SelfChecks checks = new SelfChecks(verifier);
+    SelfChecks checks = new SelfChecks(verifier, config.working());
     List<String> documents = new ArrayList<>(config.problems());
     List<Conversation> conversations = new ArrayList<>(config.sftProblems());
     int[] documentCounts = new int[Trace.Check.values().length];
@@ -138,7 +139,7 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
       Problem problem = problems.get(i);
       // one stream per problem, so that a problem's text does not depend on the others
       SplittableRandom random = new SplittableRandom(config.seed() * 1_000_003L + problem.id().hashCode());
-      Routes.Route documentRoute = drawRoute(config, random);
+      Routes.Route documentRoute = drawRoute(config.documentCarefulShare(), config.documentTerseShare(), random);
       Trace document = checks.trace(problem, documentRoute, drawCheck(config, documentRoute, random), random);
       documentRoutes[documentRoute.ordinal()]++;
       documentCounts[document.check().ordinal()]++;
@@ -153,7 +154,7 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
         factSheets++;
       }
       if (i < config.sftProblems()) {
-        Routes.Route route = drawRoute(config, random);
+        Routes.Route route = drawRoute(config.carefulShare(), config.terseShare(), random);
         Trace trace = checks.trace(problem, route, drawCheck(config, route, random), random);
         conversationRoutes[route.ordinal()]++;
         String answer = ChatTemplate.assistantContent(trace.reasoning(), trace.answer());
@@ -193,15 +194,15 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
   }
 
   /** A trace's route; draws nothing when every trace is written as generated. */
-  private static Routes.Route drawRoute(CorpusConfig config, SplittableRandom random) {
-    if (config.carefulShare() + config.terseShare() == 0) {
+  private static Routes.Route drawRoute(double carefulShare, double terseShare, SplittableRandom random) {
+    if (carefulShare + terseShare == 0) {
       return Routes.Route.GENERATED;
     }
     double u = random.nextDouble();
-    if (u < config.carefulShare()) {
+    if (u < carefulShare) {
       return Routes.Route.CAREFUL;
     }
-    return u < config.carefulShare() + config.terseShare() ? Routes.Route.TERSE : Routes.Route.GENERATED;
+    return u < carefulShare + terseShare ? Routes.Route.TERSE : Routes.Route.GENERATED;
   }
 
   /** A trace's self-check; a careful trace draws none (its working is the check). */

@@ -1,15 +1,25 @@
 package aha.grpo.corpus;
 
+import aha.problems.gen.WrittenArithmetic;
+
 /**
  * How much text the base model is made from, and how much of it reflects.
  *
  * @param problems training problems generated from the curriculum; each gives one pretraining
  *     document
  * @param sftProblems how many of them (the first ones) also give an SFT conversation
- * @param carefulShare the share of traces written the careful way, every multi-digit operation
- *     worked out ({@link Routes})
- * @param terseShare the share written tersely, one line per operation; the rest are written as
- *     the generator wrote them
+ * @param carefulShare the share of SFT conversations written the careful way, every multi-digit
+ *     operation worked out ({@link Routes})
+ * @param terseShare the share of SFT conversations written tersely, one line per operation; the
+ *     rest are written as the generator wrote them
+ * @param documentCarefulShare the share of pretraining documents written the careful way
+ * @param documentTerseShare the share of pretraining documents written tersely; the rest as
+ *     generated. Apart from the conversations' shares, so that pretraining can teach the careful
+ *     working on every problem while SFT sets how often the policy chooses it
+ * @param working how careful working is laid out ({@link WrittenArithmetic.Layout}): {@code
+ *     columns}, as the generators write it, or {@code peeled}, one digit a line built from the
+ *     line above; with {@code peeled}, the addition and multiplication families' solutions are
+ *     worked again that way
  * @param selfCheckShare the share of the traces not written carefully that hold a self-check
  * @param slipShare the share of self-checks that catch and correct a slip; the rest confirm
  * @param factSheets arithmetic drill sheets ({@link ArithmeticFacts}) per problem document, added
@@ -21,6 +31,9 @@ public record CorpusConfig(
     int sftProblems,
     double carefulShare,
     double terseShare,
+    double documentCarefulShare,
+    double documentTerseShare,
+    WrittenArithmetic.Layout working,
     double selfCheckShare,
     double slipShare,
     double factSheets,
@@ -31,9 +44,10 @@ public record CorpusConfig(
       throw new IllegalArgumentException(
           "need 1 <= SFT problems <= problems, got " + sftProblems + " of " + problems);
     }
-    if (!(carefulShare >= 0 && terseShare >= 0 && carefulShare + terseShare <= 1)) {
-      throw new IllegalArgumentException(
-          "careful and terse shares must be >= 0 and add up to at most 1, got " + carefulShare + " and " + terseShare);
+    requireShares("", carefulShare, terseShare);
+    requireShares("document ", documentCarefulShare, documentTerseShare);
+    if (working == null) {
+      throw new IllegalArgumentException("working must be columns or peeled");
     }
     if (!(selfCheckShare >= 0 && selfCheckShare <= 1) || !(slipShare >= 0 && slipShare <= 1)) {
       throw new IllegalArgumentException(
@@ -50,25 +64,53 @@ public record CorpusConfig(
    * ten documents.
    */
   public static CorpusConfig of(int problems, int sftProblems) {
-    return new CorpusConfig(problems, sftProblems, 0, 0, 0.25, 0.4, 0.1, 1);
+    return new CorpusConfig(problems, sftProblems, 0, 0, 0, 0, WrittenArithmetic.Layout.COLUMNS, 0.25, 0.4, 0.1, 1);
   }
 
-  /** The same corpus with {@code careful} and {@code terse} shares of the routes. */
+  private static void requireShares(String what, double careful, double terse) {
+    if (!(careful >= 0 && terse >= 0 && careful + terse <= 1)) {
+      throw new IllegalArgumentException(
+          what + "careful and terse shares must be >= 0 and add up to at most 1, got " + careful + " and " + terse);
+    }
+  }
+
+  /** The same corpus with {@code careful} and {@code terse} shares of the routes, documents and conversations alike. */
   public CorpusConfig withRoutes(double careful, double terse) {
-    return new CorpusConfig(problems, sftProblems, careful, terse, selfCheckShare, slipShare, factSheets, seed);
+    return withRoutes(careful, terse, careful, terse);
+  }
+
+  /** The same corpus with the conversations' and the documents' shares of the routes. */
+  public CorpusConfig withRoutes(double careful, double terse, double documentCareful, double documentTerse) {
+    return new CorpusConfig(
+        problems, sftProblems, careful, terse, documentCareful, documentTerse, working, selfCheckShare, slipShare,
+        factSheets, seed);
   }
 
   /** The same shares and seed for other sizes. */
   public CorpusConfig withSizes(int newProblems, int newSftProblems) {
-    return new CorpusConfig(newProblems, newSftProblems, carefulShare, terseShare, selfCheckShare, slipShare, factSheets, seed);
+    return new CorpusConfig(newProblems, newSftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, factSheets, seed);
+  }
+
+  /** The same corpus with its careful working laid out as {@code layout}. */
+  public CorpusConfig withWorking(WrittenArithmetic.Layout layout) {
+    return new CorpusConfig(
+        problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, layout,
+        selfCheckShare, slipShare, factSheets, seed);
+  }
+
+  /** The same corpus with {@code selfCheck} of its traces self-checking, {@code slip} of those catching a slip. */
+  public CorpusConfig withSelfChecks(double selfCheck, double slip) {
+    return new CorpusConfig(
+        problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working,
+        selfCheck, slip, factSheets, seed);
   }
 
   /** The same corpus with {@code newFactSheets} drill sheets per document. */
   public CorpusConfig withFactSheets(double newFactSheets) {
-    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, selfCheckShare, slipShare, newFactSheets, seed);
+    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, newFactSheets, seed);
   }
 
   public CorpusConfig withSeed(long newSeed) {
-    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, selfCheckShare, slipShare, factSheets, newSeed);
+    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, factSheets, newSeed);
   }
 }

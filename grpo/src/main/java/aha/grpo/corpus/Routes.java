@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li><b>terse</b>: every operation in one line, multi-digit ones included ("x = 726 - 348 =
  *       378", "961 * 61 = 58621"). Short, and where a small model errs.
- *   <li><b>careful</b>: every multi-digit operation worked out first, column by column or digit by
- *       digit ({@link WrittenArithmetic}), then the same line. Longer, and more often right.
+ *   <li><b>careful</b>: every multi-digit operation worked out first, digit by digit ({@link
+ *       WrittenArithmetic}), then the same line. Longer, and more often right.
  * </ul>
  *
  * <p>Which one a trace takes is drawn at random ({@code CorpusConfig.carefulShare} and {@code
@@ -53,12 +53,12 @@ public final class Routes {
     /** {@link Routes#careful}. */
     CAREFUL;
 
-    /** The steps of a {@code family} solution written this way. */
-    public List<String> steps(String family, List<String> generated) {
+    /** The steps of a {@code family} solution written this way, careful working laid out as {@code layout}. */
+    public List<String> steps(String family, List<String> generated, WrittenArithmetic.Layout layout) {
       return switch (this) {
-        case GENERATED -> generated;
+        case GENERATED -> layout == WrittenArithmetic.Layout.COLUMNS ? generated : rewritten(family, generated, layout);
         case TERSE -> terse(family, generated);
-        case CAREFUL -> careful(family, generated);
+        case CAREFUL -> careful(family, generated, layout);
       };
     }
   }
@@ -80,16 +80,21 @@ public final class Routes {
     return List.of(last);
   }
 
-  /** The steps written carefully: every multi-digit operation worked out before its line. */
+  /** The steps written carefully in columns: every multi-digit operation worked out before its line. */
   public static List<String> careful(String family, List<String> steps) {
+    return careful(family, steps, WrittenArithmetic.Layout.COLUMNS);
+  }
+
+  /** The steps written carefully: every multi-digit operation worked out before its line. */
+  public static List<String> careful(String family, List<String> steps, WrittenArithmetic.Layout layout) {
     if (isWrittenOut(family)) {
-      return steps;
+      return layout == WrittenArithmetic.Layout.COLUMNS ? steps : rewritten(family, steps, layout);
     }
     List<String> out = new ArrayList<>();
     for (String step : steps) {
       Matcher equation = EQUATION.matcher(step);
       while (equation.find()) {
-        List<String> working = working(equation);
+        List<String> working = working(equation, layout);
         if (working != null) {
           out.addAll(working);
         }
@@ -103,31 +108,58 @@ public final class Routes {
    * The working of the last multi-digit operation in {@code line} whose result is {@code result},
    * or null when it has none: what a careful check of a terse step works out.
    */
-  public static List<String> workingOf(String line, String result) {
+  public static List<String> workingOf(String line, String result, WrittenArithmetic.Layout layout) {
     Matcher equation = EQUATION.matcher(line);
     List<String> last = null;
     while (equation.find()) {
       if (equation.group(4).equals(result)) {
-        List<String> working = working(equation);
+        List<String> working = working(equation, layout);
         last = working != null ? working : last;
       }
     }
     return last;
   }
 
+  /**
+   * A written-out family's solution (addition, multiplication) worked again in {@code layout}
+   * from its result line; as generated when that line is not a plain "a op b = c".
+   */
+  private static List<String> rewritten(String family, List<String> generated, WrittenArithmetic.Layout layout) {
+    if (!isWrittenOut(family)) {
+      return generated;
+    }
+    String result = terse(family, generated).get(0);
+    Matcher equation = RESULT_LINE.matcher(result);
+    if (!equation.matches()) {
+      return generated;
+    }
+    long a = Long.parseLong(equation.group(1));
+    long b = Long.parseLong(equation.group(3));
+    List<String> lines =
+        switch (equation.group(2)) {
+          case "+" -> WrittenArithmetic.add(a, b, layout);
+          case "-" -> WrittenArithmetic.subtract(a, b, layout);
+          default -> WrittenArithmetic.multiply(a, b, layout);
+        };
+    return lines;
+  }
+
+  /** A written-out family's result line: "840 + 2744 = 3584", "706 - 1143 = -437". */
+  private static final Pattern RESULT_LINE = Pattern.compile("(\\d+) ([-+*]) (\\d+) = (-?\\d+)");
+
   /** The working of one matched equation, or null when it is a one-digit fact or not true. */
-  private static List<String> working(Matcher equation) {
+  private static List<String> working(Matcher equation, WrittenArithmetic.Layout layout) {
     long a = Long.parseLong(equation.group(1));
     long b = Long.parseLong(equation.group(3));
     long c = Long.parseLong(equation.group(4));
     return switch (equation.group(2)) {
-      case "+" -> a >= 10 && b >= 10 && a + b == c ? WrittenArithmetic.add(a, b) : null;
-      case "-" -> a >= 10 && b >= 10 && a - b == c ? WrittenArithmetic.subtract(a, b) : null;
+      case "+" -> a >= 10 && b >= 10 && a + b == c ? WrittenArithmetic.add(a, b, layout) : null;
+      case "-" -> a >= 10 && b >= 10 && a - b == c ? WrittenArithmetic.subtract(a, b, layout) : null;
       default -> {
         long larger = Math.max(a, b);
         long smaller = Math.min(a, b);
         // the longer factor times each digit of the shorter one, as the multiplication family does
-        yield larger >= 10 && smaller >= 2 && a * b == c ? WrittenArithmetic.multiply(larger, smaller) : null;
+        yield larger >= 10 && smaller >= 2 && a * b == c ? WrittenArithmetic.multiply(larger, smaller, layout) : null;
       }
     };
   }

@@ -1,6 +1,7 @@
 package aha.grpo.corpus;
 
 import aha.problems.Problem;
+import aha.problems.gen.WrittenArithmetic;
 import aha.verifier.Verifier;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,9 +72,17 @@ public final class SelfChecks {
   private static final String ANSWER_PREFIX = "#### ";
 
   private final Verifier verifier;
+  private final WrittenArithmetic.Layout layout;
 
+  /** Self-checks whose careful working is laid out in columns, as the generators write it. */
   public SelfChecks(Verifier verifier) {
+    this(verifier, WrittenArithmetic.Layout.COLUMNS);
+  }
+
+  /** Self-checks whose careful working (a careful route, a check by working) is laid out as {@code working}. */
+  public SelfChecks(Verifier verifier, WrittenArithmetic.Layout working) {
     this.verifier = verifier;
+    this.layout = working;
   }
 
   /**
@@ -95,7 +104,7 @@ public final class SelfChecks {
    */
   public Trace trace(Problem problem, Routes.Route route, Trace.Check check, SplittableRandom random) {
     Parts parts = parts(problem);
-    List<String> steps = route.steps(problem.meta().family(), parts.steps());
+    List<String> steps = route.steps(problem.meta().family(), parts.steps(), layout);
     int key = keyStep(steps, parts.result());
     if (check == Trace.Check.NONE || key < 0 || route == Routes.Route.CAREFUL) {
       return new Trace(String.join("\n", steps), parts.answer(), Trace.Check.NONE, -1, -1);
@@ -107,7 +116,7 @@ public final class SelfChecks {
     // the check: a terse key step worked out again ("...\n726 - 348 = 378"), a generated one
     // restated; a terse trace whose key step has nothing to work out holds no check, since
     // restating a one-line step runs the same faulty function twice
-    List<String> working = route == Routes.Route.TERSE ? Routes.workingOf(keyLine, right) : null;
+    List<String> working = route == Routes.Route.TERSE ? Routes.workingOf(keyLine, right, layout) : null;
     if (route == Routes.Route.TERSE && working == null) {
       return new Trace(String.join("\n", steps), parts.answer(), Trace.Check.NONE, -1, -1);
     }

@@ -63,7 +63,7 @@ class CorpusTest {
 
   @Test
   void noSelfChecksWhenTheShareIsZero() {
-    Corpus plain = Corpus.build(problems.subList(0, 200), new CorpusConfig(200, 200, 0, 0, 0, 0.4, 0, 1), VERIFIER);
+    Corpus plain = Corpus.build(problems.subList(0, 200), CorpusConfig.of(200, 200).withSelfChecks(0, 0.4).withFactSheets(0), VERIFIER);
     assertEquals(0, plain.stats().documentChecks() + plain.stats().documentSlips());
     assertEquals(0, plain.stats().conversationChecks() + plain.stats().conversationSlips());
   }
@@ -173,6 +173,18 @@ class CorpusTest {
     assertEquals(SelfChecks.plain(addition).reasoning(), careful.reasoning());
   }
 
+
+  @Test
+  void documentsAndConversationsDrawTheirRoutesApart() {
+    // every document careful (pretraining teaches the working), conversations mostly terse
+    Corpus routed =
+        Corpus.build(problems.subList(0, 1000), CorpusConfig.of(1000, 1000).withRoutes(0.3, 0.7, 1, 0), VERIFIER);
+    Corpus.Stats stats = routed.stats();
+    assertEquals(1000, stats.documentsCareful(), stats.toString());
+    assertEquals(0, stats.documentsTerse() + stats.documentChecks(), stats.toString());
+    assertEquals(0.3, stats.conversationsCareful() / 1000.0, 0.05, stats.toString());
+    assertEquals(1000, stats.conversationsCareful() + stats.conversationsTerse(), stats.toString());
+  }
   @Test
   void aTenthOfTheDocumentsBringADrillSheetOfTrueFacts() {
     int sheets = corpus.stats().factSheets();

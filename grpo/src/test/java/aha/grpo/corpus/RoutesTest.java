@@ -3,6 +3,10 @@ package aha.grpo.corpus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import static aha.problems.gen.WrittenArithmetic.Layout.COLUMNS;
+import static aha.problems.gen.WrittenArithmetic.Layout.PEELED;
+
+import aha.problems.gen.WrittenArithmetic;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,10 +72,39 @@ class RoutesTest {
 
   @Test
   void theWorkingOfAKeyStepIsFoundByItsResult() {
-    assertEquals("200 - 126 = 74", last(Routes.workingOf("Change: 200 - 126 = 74", "74")));
-    assertEquals("So 23 - 60 = -37", last(Routes.workingOf("23 - 60 = -37", "-37")));
-    assertNull(Routes.workingOf("x = 12 / 6 = 2", "2"));
-    assertNull(Routes.workingOf("Change: 200 - 126 = 74", "75"));
+    assertEquals("200 - 126 = 74", last(Routes.workingOf("Change: 200 - 126 = 74", "74", COLUMNS)));
+    assertEquals("So 23 - 60 = -37", last(Routes.workingOf("23 - 60 = -37", "-37", COLUMNS)));
+    assertNull(Routes.workingOf("x = 12 / 6 = 2", "2", COLUMNS));
+    assertNull(Routes.workingOf("Change: 200 - 126 = 74", "75", COLUMNS));
+  }
+
+  @Test
+  void peeledWorkingTakesTheSamePlaceAsColumns() {
+    List<String> steps = List.of("Sold: 16 + 19 = 35");
+    assertEquals(
+        List.of(
+            "Add digit by digit from the right.",
+            "16 + 19: 6 + 9 = 15, carry 1, so far 5",
+            "1 + 1: 1 + 1 + 1 = 3, carry 0, so far 35",
+            "16 + 19 = 35",
+            "Sold: 16 + 19 = 35"),
+        Routes.careful("word", steps, PEELED));
+    assertEquals(
+        List.of("19 * 3: 9 * 3 = 27, carry 2, so far 7", "1 * 3: 1 * 3 + 2 = 5, carry 0, so far 57", "19 * 3 = 57"),
+        Routes.workingOf("x = 3 * 19 = 57", "57", PEELED));
+  }
+
+  @Test
+  void theWrittenOutFamiliesAreWorkedAgainWhenPeeled() {
+    List<String> columns = WrittenArithmetic.add(840, 2744);
+    assertEquals(columns, Routes.Route.GENERATED.steps("addition", columns, COLUMNS));
+    assertEquals(WrittenArithmetic.add(840, 2744, PEELED), Routes.Route.GENERATED.steps("addition", columns, PEELED));
+    assertEquals(WrittenArithmetic.add(840, 2744, PEELED), Routes.Route.CAREFUL.steps("addition", columns, PEELED));
+    List<String> negative = WrittenArithmetic.subtract(706, 1143);
+    assertEquals(WrittenArithmetic.subtract(706, 1143, PEELED), Routes.careful("addition", negative, PEELED));
+    List<String> product = WrittenArithmetic.multiply(347, 28);
+    assertEquals(WrittenArithmetic.multiply(347, 28, PEELED), Routes.careful("multiplication", product, PEELED));
+    assertEquals(List.of("347 * 8 = 2776"), Routes.terse("multiplication", WrittenArithmetic.multiply(347, 8)));
   }
 
   private static String last(List<String> lines) {

@@ -38,7 +38,7 @@ class SftLossTest {
   @BeforeAll
   static void setUp() throws Exception {
     List<Problem> problems = ProblemGenerator.generate(CurriculumSpec.defaultSpec(), 200);
-    corpus = Corpus.build(problems, new CorpusConfig(200, 200, 0, 0, 0.5, 0.5, 0, 1),
+    corpus = Corpus.build(problems, CorpusConfig.of(200, 200).withSelfChecks(0.5, 0.5).withFactSheets(0),
         new Verifier(VerifierConfig.defaults()));
     List<String> texts = new ArrayList<>(corpus.documents());
     corpus.conversations().forEach(c -> texts.add(c.render()));
