@@ -1,5 +1,7 @@
 package aha.problems.gen;
 
+import aha.problems.YamlLimits;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -120,6 +122,10 @@ public record CurriculumSpec(long seed, Integer count, List<Entry> families) {
     ObjectMapper mapper =
         new ObjectMapper(
             YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+    String unsafe = YamlLimits.problem(yaml);
+    if (unsafe != null) {
+      throw new IllegalArgumentException(source + ": " + unsafe);
+    }
     JsonNode root;
     try {
       root = mapper.readTree(yaml);

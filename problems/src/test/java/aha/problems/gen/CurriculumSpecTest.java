@@ -40,6 +40,18 @@ class CurriculumSpecTest {
       """;
 
   @Test
+  void aliasesAreRefusedWithTheirLine() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> CurriculumSpec.parse(
+                "seed: 1\nfamilies:\n  - family: addition\n    difficulty: &d [1, 2]\n  - family: linear\n    difficulty: *d\n",
+                "c.yaml"));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().startsWith("c.yaml: line 6: YAML aliases (*d) are not supported"), e.getMessage());
+  }
+
+  @Test
   void readsTheExample() {
     CurriculumSpec spec = CurriculumSpec.parse(EXAMPLE, "curriculum.yaml");
     assertEquals(7, spec.seed());

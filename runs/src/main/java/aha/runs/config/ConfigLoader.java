@@ -1,5 +1,7 @@
 package aha.runs.config;
 
+import aha.problems.YamlLimits;
+
 import aha.grpo.train.BaseConfig;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -157,6 +159,10 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
     }
+    String unsafe = YamlLimits.problem(text);
+    if (unsafe != null) {
+      throw new ConfigException(null, file + ": " + unsafe);
+    }
     JsonNode root;
     try {
       root = MAPPER.readTree(text);
@@ -216,6 +222,10 @@ public final class ConfigLoader {
         throw unknownKey(join(path, parts[i]), "--set ");
       }
       section = section.get(parts[i]);
+    }
+    String unsafe = YamlLimits.problem(set.substring(equals + 1));
+    if (unsafe != null) {
+      throw new ConfigException(key, "--set " + key + ": " + unsafe);
     }
     JsonNode value;
     try {

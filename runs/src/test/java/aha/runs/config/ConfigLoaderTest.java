@@ -31,6 +31,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aYamlAliasBombIsRefusedAtOnce(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    StringBuilder bomb = new StringBuilder("grpo:\n  markers: &a0 [\"lol\", \"lol\", \"lol\"]\n");
+    for (int level = 1; level < 10; level++) {
+      bomb.append("run:\n  name: &a").append(level).append(" [")
+          .append(String.join(", ", java.util.Collections.nCopies(9, "*a" + (level - 1)))).append("]\n");
+    }
+    Path file = tmp.resolve("bomb.yaml");
+    java.nio.file.Files.writeString(file, bomb);
+    long start = System.nanoTime();
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load("default", file, List.of()));
+    assertTrue(e.getMessage().contains("line 4: YAML aliases (*a0) are not supported"), e.getMessage());
+    assertTrue(System.nanoTime() - start < 5_000_000_000L, "took too long to refuse");
+    ConfigException set = assertThrows(ConfigException.class, () -> ConfigLoader.load("default", null, List.of("run.name=*a")));
+    assertTrue(set.getMessage().contains("aliases"), set.getMessage());
+    java.nio.file.Files.writeString(file, "run:\n  name: " + "x".repeat(aha.problems.YamlLimits.MAX_CHARS) + "\n");
+    ConfigException big = assertThrows(ConfigException.class, () -> ConfigLoader.load("default", file, List.of()));
+    assertTrue(big.getMessage().contains("longer than"), big.getMessage());
+  }
+
+  @Test
   void defaultPresetIsNanoAndTheDefaultGrpoRecipe() {
     RunConfig config = ConfigLoader.load("default", null, List.of());
     assertEquals("default", config.curriculum());
