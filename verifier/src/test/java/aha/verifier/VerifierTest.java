@@ -146,6 +146,11 @@ class VerifierTest {
         right("\\boxed{\\operatorname{lcm}(4, 6)}", "12", AnswerKind.NUMERIC),
         wrong("\\boxed{\\log_2 8}", "4", AnswerKind.NUMERIC),
         wrong("\\boxed{\\arcsin 2}", "1", AnswerKind.NUMERIC),
+        // repeating decimals are exact fractions
+        right("\\boxed{0.\\overline{27}}", "\\frac{3}{11}", AnswerKind.NUMERIC),
+        right("\\boxed{1.2\\overline{3}}", "\\frac{37}{30}", AnswerKind.NUMERIC),
+        right("\\boxed{0.\\overline{9}}", "1", AnswerKind.NUMERIC),
+        wrong("\\boxed{0.\\overline{27}}", "0.27", AnswerKind.NUMERIC),
         // a choice names one option, with or without the kind given
         wrong("\\boxed{(B) or (C)}", "B", AnswerKind.CHOICE),
         wrong("\\boxed{(B) or (C)}", "B", null),

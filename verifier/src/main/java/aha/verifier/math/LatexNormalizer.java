@@ -22,6 +22,9 @@ final class LatexNormalizer {
   private static final Pattern BINOM_VARIANT = Pattern.compile("\\\\[dt]binom(?![a-zA-Z])");
   private static final Pattern DEGREES =
       Pattern.compile("\\^\\s*\\{\\s*\\\\circ\\s*\\}|\\^\\s*\\\\circ(?![a-zA-Z])|\\\\circ(?![a-zA-Z])|\\\\degrees?(?![a-zA-Z])");
+  /** {@code 0.\overline{27}}, {@code 1.2\overline{3}}: a repeating decimal (digits capped at 50 a part). */
+  private static final Pattern REPEATING =
+      Pattern.compile("(\\d{0,50})\\.(\\d{0,50})\\\\overline\\s*\\{\\s*(\\d{1,50})\\s*\\}");
   private static final Pattern NAMED_FUNCTION =
       Pattern.compile("\\\\(?:operatorname|text|mathrm)\\s*\\{\\s*(lcm|gcd)\\s*\\}");
   private static final Pattern TRIG = Pattern.compile("\\\\(?:sin|cos|tan|sec|csc|cot)(?![a-zA-Z])");
@@ -77,6 +80,9 @@ final class LatexNormalizer {
     String s = replaceUnicode(text);
     // each rewrite runs only when its trigger occurs: most answers are short and plain
     if (s.indexOf('\\') >= 0) {
+      if (s.contains("overline")) {
+        s = repeatingDecimals(s);
+      }
       if (s.contains("lcm") || s.contains("gcd")) {
         // LaTeX has no \lcm: people write \operatorname{lcm} or \text{lcm}
         s = NAMED_FUNCTION.matcher(s).replaceAll("\\\\$1");
@@ -247,6 +253,24 @@ final class LatexNormalizer {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * Rewrites each repeating decimal as its exact fraction: A.B(C) = A + (BC - B) / (10^|B| (10^|C|
+   * - 1)), so {@code 0.\overline{27}} is {@code \frac{27}{99}} = 3/11.
+   */
+  private static String repeatingDecimals(String s) {
+    return REPEATING.matcher(s).replaceAll(m -> {
+      java.math.BigInteger whole = m.group(1).isEmpty() ? java.math.BigInteger.ZERO : new java.math.BigInteger(m.group(1));
+      String fixed = m.group(2);
+      String repeating = m.group(3);
+      java.math.BigInteger fixedValue = fixed.isEmpty() ? java.math.BigInteger.ZERO : new java.math.BigInteger(fixed);
+      java.math.BigInteger numerator = new java.math.BigInteger(fixed + repeating).subtract(fixedValue);
+      java.math.BigInteger denominator =
+          java.math.BigInteger.TEN.pow(fixed.length()).multiply(java.math.BigInteger.TEN.pow(repeating.length()).subtract(java.math.BigInteger.ONE));
+      numerator = numerator.add(whole.multiply(denominator));
+      return Matcher.quoteReplacement("(\\frac{" + numerator + "}{" + denominator + "})");
+    });
   }
 
   /**
