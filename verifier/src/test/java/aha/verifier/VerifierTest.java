@@ -151,6 +151,15 @@ class VerifierTest {
         right("\\boxed{1.2\\overline{3}}", "\\frac{37}{30}", AnswerKind.NUMERIC),
         right("\\boxed{0.\\overline{9}}", "1", AnswerKind.NUMERIC),
         wrong("\\boxed{0.\\overline{27}}", "0.27", AnswerKind.NUMERIC),
+        // inequalities and set differences where an interval is asked for
+        right("\\boxed{x \\ge -1}", "[-1, \\infty)", null),
+        right("\\boxed{[-1, \\infty)}", "x \\geq -1", null),
+        wrong("\\boxed{x > -1}", "[-1, \\infty)", null),
+        right("\\boxed{0 < x \\le 1}", "(0, 1]", AnswerKind.INTERVAL),
+        right("\\boxed{x < 0 \\text{ or } x > 1}", "(-\\infty, 0) \\cup (1, \\infty)", null),
+        right("\\boxed{\\mathbb{R}\\setminus\\{0\\}}", "(-\\infty, 0) \\cup (0, \\infty)", null),
+        right("\\boxed{-2 \\le x}", "[-2, \\infty)", null),
+        wrong("\\boxed{x \\le 1}", "(0, 1]", AnswerKind.INTERVAL),
         // a choice names one option, with or without the kind given
         wrong("\\boxed{(B) or (C)}", "B", AnswerKind.CHOICE),
         wrong("\\boxed{(B) or (C)}", "B", null),

@@ -214,6 +214,9 @@ public final class AnswerComparator {
     if (CHOICE_GOLD.matcher(gold).matches()) {
       return AnswerKind.CHOICE;
     }
+    if (Inequalities.asIntervals(gold) != null) {
+      return AnswerKind.INTERVAL; // "x \\ge -1", "\\mathbb{R}\\setminus\\{0\\}"
+    }
     if (PLUS_MINUS.matcher(gold).find() || gold.indexOf('\u00b1') >= 0) {
       return AnswerKind.SET; // "\\pm 5" is the two values 5 and -5
     }
@@ -532,7 +535,9 @@ public final class AnswerComparator {
 
   private static Match compareIntervals(String candidate, String gold, Budget budget) {
     List<Interval> goldIntervals = goldIntervals(gold, budget);
-    List<Interval> candidateIntervals = intervals(LatexParser.parse(stripMembership(candidate), true, budget));
+    String written = Inequalities.asIntervals(candidate);
+    List<Interval> candidateIntervals =
+        intervals(LatexParser.parse(stripMembership(written != null ? written : candidate), true, budget));
     if (candidateIntervals == null) {
       return new Match(false, "expected an interval");
     }
@@ -556,7 +561,8 @@ public final class AnswerComparator {
   }
 
   private static List<Interval> goldIntervals(String gold, Budget budget) {
-    List<Interval> intervals = intervals(parseGold(stripMembership(gold), true, budget));
+    String written = Inequalities.asIntervals(gold);
+    List<Interval> intervals = intervals(parseGold(stripMembership(written != null ? written : gold), true, budget));
     if (intervals == null) {
       throw new GoldException("gold is not an interval or a union of intervals");
     }
