@@ -160,6 +160,12 @@ class VerifierTest {
         right("\\boxed{\\mathbb{R}\\setminus\\{0\\}}", "(-\\infty, 0) \\cup (0, \\infty)", null),
         right("\\boxed{-2 \\le x}", "[-2, \\infty)", null),
         wrong("\\boxed{x \\le 1}", "(0, 1]", AnswerKind.INTERVAL),
+        // matrices and vectors are tuples of rows
+        right("\\boxed{\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}}", "\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", null),
+        right("\\boxed{\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}}", "\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", null),
+        wrong("\\boxed{\\begin{pmatrix} 1 & 3 \\\\ 2 & 4 \\end{pmatrix}}", "\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", null),
+        right("\\boxed{\\begin{pmatrix} 1 \\\\ \\frac{1}{2} \\end{pmatrix}}", "\\begin{pmatrix}1\\\\0.5\\end{pmatrix}", null),
+        right("\\boxed{(1, 2, 3)}", "\\begin{pmatrix}1\\\\2\\\\3\\end{pmatrix}", null),
         // a choice names one option, with or without the kind given
         wrong("\\boxed{(B) or (C)}", "B", AnswerKind.CHOICE),
         wrong("\\boxed{(B) or (C)}", "B", null),

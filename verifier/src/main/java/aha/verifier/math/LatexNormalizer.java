@@ -1,5 +1,7 @@
 package aha.verifier.math;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +24,10 @@ final class LatexNormalizer {
   private static final Pattern BINOM_VARIANT = Pattern.compile("\\\\[dt]binom(?![a-zA-Z])");
   private static final Pattern DEGREES =
       Pattern.compile("\\^\\s*\\{\\s*\\\\circ\\s*\\}|\\^\\s*\\\\circ(?![a-zA-Z])|\\\\circ(?![a-zA-Z])|\\\\degrees?(?![a-zA-Z])");
+  /** A matrix environment: {@code \begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}}. */
+  private static final Pattern MATRIX =
+      Pattern.compile("\\\\begin\\s*\\{([pbBvV]?)matrix\\}(.*?)\\\\end\\s*\\{\\1matrix\\}", Pattern.DOTALL);
+
   /** {@code 0.\overline{27}}, {@code 1.2\overline{3}}: a repeating decimal (digits capped at 50 a part). */
   private static final Pattern REPEATING =
       Pattern.compile("(\\d{0,50})\\.(\\d{0,50})\\\\overline\\s*\\{\\s*(\\d{1,50})\\s*\\}");
@@ -80,6 +86,9 @@ final class LatexNormalizer {
     String s = replaceUnicode(text);
     // each rewrite runs only when its trigger occurs: most answers are short and plain
     if (s.indexOf('\\') >= 0) {
+      if (s.contains("\\begin")) {
+        s = matrices(s);
+      }
       if (s.contains("overline")) {
         s = repeatingDecimals(s);
       }
@@ -253,6 +262,38 @@ final class LatexNormalizer {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * Rewrites each matrix environment as a tuple of its rows, {@code ((1, 2), (3, 4))}; a single row
+   * or column is a flat tuple, {@code (1, 2)}, so a vector answer matches however it is laid out.
+   */
+  private static String matrices(String s) {
+    return MATRIX.matcher(s).replaceAll(m -> {
+      List<List<String>> rows = new ArrayList<>();
+      for (String row : m.group(2).split("\\\\\\\\")) {
+        if (row.isBlank()) {
+          continue;
+        }
+        List<String> cells = new ArrayList<>();
+        for (String cell : row.split("&")) {
+          cells.add(cell.strip());
+        }
+        rows.add(cells);
+      }
+      StringBuilder out = new StringBuilder("(");
+      boolean column = rows.stream().allMatch(r -> r.size() == 1);
+      if (rows.size() == 1 || column) {
+        List<String> flat = new ArrayList<>();
+        rows.forEach(flat::addAll);
+        out.append(String.join(", ", flat));
+      } else {
+        for (int i = 0; i < rows.size(); i++) {
+          out.append(i == 0 ? "" : ", ").append('(').append(String.join(", ", rows.get(i))).append(')');
+        }
+      }
+      return Matcher.quoteReplacement(out.append(')').toString());
+    });
   }
 
   /**
