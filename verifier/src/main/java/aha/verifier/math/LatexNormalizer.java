@@ -26,7 +26,7 @@ final class LatexNormalizer {
       Pattern.compile("\\^\\s*\\{\\s*\\\\circ\\s*\\}|\\^\\s*\\\\circ(?![a-zA-Z])|\\\\circ(?![a-zA-Z])|\\\\degrees?(?![a-zA-Z])");
   /** A matrix environment: {@code \begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}}. */
   private static final Pattern MATRIX =
-      Pattern.compile("\\\\begin\\s*\\{([pbBvV]?)matrix\\}(.*?)\\\\end\\s*\\{\\1matrix\\}", Pattern.DOTALL);
+      Pattern.compile("\\\\begin\\s*\\{([pbB]?)matrix\\}(.*?)\\\\end\\s*\\{\\1matrix\\}", Pattern.DOTALL);
 
   /** {@code 0.\overline{27}}, {@code 1.2\overline{3}}: a repeating decimal (digits capped at 50 a part). */
   private static final Pattern REPEATING =
