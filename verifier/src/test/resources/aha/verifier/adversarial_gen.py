@@ -40,6 +40,14 @@ for g, a, l, k in [("(0,1)","(0,1)",1,None),("(0,1)","[0,1]",0,None),("(0,1)","(
 for g, a, l in [("\\pm 5","5, -5",1),("\\pm 5","-5, 5",1),("\\pm 5","\\pm 5",1),("\\pm 5","5",0),("1 \\pm \\sqrt{2}","1+\\sqrt{2}, 1-\\sqrt{2}",1),
                 ("\\{1, 2\\}","\\{2, 1\\}",1),("\\{1, 2\\}","\\{1, 2, 3\\}",0),("\\{1, 2\\}","x = 1 \\text{ or } x = 2",1)]:
     add("sets", g, a, l)
+# matrices, inequalities, repeating decimals
+for g, a, l, k in [("\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}","\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}",1,None),
+                   ("\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}","\\begin{pmatrix} 1 & 3 \\\\ 2 & 4 \\end{pmatrix}",0,None),
+                   ("(1, 2, 3)","\\begin{pmatrix}1\\\\2\\\\3\\end{pmatrix}",1,None),
+                   ("[-1, \\infty)","x \\ge -1",1,None),("[-1, \\infty)","x > -1",0,None),("(0, 1]","0 < x \\le 1",1,"interval"),
+                   ("(-\\infty, 0) \\cup (0, \\infty)","\\mathbb{R}\\setminus\\{0\\}",1,None),
+                   ("\\frac{3}{11}","0.\\overline{27}",1,None),("0.27","0.\\overline{27}",0,None),("1","0.\\overline{9}",1,None)]:
+    add("structures", g, a, l, k)
 # choices
 for g, a, l in [("B","B",1),("B","(B)",1),("B","\\text{(B)}",1),("B","(B) 42",1),("B","(B) or (C)",0),("B","(B) and (C)",0),("B","C",0),("B","B, C",0)]:
     add("choice", g, a, l, "choice")
