@@ -69,6 +69,48 @@ public final class AhaTracker {
         List.copyOf(newMarkers));
   }
 
+  /**
+   * Whether reflecting pays within a problem: over the groups that mix completions with and
+   * without a reflection marker, the accuracy of each kind. GRPO's advantage compares completions
+   * of the same problem, so only this contrast, not the accuracy of reflecting completions over
+   * all problems, tells whether RL will amplify reflection.
+   *
+   * @param mixedGroups groups holding both kinds ({@code aha/mixed_groups})
+   * @param reflectingAccuracy accuracy of the reflecting completions in them ({@code
+   *     aha/within_group/reflecting}); NaN when there is no mixed group
+   * @param plainAccuracy accuracy of the others ({@code aha/within_group/plain}); NaN likewise
+   */
+  public record Contrast(int mixedGroups, double reflectingAccuracy, double plainAccuracy) {}
+
+  /** The within-group contrast of a step's analyses, one list per group. */
+  public static Contrast contrast(List<List<AhaDetector.Analysis>> groups) {
+    int mixed = 0;
+    int reflecting = 0;
+    int reflectingRight = 0;
+    int plain = 0;
+    int plainRight = 0;
+    for (List<AhaDetector.Analysis> group : groups) {
+      long withMarker = group.stream().filter(a -> a.markerCount() > 0).count();
+      if (withMarker == 0 || withMarker == group.size()) {
+        continue;
+      }
+      mixed++;
+      for (AhaDetector.Analysis analysis : group) {
+        if (analysis.markerCount() > 0) {
+          reflecting++;
+          reflectingRight += analysis.finalCorrect() ? 1 : 0;
+        } else {
+          plain++;
+          plainRight += analysis.finalCorrect() ? 1 : 0;
+        }
+      }
+    }
+    return new Contrast(
+        mixed,
+        reflecting == 0 ? Double.NaN : (double) reflectingRight / reflecting,
+        plain == 0 ? Double.NaN : (double) plainRight / plain);
+  }
+
   /** The first step at which each marker appeared, in order of appearance. */
   public Map<String, Long> firstStepOfMarker() {
     return Collections.unmodifiableMap(firstStepOfMarker);

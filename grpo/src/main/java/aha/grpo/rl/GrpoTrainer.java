@@ -311,6 +311,11 @@ public final class GrpoTrainer implements AutoCloseable {
     metrics.put("aha/transitions", (double) aha.wrongToRight());
     metrics.put("aha/right_to_wrong", (double) aha.transitions().getOrDefault(Transition.RIGHT_TO_WRONG, 0));
     metrics.put("aha/wrong_to_wrong", (double) aha.transitions().getOrDefault(Transition.WRONG_TO_WRONG, 0));
+    AhaTracker.Contrast contrast = AhaTracker.contrast(analyses);
+    metrics.put("aha/mixed_groups", (double) contrast.mixedGroups());
+    // NaN, written as null, when no group mixes the two
+    metrics.put("aha/within_group/reflecting", contrast.reflectingAccuracy());
+    metrics.put("aha/within_group/plain", contrast.plainAccuracy());
     List<ObjectNode> samples = SampleLog.records(step, sampled, analyses, config.logSamples());
     return new StepResult(step, metrics, samples);
   }
