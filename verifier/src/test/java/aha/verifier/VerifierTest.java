@@ -166,6 +166,13 @@ class VerifierTest {
         wrong("\\boxed{\\begin{pmatrix} 1 & 3 \\\\ 2 & 4 \\end{pmatrix}}", "\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", null),
         right("\\boxed{\\begin{pmatrix} 1 \\\\ \\frac{1}{2} \\end{pmatrix}}", "\\begin{pmatrix}1\\\\0.5\\end{pmatrix}", null),
         right("\\boxed{(1, 2, 3)}", "\\begin{pmatrix}1\\\\2\\\\3\\end{pmatrix}", null),
+        // complex numbers: i is the imaginary unit when it is the only letter
+        right("\\boxed{4i+3}", "3+4i", null),
+        right("\\boxed{i^2}", "-1", AnswerKind.EXPRESSION),
+        right("\\boxed{\\frac{1}{i}}", "-i", null),
+        right("\\boxed{(1+i)^2}", "2i", null),
+        right("\\boxed{\\frac{2+i}{1-i}}", "\\frac{1}{2}+\\frac{3}{2}i", null),
+        wrong("\\boxed{3-4i}", "3+4i", null),
         // a choice names one option, with or without the kind given
         wrong("\\boxed{(B) or (C)}", "B", AnswerKind.CHOICE),
         wrong("\\boxed{(B) or (C)}", "B", null),

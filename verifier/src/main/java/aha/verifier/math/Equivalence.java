@@ -41,6 +41,10 @@ final class Equivalence {
           ? new Match(true, "equal infinities")
           : new Match(false, "values differ");
     }
+    Match complex = gaussian(candidate, gold, budget);
+    if (complex != null) {
+      return complex;
+    }
     Match scaled = values(candidate, gold, budget, true);
     // the sign is optional only where the gold is a percentage: gold 50% accepts 50, but gold 50
     // rejects 50% and gold 1/2 rejects \frac12\% (that is 0.5%)
@@ -51,6 +55,29 @@ final class Equivalence {
     return unscaled.equivalent()
         ? new Match(true, unscaled.reason() + " (percent sign optional)")
         : scaled;
+  }
+
+  /**
+   * Compares as complex numbers when {@code i} is the only letter on either side and both are
+   * Gaussian rationals ({@code 3+4i}, {@code i^2}, {@code \frac{1}{i}}); null otherwise, for the
+   * usual comparison with {@code i} a variable.
+   */
+  private static Match gaussian(Expr candidate, Expr gold, Budget budget) {
+    TreeSet<String> variables = new TreeSet<>();
+    Expr.collectVariables(candidate, variables);
+    Expr.collectVariables(gold, variables);
+    if (!variables.equals(new TreeSet<>(java.util.Set.of("i")))) {
+      return null;
+    }
+    GaussianRationals gaussian = new GaussianRationals(budget);
+    GaussianRationals.Value goldValue = gaussian.tryEvaluate(gold);
+    GaussianRationals.Value candidateValue = gaussian.tryEvaluate(candidate);
+    if (goldValue == null || candidateValue == null) {
+      return null;
+    }
+    return goldValue.equals(candidateValue)
+        ? new Match(true, "equal complex numbers")
+        : new Match(false, "complex numbers differ");
   }
 
   private static Match values(Expr candidate, Expr gold, Budget budget, boolean percentIsHundredth) {
