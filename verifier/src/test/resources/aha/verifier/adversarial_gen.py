@@ -46,7 +46,8 @@ for g, a, l, k in [("\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}","\\begin{bmatrix}
                    ("(1, 2, 3)","\\begin{pmatrix}1\\\\2\\\\3\\end{pmatrix}",1,None),
                    ("[-1, \\infty)","x \\ge -1",1,None),("[-1, \\infty)","x > -1",0,None),("(0, 1]","0 < x \\le 1",1,"interval"),
                    ("(-\\infty, 0) \\cup (0, \\infty)","\\mathbb{R}\\setminus\\{0\\}",1,None),
-                   ("\\frac{3}{11}","0.\\overline{27}",1,None),("0.27","0.\\overline{27}",0,None),("1","0.\\overline{9}",1,None)]:
+                   ("\\frac{3}{11}","0.\\overline{27}",1,None),("0.27","0.\\overline{27}",0,None),("1","0.\\overline{9}",1,None),
+                   ("3+4i","4i+3",1,None),("-1","i^2",1,"expression"),("-i","\\frac{1}{i}",1,None),("2i","(1+i)^2",1,None),("3+4i","3-4i",0,None)]:
     add("structures", g, a, l, k)
 # choices
 for g, a, l in [("B","B",1),("B","(B)",1),("B","\\text{(B)}",1),("B","(B) 42",1),("B","(B) or (C)",0),("B","(B) and (C)",0),("B","C",0),("B","B, C",0)]:
