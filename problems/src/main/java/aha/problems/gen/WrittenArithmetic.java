@@ -111,7 +111,50 @@ public final class WrittenArithmetic {
     if (multiplicand < 1 || multiplier < 1) {
       throw new IllegalArgumentException("factors must be positive, got " + multiplicand + " and " + multiplier);
     }
-    return layout == Layout.PEELED ? peeledMultiply(multiplicand, multiplier) : columnsMultiply(multiplicand, multiplier);
+    List<String> lines = new ArrayList<>();
+    if (multiplier < 10) {
+      lines.addAll(byDigit(multiplicand, multiplier, layout));
+      return lines;
+    }
+    lines.add("Multiply " + multiplicand + " by each digit of " + multiplier + ", starting from the ones.");
+    List<Long> partials = new ArrayList<>();
+    long rest = multiplier;
+    long shift = 1;
+    for (int place = 0; rest > 0; place++, rest /= 10, shift *= 10) {
+      long digit = rest % 10;
+      if (digit == 0) {
+        lines.add(PLACES[place] + " digit is 0, so its partial product is 0");
+        continue;
+      }
+      String times = place > 0 ? "times " + shift + ": " + multiplicand * digit * shift : null;
+      if (layout == Layout.PEELED) {
+        lines.add(PLACES[place] + " digit " + digit + ":");
+        lines.addAll(byDigit(multiplicand, digit, layout));
+        if (times != null) {
+          lines.add(times);
+        }
+      } else {
+        // one line: "tens digit 2: 347 * 2: ..., so 694, times 10: 6940"
+        lines.add(PLACES[place] + " digit " + digit + ": " + partial(multiplicand, digit) + (times != null ? ", " + times : ""));
+      }
+      partials.add(multiplicand * digit * shift);
+    }
+    long sum = partials.get(0);
+    for (int i = 1; i < partials.size(); i++) {
+      lines.add("Add: " + sum + " + " + partials.get(i) + " = " + (sum + partials.get(i)));
+      sum += partials.get(i);
+    }
+    long product = multiplicand * multiplier;
+    if (sum != product) {
+      throw new IllegalStateException("partial products of " + multiplicand + " * " + multiplier + " add to " + sum);
+    }
+    lines.add(multiplicand + " * " + multiplier + " = " + product);
+    return lines;
+  }
+
+  /** {@code multiplicand * digit}: one line in columns, peeled lines and the product line when peeled. */
+  private static List<String> byDigit(long multiplicand, long digit, Layout layout) {
+    return layout == Layout.PEELED ? byDigit(multiplicand, digit) : List.of(partial(multiplicand, digit));
   }
 
   /** {@code a + b} column by column: "tens: 1 + 1 + 1 = 3, write 3, carry 0". */
@@ -157,43 +200,6 @@ public final class WrittenArithmetic {
       }
     }
     lines.add(a + " - " + b + " = " + (a - b));
-    return lines;
-  }
-
-  /** One line per digit of the multiplier: "347 * 8: 7 * 8 = 56, 4 * 8 + 5 = 37, ..., so 2776". */
-  private static List<String> columnsMultiply(long multiplicand, long multiplier) {
-    List<String> lines = new ArrayList<>();
-    long product = multiplicand * multiplier;
-    if (multiplier < 10) {
-      lines.add(partial(multiplicand, multiplier));
-      return lines;
-    }
-    lines.add("Multiply " + multiplicand + " by each digit of " + multiplier + ", starting from the ones.");
-    List<Long> partials = new ArrayList<>();
-    long rest = multiplier;
-    long shift = 1;
-    for (int place = 0; rest > 0; place++, rest /= 10, shift *= 10) {
-      long digit = rest % 10;
-      if (digit == 0) {
-        lines.add(PLACES[place] + " digit is 0, so its partial product is 0");
-        continue;
-      }
-      String line = PLACES[place] + " digit " + digit + ": " + partial(multiplicand, digit);
-      if (place > 0) {
-        line += ", times " + shift + ": " + multiplicand * digit * shift;
-      }
-      lines.add(line);
-      partials.add(multiplicand * digit * shift);
-    }
-    long sum = partials.get(0);
-    for (int i = 1; i < partials.size(); i++) {
-      lines.add("Add: " + sum + " + " + partials.get(i) + " = " + (sum + partials.get(i)));
-      sum += partials.get(i);
-    }
-    if (sum != product) {
-      throw new IllegalStateException("partial products of " + multiplicand + " * " + multiplier + " add to " + sum);
-    }
-    lines.add(multiplicand + " * " + multiplier + " = " + product);
     return lines;
   }
 
@@ -277,43 +283,6 @@ public final class WrittenArithmetic {
       restB /= 10;
     } while (restA > 0);
     lines.add(a + " - " + b + " = " + (a - b));
-    return lines;
-  }
-
-  /** The multiplicand peeled for each digit of the multiplier ({@link #byDigit}). */
-  private static List<String> peeledMultiply(long multiplicand, long multiplier) {
-    List<String> lines = new ArrayList<>();
-    long product = multiplicand * multiplier;
-    if (multiplier < 10) {
-      lines.addAll(byDigit(multiplicand, multiplier));
-      return lines;
-    }
-    lines.add("Multiply " + multiplicand + " by each digit of " + multiplier + ", starting from the ones.");
-    List<Long> partials = new ArrayList<>();
-    long rest = multiplier;
-    long shift = 1;
-    for (int place = 0; rest > 0; place++, rest /= 10, shift *= 10) {
-      long digit = rest % 10;
-      if (digit == 0) {
-        lines.add(PLACES[place] + " digit is 0, so its partial product is 0");
-        continue;
-      }
-      lines.add(PLACES[place] + " digit " + digit + ":");
-      lines.addAll(byDigit(multiplicand, digit));
-      if (place > 0) {
-        lines.add("times " + shift + ": " + multiplicand * digit * shift);
-      }
-      partials.add(multiplicand * digit * shift);
-    }
-    long sum = partials.get(0);
-    for (int i = 1; i < partials.size(); i++) {
-      lines.add("Add: " + sum + " + " + partials.get(i) + " = " + (sum + partials.get(i)));
-      sum += partials.get(i);
-    }
-    if (sum != product) {
-      throw new IllegalStateException("partial products of " + multiplicand + " * " + multiplier + " add to " + sum);
-    }
-    lines.add(multiplicand + " * " + multiplier + " = " + product);
     return lines;
   }
 
