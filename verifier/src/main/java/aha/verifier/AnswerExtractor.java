@@ -183,21 +183,26 @@ public final class AnswerExtractor {
     int hashMark = lastHashMark(text, from, to);
     Box lastBox = boxes.isEmpty() ? null : boxes.get(boxes.size() - 1);
 
-    String chosen;
+    // every statement of the region, read once: box contents, #### lines, phrases
+    List<String> boxContents = new ArrayList<>(boxes.size());
+    for (Box box : boxes) {
+      boxContents.add(cleanCandidate(unbox(box.content(text))));
+    }
+    List<String> phrases = phrases(text, from, to);
+
+    String chosen = null;
     Source source;
     if (hashMark >= 0 && (lastBox == null || hashMark > lastBox.contentEnd)) {
       chosen = hashLine(text, hashMark, to);
       source = Source.HASH_MARK;
     } else if (lastBox != null) {
-      chosen = null;
       // the last box that says something: "\boxed{.}" and "\boxed{$ $}" are like an empty box
-      for (int i = boxes.size() - 1; i >= 0 && chosen == null; i--) {
-        String content = cleanCandidate(unbox(boxes.get(i).content(text)));
-        chosen = content.isEmpty() ? null : content;
+      for (int i = boxContents.size() - 1; i >= 0 && chosen == null; i--) {
+        chosen = boxContents.get(i).isEmpty() ? null : boxContents.get(i);
       }
       source = Source.BOXED;
     } else {
-      chosen = lastPhrase(text, from, to);
+      chosen = phrases.isEmpty() ? null : phrases.get(phrases.size() - 1);
       source = Source.PHRASE;
       if (chosen == null && isAnswerBlock) {
         String whole = cleanCandidate(text.substring(from, to));
@@ -208,20 +213,17 @@ public final class AnswerExtractor {
     if (chosen == null || chosen.isEmpty()) {
       return Extraction.none("no answer found");
     }
-    List<String> candidates = new ArrayList<>();
-    for (Box box : boxes) {
-      candidates.add(cleanCandidate(unbox(box.content(text))));
-    }
+    List<String> candidates = new ArrayList<>(boxContents);
     for (int mark = indexOf(text, HASH_MARK, from, to); mark >= 0; ) {
       if (!insideAny(boxes, mark)) { // "\boxed{#### 5}" is a box's content
         candidates.add(hashLine(text, mark, to));
       }
       mark = indexOf(text, HASH_MARK, skipHashes(text, mark, to), to);
     }
-    candidates.addAll(phrases(text, from, to));
+    candidates.addAll(phrases);
     candidates.removeIf(String::isEmpty);
     candidates.add(chosen);
-    return capped(candidates, source);
+    return capped(candidates, source, false);
   }
 
   private static boolean insideAny(List<Box> boxes, int position) {
@@ -246,22 +248,22 @@ public final class AnswerExtractor {
       tooMany |= block.tooManyCandidates();
     }
     candidates.add(last.answer());
-    Extraction merged = capped(candidates, last.source());
-    return tooMany ? Extraction.found(merged.candidates(), true, last.source()) : merged;
+    return capped(candidates, last.source(), tooMany);
   }
 
   /**
    * The distinct candidates in order of first appearance, the chosen answer (the last element)
-   * moved last; at most {@link #MAX_CANDIDATES}, the chosen one always kept.
+   * moved last; at most {@link #MAX_CANDIDATES}, the chosen one always kept. {@code tooMany}
+   * carries an earlier block's overflow.
    */
-  private static Extraction capped(List<String> statements, Source source) {
+  private static Extraction capped(List<String> statements, Source source, boolean tooMany) {
     String chosen = statements.get(statements.size() - 1);
     LinkedHashSet<String> distinct = new LinkedHashSet<>(statements);
     distinct.remove(chosen);
     distinct.add(chosen);
     List<String> candidates = new ArrayList<>(distinct);
     if (candidates.size() <= MAX_CANDIDATES) {
-      return Extraction.found(candidates, false, source);
+      return Extraction.found(candidates, tooMany, source);
     }
     List<String> kept = new ArrayList<>(candidates.subList(0, MAX_CANDIDATES - 1));
     kept.add(candidates.get(candidates.size() - 1));
@@ -459,12 +461,6 @@ public final class AnswerExtractor {
       }
     }
     return to;
-  }
-
-  /** The last "the answer is …" of the region (see {@link #phrases}), or null. */
-  private static String lastPhrase(String text, int from, int to) {
-    List<String> all = phrases(text, from, to);
-    return all.isEmpty() ? null : all.get(all.size() - 1);
   }
 
   /**
