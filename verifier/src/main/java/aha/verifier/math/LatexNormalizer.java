@@ -1,5 +1,6 @@
 package aha.verifier.math;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -302,13 +303,13 @@ final class LatexNormalizer {
    */
   private static String repeatingDecimals(String s) {
     return REPEATING.matcher(s).replaceAll(m -> {
-      java.math.BigInteger whole = m.group(1).isEmpty() ? java.math.BigInteger.ZERO : new java.math.BigInteger(m.group(1));
+      BigInteger whole = m.group(1).isEmpty() ? BigInteger.ZERO : new BigInteger(m.group(1));
       String fixed = m.group(2);
       String repeating = m.group(3);
-      java.math.BigInteger fixedValue = fixed.isEmpty() ? java.math.BigInteger.ZERO : new java.math.BigInteger(fixed);
-      java.math.BigInteger numerator = new java.math.BigInteger(fixed + repeating).subtract(fixedValue);
-      java.math.BigInteger denominator =
-          java.math.BigInteger.TEN.pow(fixed.length()).multiply(java.math.BigInteger.TEN.pow(repeating.length()).subtract(java.math.BigInteger.ONE));
+      BigInteger fixedValue = fixed.isEmpty() ? BigInteger.ZERO : new BigInteger(fixed);
+      BigInteger numerator = new BigInteger(fixed + repeating).subtract(fixedValue);
+      BigInteger denominator =
+          BigInteger.TEN.pow(fixed.length()).multiply(BigInteger.TEN.pow(repeating.length()).subtract(BigInteger.ONE));
       numerator = numerator.add(whole.multiply(denominator));
       return Matcher.quoteReplacement("(\\frac{" + numerator + "}{" + denominator + "})");
     });

@@ -120,8 +120,8 @@ final class NumericEvaluator {
             case "min" -> result.min(value);
             case "gcd" -> new BigDecimal(integer(result, name).gcd(integer(value, name)));
             default -> {
-              java.math.BigInteger a = integer(result, name);
-              java.math.BigInteger b = integer(value, name);
+              BigInteger a = integer(result, name);
+              BigInteger b = integer(value, name);
               yield a.signum() == 0 || b.signum() == 0
                   ? BigDecimal.ZERO
                   : new BigDecimal(a.multiply(b).abs().divide(a.gcd(b)));
@@ -131,7 +131,7 @@ final class NumericEvaluator {
     return name.equals("gcd") && values.size() == 1 ? new BigDecimal(integer(result, name).abs()) : result;
   }
 
-  private static java.math.BigInteger integer(BigDecimal value, String function) {
+  private static BigInteger integer(BigDecimal value, String function) {
     try {
       return value.stripTrailingZeros().toBigIntegerExact();
     } catch (ArithmeticException e) {
