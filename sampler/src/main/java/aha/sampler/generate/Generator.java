@@ -3,6 +3,7 @@ package aha.sampler.generate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import aha.sampler.model.KvCache;
 import aha.sampler.model.ModelConfig;
@@ -20,7 +21,11 @@ import java.util.List;
  * the token it just got and gets the next. A row ends at a stop token (kept as its last token,
  * {@link FinishReason#STOP}) or after {@code maxNewTokens} tokens ({@link FinishReason#LENGTH}). A
  * finished row keeps feeding its tokens so the batch stays rectangular, and what it gets is
- * ignored; the call returns as soon as every row has ended.
+ * ignored, until half the rows have ended: then the batch goes on with the rest alone (their cache
+ * rows and random streams are kept, {@link KvCache#keepRows}), so that a few long completions do
+ * not make every short one pay for their length. A row's tokens are the same either way, since
+ * its draws and its attention depend on nothing but its own row (up to float rounding in
+ * kernels that block by batch size). The call returns as soon as every row has ended.
  *
  * <p>Speed: each step is the model's forward plus about ten small ops that pick the tokens on the
  * device ({@link TokenPicker}); only B ids and B log-probabilities are copied to the host, to look
@@ -40,12 +45,19 @@ import java.util.List;
  */
 public final class Generator implements CompletionSampler, AutoCloseable {
 
+  /**
+   * Rows below which finished rows are no longer dropped: copying a small cache costs about what
+   * computing the few rows it saves does.
+   */
+  static final int MIN_ROWS_TO_DROP = 8;
+
   private final Transformer model;
   private final ModelConfig config;
   private final boolean[] stops;
   private final NDManager manager;
   private KvCache cache;
   private long decodeSteps;
+  private long decodeRows;
   private long prefillNanos;
   private long decodeNanos;
 
@@ -81,6 +93,15 @@ public final class Generator implements CompletionSampler, AutoCloseable {
   }
 
   /**
+   * Rows computed by the decode steps so far, over all calls: each step counts the rows of the
+   * batch as it ran, finished rows not yet dropped included. Beside the tokens generated it tells
+   * how many decode slots went to rows that had already ended.
+   */
+  public long decodeRows() {
+    return decodeRows;
+  }
+
+  /**
    * Wall time of the prefills (each call's first step: the prompts through the model and the
    * first picks) so far, over all calls, in nanoseconds. With {@link #decodeNanos()} it lets a
    * benchmark time the two phases of one call apart.
@@ -109,7 +130,12 @@ public final class Generator implements CompletionSampler, AutoCloseable {
       leftPadding[r] = longest - prompts.get(r).length;
     }
     KvCache kv = cacheFor(leftPadding, longest + newTokens - 1);
+    KvCache compacted = null; // the rows still going, once some have been dropped; this call's own
     TokenPicker picker = new TokenPicker(params, b);
+    int[] live = new int[b]; // live[i]: the prompt whose row is row i of the batch as it runs now
+    for (int r = 0; r < b; r++) {
+      live[r] = r;
+    }
 
     int[][] tokens = new int[b][newTokens];
     float[][] logprobs = new float[b][newTokens];
@@ -117,26 +143,29 @@ public final class Generator implements CompletionSampler, AutoCloseable {
     FinishReason[] reasons = new FinishReason[b];
     int unfinished = b;
 
-    NDArray fed = null; // (B, 1) the last step's picks, kept out of its scope to feed the next
+    NDArray fed = null; // (B', 1) the last step's picks, kept out of its scope to feed the next
     try {
       for (int step = 0; step < newTokens && unfinished > 0; step++) {
         long began = System.nanoTime();
         try (NDScope ignored = new NDScope()) {
-          NDArray input = step == 0 ? prefillTokens(prompts, longest) : fed; // (B, T) or (B, 1)
-          NDArray logits = model.forwardLast(input, kv); // (B, V)
+          NDArray input = step == 0 ? prefillTokens(prompts, longest) : fed; // (B, T) or (B', 1)
+          KvCache running = compacted == null ? kv : compacted;
+          NDArray logits = model.forwardLast(input, running); // (B', V)
           TokenPicker.Picks picks = picker.pick(logits);
-          long[] ids = picks.ids().toLongArray(); // (B) on the host
-          float[] lps = picks.logprobs().toFloatArray(); // (B) on the host
+          long[] ids = picks.ids().toLongArray(); // (B') on the host
+          float[] lps = picks.logprobs().toFloatArray(); // (B') on the host
           if (step > 0) {
             decodeSteps++;
+            decodeRows += live.length;
           }
-          for (int r = 0; r < b; r++) {
+          for (int i = 0; i < live.length; i++) {
+            int r = live[i];
             if (reasons[r] != null) {
               continue; // finished: its pick is ignored
             }
-            int id = (int) ids[r];
+            int id = (int) ids[i];
             tokens[r][lengths[r]] = id;
-            logprobs[r][lengths[r]] = lps[r];
+            logprobs[r][lengths[r]] = lps[i];
             lengths[r]++;
             if (stops[id]) {
               reasons[r] = FinishReason.STOP;
@@ -147,10 +176,34 @@ public final class Generator implements CompletionSampler, AutoCloseable {
               unfinished--;
             }
           }
+          NDArray next = picks.ids().reshape(live.length, 1); // (B', 1)
+          if (unfinished > 0 && unfinished <= live.length / 2 && live.length >= MIN_ROWS_TO_DROP) {
+            // half the rows or more have ended: carry on with the others alone, so that later
+            // steps stop computing rows whose picks would be ignored (lengths vary a lot)
+            int[] keep = new int[unfinished];
+            int kept = 0;
+            for (int i = 0; i < live.length; i++) {
+              if (reasons[live[i]] == null) {
+                keep[kept++] = i;
+              }
+            }
+            KvCache smaller = running.keepRows(keep);
+            if (compacted != null) {
+              compacted.close();
+            }
+            compacted = smaller;
+            picker.keepRows(keep);
+            next = next.get(new NDIndex("{}", manager.create(toLongs(keep)))); // (B'', 1)
+            int[] stillLive = new int[unfinished];
+            for (int i = 0; i < unfinished; i++) {
+              stillLive[i] = live[keep[i]];
+            }
+            live = stillLive;
+          }
           if (fed != null) {
             fed.close();
           }
-          fed = picks.ids().reshape(b, 1); // (B, 1)
+          fed = next;
           NDScope.unregister(fed);
         }
         long took = System.nanoTime() - began;
@@ -164,6 +217,9 @@ public final class Generator implements CompletionSampler, AutoCloseable {
       if (fed != null) {
         fed.close();
       }
+      if (compacted != null) {
+        compacted.close();
+      }
     }
 
     List<Completion> out = new ArrayList<>(b);
@@ -173,6 +229,14 @@ public final class Generator implements CompletionSampler, AutoCloseable {
               Arrays.copyOf(tokens[r], lengths[r]),
               Arrays.copyOf(logprobs[r], lengths[r]),
               reasons[r]));
+    }
+    return out;
+  }
+
+  private static long[] toLongs(int[] values) {
+    long[] out = new long[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
     }
     return out;
   }

@@ -57,8 +57,8 @@ public final class TokenPicker {
   static final float LARGEST_UNIFORM = (UNIFORM_STEPS - 1) * UNIFORM_SCALE;
 
   private final SamplingParams params;
-  private final SplittableRandom[] streams;
-  private final float[] uniforms;
+  private SplittableRandom[] streams;
+  private float[] uniforms;
 
   /**
    * A picker for batches of {@code rows} rows.
@@ -80,6 +80,25 @@ public final class TokenPicker {
   }
 
   /**
+   * Keeps only the given rows, in that order, each with its stream where it stands: later picks
+   * take (B', V) logits, and row r's k-th pick still uses its k-th number, so dropping finished
+   * rows does not change the draws of the others.
+   *
+   * @param rows indices of the rows to keep, each in [0, B), at least one
+   */
+  public void keepRows(int[] rows) {
+    if (rows.length == 0) {
+      throw new IllegalArgumentException("keep at least one row");
+    }
+    SplittableRandom[] kept = new SplittableRandom[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      kept[i] = streams[rows[i]];
+    }
+    streams = kept;
+    uniforms = new float[rows.length];
+  }
+
+  /**
    * Device arrays of one step's picks, owned by the NDScope (or manager) that was open when they
    * were made.
    *
@@ -94,8 +113,8 @@ public final class TokenPicker {
   }
 
   /**
-   * Picks one token per row. When sampling, every row's stream advances by one draw, finished
-   * rows included, so row b's k-th pick always uses its k-th number.
+   * Picks one token per row. When sampling, every row's stream advances by one draw, so row b's
+   * k-th pick always uses its k-th number.
    *
    * @param logits next-token logits (B, V), float32
    */

@@ -78,6 +78,66 @@ public final class KvCache implements AutoCloseable {
   }
 
   /**
+   * A new cache holding only the given rows of this one, in that order, with everything they hold
+   * so far: keys, values, padding and length. This cache is left as it was. A decode loop uses it
+   * to drop the rows that have finished, so that later steps compute only the rows still going.
+   *
+   * @param rows indices of the rows to keep, each in [0, B), at least one
+   */
+  public KvCache keepRows(int[] rows) {
+    if (rows.length == 0) {
+      throw new IllegalArgumentException("keep at least one row");
+    }
+    int[] keptPadding = new int[rows.length];
+    long[] index = new long[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] < 0 || rows[i] >= leftPadding.length) {
+        throw new IllegalArgumentException(
+            "row " + rows[i] + " is outside the cache's 0.." + (leftPadding.length - 1));
+      }
+      keptPadding[i] = leftPadding[rows[i]];
+      index[i] = rows[i];
+    }
+    NDManager parent = manager.getParentManager();
+    KvCache kept = new KvCache(parent, layers, capacity, keptPadding);
+    try (NDManager scratch = manager.newSubManager()) {
+      NDArray rowIndex = scratch.create(index); // (B') int64
+      for (int i = 0; i < layers; i++) {
+        // take, not a view: the kept rows get their own contiguous memory
+        kept.install(i, keys[i].get(new NDIndex("{}", rowIndex)), values[i].get(new NDIndex("{}", rowIndex)));
+      }
+    }
+    kept.length = length;
+    return kept;
+  }
+
+  /** An empty shell for {@link #keepRows}: padding set, arrays to be installed layer by layer. */
+  private KvCache(NDManager parent, int layers, int capacity, int[] leftPadding) {
+    this.manager = parent.newSubManager();
+    this.layers = layers;
+    this.capacity = capacity;
+    this.keys = new NDArray[layers];
+    this.values = new NDArray[layers];
+    this.keysBatched = new NDArray[layers];
+    this.valuesBatched = new NDArray[layers];
+    this.leftPadding = leftPadding.clone();
+    setPadding();
+  }
+
+  /** Moves one layer's kept keys (B', nkv, hs, Tmax) and values (B', nkv, Tmax, hs) into this cache. */
+  private void install(int layer, NDArray layerKeys, NDArray layerValues) {
+    layerKeys.attach(manager);
+    layerValues.attach(manager);
+    Shape keyShape = layerKeys.getShape();
+    long bn = keyShape.get(0) * keyShape.get(1);
+    keys[layer] = layerKeys; // (B', nkv, hs, Tmax)
+    values[layer] = layerValues; // (B', nkv, Tmax, hs)
+    keysBatched[layer] = layerKeys.reshape(bn, keyShape.get(2), capacity); // (B' nkv, hs, Tmax)
+    valuesBatched[layer] = layerValues.reshape(bn, capacity, keyShape.get(2)); // (B' nkv, Tmax, hs)
+    NDScope.unregister(keys[layer], values[layer], keysBatched[layer], valuesBatched[layer]);
+  }
+
+  /**
    * Empties the cache for a new batch of the same size, keeping its memory.
    *
    * @param newLeftPadding padding slots at the start of each row of the new batch
@@ -100,6 +160,12 @@ public final class KvCache implements AutoCloseable {
       paddingBias = null;
     }
     leftPadding = newLeftPadding.clone();
+    setPadding();
+    length = 0;
+  }
+
+  /** Builds the padding arrays of {@link #leftPadding} (none when no row is padded). */
+  private void setPadding() {
     if (Arrays.stream(leftPadding).anyMatch(p -> p > 0)) {
       long[] asLongs = Arrays.stream(leftPadding).asLongStream().toArray();
       padding = manager.create(asLongs, new Shape(leftPadding.length, 1)); // (B, 1)
@@ -111,7 +177,6 @@ public final class KvCache implements AutoCloseable {
           manager.create(bias, new Shape(leftPadding.length, 1, 1, 1, capacity)); // (B,1,1,1,Tmax)
       NDScope.unregister(padding, paddingBias);
     }
-    length = 0;
   }
 
   /** B, the number of rows. */

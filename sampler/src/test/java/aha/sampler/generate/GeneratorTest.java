@@ -120,6 +120,49 @@ class GeneratorTest {
   }
 
   @Test
+  void droppingFinishedRowsChangesNoOtherRow() {
+    // twelve prompts sampled at temperature 1.5 for 24 tokens: without stop tokens every row runs
+    // to the limit and the batch never shrinks; with stop tokens most rows end early, finished rows
+    // are dropped, and each row must still be the free row cut at its first stop
+    List<int[]> prompts = new ArrayList<>();
+    for (int r = 0; r < 12; r++) {
+      prompts.add(TestModels.tokens(1 + (r * 5) % 9, VOCAB, 40 + r));
+    }
+    SamplingParams params = new SamplingParams(1.5, 0, 1, 24, 7);
+    List<Completion> free;
+    try (Generator generator = new Generator(model, new int[0])) {
+      free = generator.sample(prompts, params);
+      assertEquals(12L * generator.decodeSteps(), generator.decodeRows(), "no row ends early");
+    }
+    // stop ids taken from what the rows produce early on, so that most rows end part-way
+    int[] stops = {free.get(0).tokens()[3], free.get(1).tokens()[5], free.get(2).tokens()[2]};
+    try (Generator generator = new Generator(model, stops)) {
+      List<Completion> stopped = generator.sample(prompts, params);
+      int ended = 0;
+      for (int r = 0; r < prompts.size(); r++) {
+        int[] all = free.get(r).tokens();
+        int first = all.length;
+        for (int stop : stops) {
+          int at = indexOf(all, stop);
+          first = at >= 0 ? Math.min(first, at) : first;
+        }
+        Completion c = stopped.get(r);
+        int expected = Math.min(first + 1, all.length);
+        assertEquals(expected, c.length(), "row " + r);
+        for (int i = 0; i < c.length(); i++) {
+          assertEquals(all[i], c.tokens()[i], "row " + r + " token " + i);
+          assertEquals(free.get(r).logprobs()[i], c.logprobs()[i], 1e-4, "row " + r);
+        }
+        ended += first < all.length - 1 ? 1 : 0;
+      }
+      assertTrue(ended > prompts.size() / 2, "most rows end early: " + ended);
+      assertTrue(
+          generator.decodeRows() < 12L * generator.decodeSteps(),
+          "finished rows were dropped: " + generator.decodeRows() + " rows in " + generator.decodeSteps() + " steps");
+    }
+  }
+
+  @Test
   void stopsEarlyWhenEveryRowHasEnded() {
     int[] prompt = TestModels.tokens(4, VOCAB, 5);
     try (Generator free = new Generator(model, new int[0])) {
