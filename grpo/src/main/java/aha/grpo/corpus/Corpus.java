@@ -27,7 +27,8 @@ import java.util.SplittableRandom;
  *
  * <p><b>Self-checks</b> ({@link SelfChecks}): each trace not written carefully independently holds
  * one with probability {@code selfCheckShare}; a self-check is a slip caught and corrected with probability
- * {@code slipShare}, else a confirmation. Documents and conversations draw their own.
+ * {@code slipShare}, else a confirmation. With {@code checkedSteps} {@code every}, each step of a
+ * terse trace draws its own check instead. Documents and conversations draw their own.
  *
  * <p><b>Arithmetic drill sheets</b> ({@link ArithmeticFacts}) follow a share of the documents
  * ({@code factSheets} per document): the one-digit facts every solution is built from.
@@ -68,19 +69,18 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
     }
 
     /**
-     * Where the slipped value sits in {@link #render()}, as [start, end), or null without a slip:
+     * Where each slipped value sits in {@link #render()}, empty without a slip:
      * the reasoning starts right after the assistant header and {@code <think>}.
      */
-    public int[] slipSpan() {
-      if (trace.slipStart() < 0) {
-        return null;
-      }
+    public List<Trace.Span> slipSpans() {
       String before = ChatTemplate.render(messages.subList(0, messages.size() - 1));
       int reasoningStart =
           before.length()
               + (ChatTemplate.IM_START + Message.ASSISTANT + ChatTemplate.IM_SEP).length()
               + ChatTemplate.THINK_START.length();
-      return new int[] {reasoningStart + trace.slipStart(), reasoningStart + trace.slipEnd()};
+      return trace.slips().stream()
+          .map(slip -> new Trace.Span(reasoningStart + slip.start(), reasoningStart + slip.end()))
+          .toList();
     }
   }
 
@@ -140,7 +140,7 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
       // one stream per problem, so that a problem's text does not depend on the others
       SplittableRandom random = new SplittableRandom(config.seed() * 1_000_003L + problem.id().hashCode());
       Routes.Route documentRoute = drawRoute(config.documentCarefulShare(), config.documentTerseShare(), random);
-      Trace document = checks.trace(problem, documentRoute, drawCheck(config, documentRoute, random), random);
+      Trace document = checks.trace(problem, documentRoute, config, random);
       documentRoutes[documentRoute.ordinal()]++;
       documentCounts[document.check().ordinal()]++;
       String template = DOCUMENT_TEMPLATES.get(random.nextInt(DOCUMENT_TEMPLATES.size()));
@@ -155,7 +155,7 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
       }
       if (i < config.sftProblems()) {
         Routes.Route route = drawRoute(config.carefulShare(), config.terseShare(), random);
-        Trace trace = checks.trace(problem, route, drawCheck(config, route, random), random);
+        Trace trace = checks.trace(problem, route, config, random);
         conversationRoutes[route.ordinal()]++;
         String answer = ChatTemplate.assistantContent(trace.reasoning(), trace.answer());
         if (!verifier.verify(answer, problem.answer(), problem.kind()).correct()) {
@@ -205,11 +205,4 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
     return u < carefulShare + terseShare ? Routes.Route.TERSE : Routes.Route.GENERATED;
   }
 
-  /** A trace's self-check; a careful trace draws none (its working is the check). */
-  private static Trace.Check drawCheck(CorpusConfig config, Routes.Route route, SplittableRandom random) {
-    if (route == Routes.Route.CAREFUL || random.nextDouble() >= config.selfCheckShare()) {
-      return Trace.Check.NONE;
-    }
-    return random.nextDouble() < config.slipShare() ? Trace.Check.SLIP : Trace.Check.CONFIRM;
-  }
 }

@@ -22,6 +22,8 @@ import aha.problems.gen.WrittenArithmetic;
  *     worked again that way
  * @param selfCheckShare the share of the traces not written carefully that hold a self-check
  * @param slipShare the share of self-checks that catch and correct a slip; the rest confirm
+ * @param checkedSteps which steps a terse trace checks: {@code key}, the last step, one draw a
+ *     trace; or {@code every}, each step with a multi-digit operation on its own draw
  * @param factSheets arithmetic drill sheets ({@link ArithmeticFacts}) per problem document, added
  *     to the pretraining documents
  * @param seed seeds the phrasing and self-check choices
@@ -36,6 +38,7 @@ public record CorpusConfig(
     WrittenArithmetic.Layout working,
     double selfCheckShare,
     double slipShare,
+    SelfChecks.CheckedSteps checkedSteps,
     double factSheets,
     long seed) {
 
@@ -49,6 +52,9 @@ public record CorpusConfig(
     if (working == null) {
       throw new IllegalArgumentException("working must be columns or peeled");
     }
+    if (checkedSteps == null) {
+      throw new IllegalArgumentException("checked steps must be key or every");
+    }
     if (!(selfCheckShare >= 0 && selfCheckShare <= 1) || !(slipShare >= 0 && slipShare <= 1)) {
       throw new IllegalArgumentException(
           "self-check and slip shares must be in [0, 1], got " + selfCheckShare + ", " + slipShare);
@@ -59,12 +65,27 @@ public record CorpusConfig(
   }
 
   /**
-   * The default mix: solutions as generated; a quarter of the traces self-check, and 40% of those
+   * Solutions as generated, the mix the lab started from: a quarter of the traces self-check, and 40% of those
    * catch a slip (10% of all traces hold a slip, 15% a confirmation); one arithmetic drill sheet per
    * ten documents.
    */
   public static CorpusConfig of(int problems, int sftProblems) {
-    return new CorpusConfig(problems, sftProblems, 0, 0, 0, 0, WrittenArithmetic.Layout.COLUMNS, 0.25, 0.4, 0.1, 1);
+    return new CorpusConfig(problems, sftProblems, 0, 0, 0, 0, WrittenArithmetic.Layout.COLUMNS, 0.25, 0.4, SelfChecks.CheckedSteps.KEY, 0.1, 1);
+  }
+
+  /**
+   * The design of the default job (docs/grpo.md, "checks every step"): every pretraining document
+   * written carefully, each multi-digit operation worked out in the peeled layout, so the base has
+   * the skill; every SFT conversation terse, one line per operation, and 30% of the steps that can
+   * be worked out are checked by working them out after the fact, half of those checks catching a
+   * slip. Checking is then the only way the policy has to make a step reliable, and GRPO amplifies
+   * it: responses grow longer and reflect more as accuracy rises. One drill sheet per ten
+   * documents.
+   */
+  public static CorpusConfig checksEveryStep(int problems, int sftProblems) {
+    return new CorpusConfig(
+        problems, sftProblems, 0, 1, 1, 0, WrittenArithmetic.Layout.PEELED, 0.3, 0.5,
+        SelfChecks.CheckedSteps.EVERY, 0.1, 1);
   }
 
   private static void requireShares(String what, double careful, double terse) {
@@ -83,34 +104,39 @@ public record CorpusConfig(
   public CorpusConfig withRoutes(double careful, double terse, double documentCareful, double documentTerse) {
     return new CorpusConfig(
         problems, sftProblems, careful, terse, documentCareful, documentTerse, working, selfCheckShare, slipShare,
-        factSheets, seed);
+        checkedSteps, factSheets, seed);
   }
 
   /** The same shares and seed for other sizes. */
   public CorpusConfig withSizes(int newProblems, int newSftProblems) {
-    return new CorpusConfig(newProblems, newSftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, factSheets, seed);
+    return new CorpusConfig(newProblems, newSftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, factSheets, seed);
   }
 
   /** The same corpus with its careful working laid out as {@code layout}. */
   public CorpusConfig withWorking(WrittenArithmetic.Layout layout) {
     return new CorpusConfig(
         problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, layout,
-        selfCheckShare, slipShare, factSheets, seed);
+        selfCheckShare, slipShare, checkedSteps, factSheets, seed);
   }
 
   /** The same corpus with {@code selfCheck} of its traces self-checking, {@code slip} of those catching a slip. */
   public CorpusConfig withSelfChecks(double selfCheck, double slip) {
     return new CorpusConfig(
         problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working,
-        selfCheck, slip, factSheets, seed);
+        selfCheck, slip, checkedSteps, factSheets, seed);
   }
 
   /** The same corpus with {@code newFactSheets} drill sheets per document. */
   public CorpusConfig withFactSheets(double newFactSheets) {
-    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, newFactSheets, seed);
+    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, newFactSheets, seed);
+  }
+
+  /** The same corpus with terse traces checking {@code steps}. */
+  public CorpusConfig withCheckedSteps(SelfChecks.CheckedSteps steps) {
+    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, steps, factSheets, seed);
   }
 
   public CorpusConfig withSeed(long newSeed) {
-    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, factSheets, newSeed);
+    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, factSheets, newSeed);
   }
 }

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *
  * <p>The generators write the addition and multiplication families carefully already; their terse
  * form is the result line alone. Every other family is written tersely, and its careful form adds
- * the working of each <em>multi-digit</em> operation: + and - of two numbers of two or more digits,
+ * the working of each <em>multi-digit</em> operation: + and - where a number has two or more digits,
  * and * of a number of two or more digits by one of at least 2. One-digit facts stay as they are.
  */
 public final class Routes {
@@ -121,6 +121,32 @@ public final class Routes {
   }
 
   /**
+   * A step's last multi-digit operation: where its result sits in the line and how it is worked out.
+   *
+   * @param resultStart the result's first character in the line
+   * @param resultEnd after its last character
+   * @param result the result as written ("378", "-23")
+   * @param working the operation worked out, ending in its result line
+   */
+  public record Workable(int resultStart, int resultEnd, String result, List<String> working) {}
+
+  /**
+   * The last multi-digit operation of {@code line} that can be worked out, or null when it has
+   * none: what a check of that step works out.
+   */
+  public static Workable lastWorkable(String line, WrittenArithmetic.Layout layout) {
+    Matcher equation = EQUATION.matcher(line);
+    Workable last = null;
+    while (equation.find()) {
+      List<String> working = working(equation, layout);
+      if (working != null) {
+        last = new Workable(equation.start(4), equation.end(4), equation.group(4), working);
+      }
+    }
+    return last;
+  }
+
+  /**
    * A written-out family's solution (addition, multiplication) worked again in {@code layout}
    * from its result line; as generated when that line is not a plain "a op b = c".
    */
@@ -153,8 +179,9 @@ public final class Routes {
     long b = Long.parseLong(equation.group(3));
     long c = Long.parseLong(equation.group(4));
     return switch (equation.group(2)) {
-      case "+" -> a >= 10 && b >= 10 && a + b == c ? WrittenArithmetic.add(a, b, layout) : null;
-      case "-" -> a >= 10 && b >= 10 && a - b == c ? WrittenArithmetic.subtract(a, b, layout) : null;
+      // a carry or a borrow can go wrong as soon as one number has two digits ("62 - 8 = 54")
+      case "+" -> Math.max(a, b) >= 10 && a + b == c ? WrittenArithmetic.add(a, b, layout) : null;
+      case "-" -> Math.max(a, b) >= 10 && a - b == c ? WrittenArithmetic.subtract(a, b, layout) : null;
       default -> {
         long larger = Math.max(a, b);
         long smaller = Math.min(a, b);

@@ -3,9 +3,11 @@ package aha.grpo.corpus;
 import aha.problems.Problem;
 import aha.problems.gen.WrittenArithmetic;
 import aha.verifier.Verifier;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +33,13 @@ import java.util.regex.Pattern;
  *       = 74. I made a mistake: it is 74, not 75." A slip is kept only when the verifier judges the
  *       wrong value wrong, so every slip is really a mistake; the final answer is always right.
  * </ul>
+ *
+ * <p>With {@link CheckedSteps#EVERY}, a terse trace checks any step, not only the key one: each
+ * step with a multi-digit operation is checked on its own draw, a confirmation or a caught slip
+ * after that step, so a trace may hold several checks. A slip whose result does not end its line
+ * ("6 + 19 = 26" of "6 + 19 = 25, so 25 - 48") is cut after the slip, and once corrected the step is
+ * written again in full. Multi-step problems mostly go wrong before their last step, where a
+ * key-step check cannot reach.
  *
  * <p>The phrasings ({@link #OPENERS}, {@link #CONFIRMATIONS}, {@link #CORRECTIONS}) use the
  * default reflection markers of {@code aha.grpo.reflection.ReflectionMarkers} ("wait", "let me
@@ -66,6 +75,19 @@ public final class SelfChecks {
           "That was a mistake; it should be %1$s, not %2$s.",
           "Actually, it is %1$s, not %2$s.");
 
+  /** Which steps of a terse trace a self-check may check. */
+  public enum CheckedSteps {
+    /** The key step only: the last step, ending in the final result; at most one check a trace. */
+    KEY,
+    /** Every step with a multi-digit operation, each on its own draw. */
+    EVERY;
+
+    @JsonValue
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   /** A number at the end of a line: an optional sign, digits, an optional fraction bar. */
   private static final Pattern TRAILING_NUMBER = Pattern.compile("(-?\\d+(?:/\\d+)?)\\s*$");
 
@@ -92,9 +114,73 @@ public final class SelfChecks {
    */
   public static Trace plain(Problem problem) {
     Parts parts = parts(problem);
-    return new Trace(String.join("\n", parts.steps()), parts.answer(), Trace.Check.NONE, -1, -1);
+    return new Trace(String.join("\n", parts.steps()), parts.answer(), Trace.Check.NONE);
   }
 
+
+  /**
+   * The trace of {@code problem} written by {@code route}, its self-checks drawn at {@code config}'s
+   * shares: one draw for the key step, or with {@link CheckedSteps#EVERY} one per step of a terse
+   * trace.
+   */
+  public Trace trace(Problem problem, Routes.Route route, CorpusConfig config, SplittableRandom random) {
+    if (config.checkedSteps() == CheckedSteps.EVERY && route == Routes.Route.TERSE) {
+      return checkingEveryStep(problem, route, config.selfCheckShare(), config.slipShare(), random);
+    }
+    return trace(problem, route, drawCheck(config, route, random), random);
+  }
+
+  /** A trace's key-step self-check; a careful trace draws none (its working is the check). */
+  private static Trace.Check drawCheck(CorpusConfig config, Routes.Route route, SplittableRandom random) {
+    if (route == Routes.Route.CAREFUL || random.nextDouble() >= config.selfCheckShare()) {
+      return Trace.Check.NONE;
+    }
+    return random.nextDouble() < config.slipShare() ? Trace.Check.SLIP : Trace.Check.CONFIRM;
+  }
+
+  /**
+   * The trace written by {@code route} in which each step with a multi-digit operation is checked
+   * with probability {@code checkShare} by working that operation out, and a check catches a slip
+   * with probability {@code slipShare}.
+   */
+  public Trace checkingEveryStep(
+      Problem problem, Routes.Route route, double checkShare, double slipShare, SplittableRandom random) {
+    Parts parts = parts(problem);
+    List<String> steps = route.steps(problem.meta().family(), parts.steps(), layout);
+    StringBuilder out = new StringBuilder();
+    List<Trace.Span> slips = new ArrayList<>();
+    boolean checked = false;
+    for (String line : steps) {
+      if (out.length() > 0) {
+        out.append('\n');
+      }
+      Routes.Workable step = Routes.lastWorkable(line, layout);
+      if (step == null || random.nextDouble() >= checkShare) {
+        out.append(line);
+        continue;
+      }
+      checked = true;
+      String check = pick(CAREFUL_OPENERS, random) + "\n" + String.join("\n", step.working()) + ". ";
+      String wrong = random.nextDouble() < slipShare ? slipOf(step.result(), problem, random) : null;
+      if (wrong == null) {
+        out.append(line).append('\n').append(check).append(pick(CONFIRMATIONS, random));
+        continue;
+      }
+      out.append(line, 0, step.resultStart());
+      slips.add(new Trace.Span(out.length(), out.length() + wrong.length()));
+      out.append(wrong);
+      String rest = line.substring(step.resultEnd());
+      boolean endsLine = rest.isBlank();
+      out.append(endsLine ? rest : "").append('\n').append(check);
+      out.append(String.format(pick(CORRECTIONS, random), step.result(), wrong));
+      if (!endsLine) {
+        // the step again in full, from the right value
+        out.append('\n').append(line);
+      }
+    }
+    Trace.Check check = !slips.isEmpty() ? Trace.Check.SLIP : checked ? Trace.Check.CONFIRM : Trace.Check.NONE;
+    return new Trace(out.toString(), parts.answer(), check, slips);
+  }
 
   /**
    * The trace written by {@code route} with the requested self-check. A slip that cannot be made
@@ -107,7 +193,7 @@ public final class SelfChecks {
     List<String> steps = route.steps(problem.meta().family(), parts.steps(), layout);
     int key = keyStep(steps, parts.result());
     if (check == Trace.Check.NONE || key < 0 || route == Routes.Route.CAREFUL) {
-      return new Trace(String.join("\n", steps), parts.answer(), Trace.Check.NONE, -1, -1);
+      return new Trace(String.join("\n", steps), parts.answer(), Trace.Check.NONE);
     }
     String keyLine = steps.get(key);
     Matcher number = TRAILING_NUMBER.matcher(keyLine);
@@ -118,7 +204,7 @@ public final class SelfChecks {
     // restating a one-line step runs the same faulty function twice
     List<String> working = route == Routes.Route.TERSE ? Routes.workingOf(keyLine, right, layout) : null;
     if (route == Routes.Route.TERSE && working == null) {
-      return new Trace(String.join("\n", steps), parts.answer(), Trace.Check.NONE, -1, -1);
+      return new Trace(String.join("\n", steps), parts.answer(), Trace.Check.NONE);
     }
     String restated =
         working == null
@@ -141,12 +227,13 @@ public final class SelfChecks {
         for (int i = key + 1; i < steps.size(); i++) {
           out.append('\n').append(steps.get(i));
         }
-        return new Trace(out.toString(), parts.answer(), Trace.Check.SLIP, slipStart, slipEnd);
+        return new Trace(
+            out.toString(), parts.answer(), Trace.Check.SLIP, List.of(new Trace.Span(slipStart, slipEnd)));
       }
     }
     List<String> lines = new ArrayList<>(steps);
     lines.add(restated + ". " + pick(CONFIRMATIONS, random));
-    return new Trace(String.join("\n", lines), parts.answer(), Trace.Check.CONFIRM, -1, -1);
+    return new Trace(String.join("\n", lines), parts.answer(), Trace.Check.CONFIRM);
   }
 
   /** The steps of a solution, its final answer and the final result a key step ends in. */

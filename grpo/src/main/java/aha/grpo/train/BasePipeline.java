@@ -1,6 +1,7 @@
 package aha.grpo.train;
 
 import aha.grpo.corpus.Corpus;
+import aha.grpo.corpus.Trace;
 import aha.grpo.eval.EvalConfig;
 import aha.grpo.eval.EvalReport;
 import aha.grpo.eval.Evaluator;
@@ -307,13 +308,12 @@ public final class BasePipeline {
     List<PackedExamples.Example> examples = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {
       boolean[] mask = template.assistantMask(ids[i]);
-      int[] span = corpus.conversations().get(i).slipSpan();
-      if (maskSlips && span != null) {
+      for (Trace.Span span : maskSlips ? corpus.conversations().get(i).slipSpans() : List.<Trace.Span>of()) {
         // the slip's tokens: those added between the prefixes before and after it; a minus sign
         // stays in (it is one pre-token with the space before it, so no cut can fall between them)
-        int from = texts.get(i).charAt(span[0]) == '-' ? span[0] + 1 : span[0];
+        int from = texts.get(i).charAt(span.start()) == '-' ? span.start() + 1 : span.start();
         int[] before = tokenizer.encode(texts.get(i).substring(0, from));
-        int[] after = tokenizer.encode(texts.get(i).substring(0, span[1]));
+        int[] after = tokenizer.encode(texts.get(i).substring(0, span.end()));
         if (isPrefix(before, ids[i]) && isPrefix(after, ids[i])) {
           Arrays.fill(mask, before.length, after.length, false);
         }

@@ -9,13 +9,16 @@ import aha.grpo.reflection.ReflectionMarkers;
 import aha.problems.Problem;
 import aha.problems.gen.CurriculumSpec;
 import aha.problems.gen.ProblemGenerator;
+import aha.problems.gen.WrittenArithmetic;
 import aha.sampler.tokenizer.ChatTemplate;
 import aha.sampler.tokenizer.Message;
 import aha.verifier.Verifier;
 import aha.verifier.VerifierConfig;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class CorpusTest {
@@ -100,18 +103,90 @@ class CorpusTest {
       Problem problem = conversation.problem();
       // the answer is the plain trace's, so the slip was corrected
       assertEquals(SelfChecks.plain(problem).answer(), trace.answer());
-      // the slipped value is really wrong
-      String wrong = "<think>.</think><answer>" + trace.slip() + "</answer>";
-      assertFalse(VERIFIER.verify(wrong, problem.answer(), problem.kind()).correct(), trace.reasoning());
-      // and the line after the slip names it as the wrong one
-      String after = trace.reasoning().substring(trace.slipEnd());
-      String correction = after.substring(after.indexOf('\n') + 1);
-      assertTrue(correction.contains("not " + trace.slip() + "."), trace.reasoning());
-      // the span points at the slip in the rendered conversation too
-      int[] span = conversation.slipSpan();
-      assertEquals(trace.slip(), conversation.render().substring(span[0], span[1]));
+      assertSlipsAreCaught(trace, problem);
+      // the spans point at the slips in the rendered conversation too
+      List<Trace.Span> spans = conversation.slipSpans();
+      assertEquals(trace.slips().size(), spans.size());
+      for (int s = 0; s < spans.size(); s++) {
+        assertEquals(
+            trace.text(trace.slips().get(s)),
+            conversation.render().substring(spans.get(s).start(), spans.get(s).end()));
+      }
     }
     assertTrue(slips > 100, "only " + slips + " slip traces");
+  }
+
+  /** Each slip of {@code trace} is really wrong, and the check after it names it as the wrong one. */
+  private static void assertSlipsAreCaught(Trace trace, Problem problem) {
+    for (Trace.Span slip : trace.slips()) {
+      String wrong = "<think>.</think><answer>" + trace.text(slip) + "</answer>";
+      assertFalse(VERIFIER.verify(wrong, problem.answer(), problem.kind()).correct(), trace.reasoning());
+      // the first correction after the slip, which ends its check, names it
+      String after = trace.reasoning().substring(slip.end());
+      int correction = after.indexOf(", not ");
+      assertTrue(correction >= 0 && after.startsWith(", not " + trace.text(slip) + ".", correction), trace.reasoning());
+    }
+  }
+
+  @Test
+  void checkingEveryStepChecksStepsBeforeTheLastAndEndsRight() {
+    CorpusConfig config =
+        CorpusConfig.of(2000, 2000)
+            .withRoutes(0, 1, 1, 0)
+            .withWorking(WrittenArithmetic.Layout.PEELED)
+            .withSelfChecks(0.3, 0.5)
+            .withCheckedSteps(SelfChecks.CheckedSteps.EVERY);
+    // the SFT answers verify inside build, so every slip was corrected to the right final answer
+    Corpus checked = Corpus.build(problems.subList(0, 2000), config, VERIFIER);
+    int beforeLast = 0;
+    int several = 0;
+    for (Corpus.Conversation conversation : checked.conversations()) {
+      Trace trace = conversation.trace();
+      assertSlipsAreCaught(trace, conversation.problem());
+      String[] lines = trace.reasoning().split("\n");
+      long checks =
+          Arrays.stream(lines).filter(l -> SelfChecks.CAREFUL_OPENERS.stream().anyMatch(l::startsWith)).count();
+      several += checks > 1 ? 1 : 0;
+      // a check before the last step: more lines follow the line that ends the first check
+      String reasoning = trace.reasoning();
+      int firstCheck = SelfChecks.CAREFUL_OPENERS.stream().mapToInt(reasoning::indexOf).filter(i -> i >= 0).min().orElse(-1);
+      assertEquals(trace.check() == Trace.Check.NONE, firstCheck < 0, reasoning);
+      if (firstCheck >= 0) {
+        int checkEnd =
+            Stream.concat(SelfChecks.CONFIRMATIONS.stream(), Stream.of(", not "))
+                .mapToInt(ending -> reasoning.indexOf(ending, firstCheck))
+                .filter(i -> i >= 0)
+                .min()
+                .orElseThrow();
+        beforeLast += reasoning.indexOf('\n', checkEnd) >= 0 ? 1 : 0;
+      }
+    }
+    assertTrue(beforeLast > 100, "only " + beforeLast + " traces check a step before the last");
+    assertTrue(several > 20, "only " + several + " traces hold several checks");
+  }
+
+  @Test
+  void aSlipInsideALineIsCutThereAndTheStepWrittenAgain() {
+    // "6 + 19 = 25, so 25 - 48": the slip "6 + 19 = 26" is caught, then the step is written again
+    Problem problem =
+        problems.stream()
+            .filter(p -> p.meta().family().equals("arithmetic") && p.solution().lines().anyMatch(l -> l.matches(".*\\d\\d [-+] \\d\\d = \\d+, so .*")))
+            .findFirst()
+            .orElseThrow();
+    Trace trace =
+        new SelfChecks(VERIFIER, WrittenArithmetic.Layout.PEELED)
+            .checkingEveryStep(problem, Routes.Route.TERSE, 1, 1, new SplittableRandom(1));
+    assertEquals(Trace.Check.SLIP, trace.check(), trace.reasoning());
+    assertSlipsAreCaught(trace, problem);
+    for (Trace.Span slip : trace.slips()) {
+      String slipped = trace.reasoning().substring(0, slip.end());
+      String line = slipped.substring(slipped.lastIndexOf('\n') + 1);
+      String rest = trace.reasoning().substring(slip.end());
+      // the slipped line ends at the slip; the step comes again in full after the correction
+      assertTrue(rest.startsWith("\n"), trace.reasoning());
+      String stepStart = line.substring(0, line.length() - trace.text(slip).length());
+      assertTrue(rest.contains("\n" + stepStart), trace.reasoning());
+    }
   }
 
   @Test

@@ -39,7 +39,7 @@ class RoutesTest {
   static Stream<Arguments> untouched() {
     return Stream.of(
         Arguments.of("a one-digit fact", "3 * 4 = 12"),
-        Arguments.of("a one-digit addend", "57 + 8 = 65"),
+        Arguments.of("one-digit addends", "7 + 8 = 15"),
         Arguments.of("a fraction", "8/22 - 11/22 = (8 - 11)/22 = -3/22"),
         Arguments.of("a negative operand", "-64 + 28 = -36"),
         Arguments.of("a false equation", "26 - 17 = 8"),
@@ -50,6 +50,16 @@ class RoutesTest {
   @MethodSource("untouched")
   void oneDigitFactsFractionsAndNegativesStayAsTheyAre(String name, String step) {
     assertEquals(List.of(step), Routes.careful("arithmetic", List.of(step)));
+  }
+
+  @Test
+  void aSumWithOneMultiDigitNumberIsWorkedOut() {
+    // a carry or a borrow can go wrong as soon as one number has two digits
+    assertEquals(
+        List.of("Add column by column, starting from the ones.", "ones: 7 + 8 = 15, write 5, carry 1",
+            "tens: 5 + 0 + 1 = 6, write 6, carry 0", "57 + 8 = 65", "57 + 8 = 65"),
+        Routes.careful("arithmetic", List.of("57 + 8 = 65")));
+    assertEquals("54", Routes.lastWorkable("Left: 62 - 8 = 54", WrittenArithmetic.Layout.PEELED).result());
   }
 
   @Test

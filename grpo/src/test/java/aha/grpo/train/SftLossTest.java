@@ -112,7 +112,8 @@ class SftLossTest {
       if (conversation.trace().check() == Trace.Check.SLIP) {
         slips++;
         // digits are single tokens: one per digit, plus the fraction bar of a fraction
-        String slip = conversation.trace().slip();
+        Trace trace = conversation.trace();
+        String slip = trace.text(trace.slips().get(0));
         long digits = slip.chars().filter(Character::isDigit).count();
         assertEquals(digits + (slip.contains("/") ? 1 : 0), differ, "slip " + slip);
       } else {
