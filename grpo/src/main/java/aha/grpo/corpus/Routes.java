@@ -92,12 +92,8 @@ public final class Routes {
     }
     List<String> out = new ArrayList<>();
     for (String step : steps) {
-      Matcher equation = EQUATION.matcher(step);
-      while (equation.find()) {
-        List<String> working = working(equation, layout);
-        if (working != null) {
-          out.addAll(working);
-        }
+      for (Workable operation : workables(step, layout)) {
+        out.addAll(operation.working());
       }
       out.add(step);
     }
@@ -109,12 +105,10 @@ public final class Routes {
    * or null when it has none: what a careful check of a terse step works out.
    */
   public static List<String> workingOf(String line, String result, WrittenArithmetic.Layout layout) {
-    Matcher equation = EQUATION.matcher(line);
     List<String> last = null;
-    while (equation.find()) {
-      if (equation.group(4).equals(result)) {
-        List<String> working = working(equation, layout);
-        last = working != null ? working : last;
+    for (Workable operation : workables(line, layout)) {
+      if (operation.result().equals(result)) {
+        last = operation.working();
       }
     }
     return last;
@@ -135,15 +129,21 @@ public final class Routes {
    * none: what a check of that step works out.
    */
   public static Workable lastWorkable(String line, WrittenArithmetic.Layout layout) {
+    List<Workable> operations = workables(line, layout);
+    return operations.isEmpty() ? null : operations.get(operations.size() - 1);
+  }
+
+  /** The multi-digit operations of {@code line} that can be worked out, in order. */
+  private static List<Workable> workables(String line, WrittenArithmetic.Layout layout) {
     Matcher equation = EQUATION.matcher(line);
-    Workable last = null;
+    List<Workable> operations = new ArrayList<>();
     while (equation.find()) {
       List<String> working = working(equation, layout);
       if (working != null) {
-        last = new Workable(equation.start(4), equation.end(4), equation.group(4), working);
+        operations.add(new Workable(equation.start(4), equation.end(4), equation.group(4), working));
       }
     }
-    return last;
+    return operations;
   }
 
   /**

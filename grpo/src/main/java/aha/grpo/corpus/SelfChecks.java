@@ -117,7 +117,6 @@ public final class SelfChecks {
     return new Trace(String.join("\n", parts.steps()), parts.answer(), Trace.Check.NONE);
   }
 
-
   /**
    * The trace of {@code problem} written by {@code route}, its self-checks drawn at {@code config}'s
    * shares: one draw for the key step, or with {@link CheckedSteps#EVERY} one per step of a terse

@@ -308,7 +308,8 @@ public final class BasePipeline {
     List<PackedExamples.Example> examples = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {
       boolean[] mask = template.assistantMask(ids[i]);
-      for (Trace.Span span : maskSlips ? corpus.conversations().get(i).slipSpans() : List.<Trace.Span>of()) {
+      List<Trace.Span> slips = maskSlips ? corpus.conversations().get(i).slipSpans() : List.of();
+      for (Trace.Span span : slips) {
         // the slip's tokens: those added between the prefixes before and after it; a minus sign
         // stays in (it is one pre-token with the space before it, so no cut can fall between them)
         int from = texts.get(i).charAt(span.start()) == '-' ? span.start() + 1 : span.start();
