@@ -12,6 +12,10 @@ async function load() {
     const c = answer.counts;
     document.getElementById('counts').textContent =
         `${c.problems} problems: ${c.always_0} always 0, ${c.always_1} always 1`;
+    if (answer.logged_groups_per_step > 0) {
+      document.getElementById('logged').textContent =
+          `the first ${answer.logged_groups_per_step} groups of each step (grpo.log_samples), not every group sampled`;
+    }
     aha.showWarnings(document.getElementById('warnings'), answer.warnings, answer.skipped);
     render();
   } catch (e) {

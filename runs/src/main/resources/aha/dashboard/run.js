@@ -2,8 +2,10 @@
 // (/api/runs/RUN/events), the whole file first, then each appended line.
 'use strict';
 
-// Each chart: its metrics (keys of metrics.jsonl), the left axis, and the right axis of the
-// series marked `right`. `sparse` charts (measured only at some steps) join their points.
+// Each chart: its metrics (keys of metrics.jsonl lines of stage `stage`, GRPO unless a series
+// says otherwise), the left axis, and the right axis of the series marked `right`. `sparse`
+// series (measured only at some steps) join their points. The eval chart reads the eval reports
+// too (`report` keys), so that the evaluation before the first GRPO step (step 0) is drawn.
 const CHARTS = [
   { id: 'reward', title: 'Reward and accuracy', left: 'reward', right: 'fraction', series: [
     { key: 'reward/mean', label: 'reward mean' },
@@ -37,23 +39,28 @@ const CHARTS = [
     { key: 'grad_norm', label: 'grad norm' },
     { key: 'lr', label: 'lr', right: true },
   ] },
-  { id: 'speed', title: 'Throughput and the sample / verify / learn split', left: 'tokens/s', right: 'seconds', series: [
+  { id: 'speed', title: 'Sampling throughput', left: 'tokens/s', series: [
     { key: 'tokens_per_s', label: 'tokens/s' },
-    { key: 'time/sample', label: 'sample s', right: true },
-    { key: 'time/verify', label: 'verify s', right: true },
-    { key: 'time/learn', label: 'learn s', right: true },
   ] },
-  { id: 'eval', title: 'Eval pass@k', left: 'rate', right: 'tokens', sparse: true, series: [
-    { key: 'eval/pass@1', label: 'pass@1' },
-    { key: 'eval/pass@1_greedy', label: 'pass@1 greedy' },
-    { key: 'eval/pass@k', label: 'pass@k' },
-    { key: 'eval/maj@k', label: 'maj@k' },
-    { key: 'eval/truncated', label: 'truncated' },
-    { key: 'eval/mean_length', label: 'mean length', right: true },
+  { id: 'time', title: 'Seconds per step: sample, verify, learn', left: 'seconds', series: [
+    { key: 'time/sample', label: 'sample' },
+    { key: 'time/verify', label: 'verify' },
+    { key: 'time/learn', label: 'learn' },
+    { key: 'time/step', label: 'whole step' },
   ] },
-  { id: 'loss', title: 'Pretrain / SFT loss', left: 'loss', series: [
-    { key: 'loss', label: 'train loss' },
-    { key: 'held_out_loss', label: 'held-out loss', sparse: true },
+  { id: 'eval', title: 'Held-out evaluation (step 0: before GRPO)', left: 'rate', right: 'tokens', sparse: true, series: [
+    { key: 'eval/pass@1_greedy', report: 'pass@1_greedy', label: 'pass@1 greedy' },
+    { key: 'eval/pass@1', report: 'pass@1', label: 'pass@1 sampled' },
+    { key: 'eval/pass@K', report: 'pass@K', label: 'pass@K' },
+    { key: 'eval/maj@K', report: 'maj@K', label: 'maj@K' },
+    { key: 'eval/truncated', report: 'truncated', label: 'truncated' },
+    { key: 'eval/mean_length', report: 'mean_length', label: 'mean length', right: true },
+  ] },
+  { id: 'loss', title: 'Pretraining and SFT loss', left: 'loss', series: [
+    { key: 'loss', stage: 'pretrain', label: 'pretrain loss' },
+    { key: 'held_out_loss', stage: 'pretrain', label: 'pretrain held-out loss', sparse: true },
+    { key: 'loss', stage: 'sft', label: 'SFT loss' },
+    { key: 'held_out_loss', stage: 'sft', label: 'SFT held-out loss', sparse: true },
   ] },
 ];
 
@@ -62,8 +69,11 @@ const DASHES = [[], [8, 4], [2, 3], [12, 4, 2, 4]];
 const HEIGHT = 230;
 
 const runs = aha.params('run').slice(0, 4).map((name, i) => ({
-  name, index: i, byStep: new Map(), warnings: [], skipped: 0, connected: false, summary: null,
+  name, index: i, byStep: new Map(), evals: [], warnings: [], skipped: 0, connected: false, summary: null,
 }));
+// x: each stage's own step (GRPO steps 1, 2, … whatever came before, so runs align by stage), or
+// minutes since the run started
+let xMode = aha.param('x') === 'time' ? 'time' : 'step';
 const overlay = runs.length > 1;
 const charts = new Map(); // id -> { spec, element, plot, zoomed, draws }
 
@@ -75,6 +85,16 @@ window.ahaDashboard = {
   points(id) {
     const chart = charts.get(id);
     return chart && chart.plot ? chart.plot.data[0].length : 0;
+  },
+  /** The x values of chart `id` (steps of its stage, or minutes), or [] when it is not drawn. */
+  xs(id) {
+    const chart = charts.get(id);
+    return chart && chart.plot ? Array.from(chart.plot.data[0]) : [];
+  },
+  /** The legend labels of chart `id`'s series. */
+  labels(id) {
+    const chart = charts.get(id);
+    return chart && chart.plot ? chart.plot.series.slice(1).map(s => s.label) : [];
   },
   /** How often chart `id` has drawn. */
   draws(id) {
@@ -89,64 +109,159 @@ function runLabel(run) {
   return clash ? run.name : short;
 }
 
-/** The chart's series: the x axis, then every metric of every run. */
-function seriesOf(spec) {
-  const series = [{ label: 'step' }];
+/** The steps before `stage` in `run`'s global numbering: its lines are steps offset + 1, +2, … */
+function stageOffset(run, stage) {
+  // GRPO comes after every other stage; another stage starts after the lines before its first
+  let first = Infinity;
+  if (stage !== 'grpo') {
+    for (const [step, line] of run.byStep) {
+      if (line.stage === stage) first = Math.min(first, step);
+    }
+  }
+  let offset = 0;
+  for (const [step, line] of run.byStep) {
+    if (stage === 'grpo' ? line.stage !== 'grpo' : step < first) offset = Math.max(offset, step);
+  }
+  return offset;
+}
+
+/** Where a line of `run` goes on the x axis. */
+function xOf(run, line, offsets) {
+  if (xMode === 'time') {
+    return typeof line.elapsed_s === 'number' ? line.elapsed_s / 60 : null;
+  }
+  const stage = line.stage ?? 'grpo';
+  if (!offsets.has(stage)) offsets.set(stage, stageOffset(run, stage));
+  return line.step - offsets.get(stage);
+}
+
+/** Where an eval report of `run` goes: its GRPO step (0 before the first), or its time. */
+function xOfReport(run, report, offsets) {
+  if (xMode === 'time') {
+    // the time of the metrics line of that step, or of the last line before it (step 0)
+    let best = null;
+    for (const [step, line] of run.byStep) {
+      if (step <= report.step && typeof line.elapsed_s === 'number' && (best === null || step > best.step)) best = line;
+    }
+    return best ? best.elapsed_s / 60 : null;
+  }
+  if (!offsets.has('grpo')) offsets.set('grpo', stageOffset(run, 'grpo'));
+  return report.step - offsets.get('grpo');
+}
+
+/** The largest k of pass@k above 1 that `run` reports, or null. */
+function largestK(run) {
+  let k = null;
+  const consider = key => {
+    const match = /^(?:eval\/)?pass@(\d+)$/.exec(key);
+    if (match && Number(match[1]) > 1) k = Math.max(k ?? 0, Number(match[1]));
+  };
+  run.evals.forEach(report => Object.keys(report).forEach(consider));
+  for (const line of run.byStep.values()) Object.keys(line).forEach(consider);
+  return k;
+}
+
+/** A series' values of `run` by x: its metrics lines, then (eval chart) its reports on top. */
+function pointsOf(run, s, offsets, k) {
+  const key = s.key.replace('@K', `@${k}`);
+  const points = new Map();
+  if (s.key.includes('@K') && k === null) return points;
+  const stage = s.stage ?? 'grpo';
+  for (const line of run.byStep.values()) {
+    const value = line[key];
+    if ((line.stage ?? 'grpo') === stage && typeof value === 'number' && Number.isFinite(value)) {
+      const x = xOf(run, line, offsets);
+      if (x !== null) points.set(x, value);
+    }
+  }
+  if (s.report) {
+    const reportKey = s.report.replace('@K', `@${k}`);
+    for (const report of run.evals) {
+      const value = report[reportKey];
+      const x = xOfReport(run, report, offsets);
+      if (typeof value === 'number' && Number.isFinite(value) && x !== null) points.set(x, value);
+    }
+  }
+  return points;
+}
+
+/**
+ * What chart `spec` draws now: the series of every run that have a value other than 0 (a series
+ * that is always 0, such as the KL without a reference model or the clip ratios with one pass a
+ * batch, is left out and named in the chart's note), and uPlot's columns (the x values where any
+ * series has a point, then one column per series).
+ */
+function plotOf(spec) {
+  const drawn = [];
+  const flat = new Set();
+  let anyPoint = false;
   for (const run of runs) {
-    spec.series.forEach((s, i) => series.push({
-      label: overlay ? `${runLabel(run)}: ${s.label}` : s.label,
-      stroke: COLORS[i % COLORS.length],
-      dash: DASHES[run.index % DASHES.length],
+    const offsets = new Map();
+    const k = largestK(run);
+    for (const [i, s] of spec.series.entries()) {
+      const points = pointsOf(run, s, offsets, k);
+      if (points.size === 0) continue;
+      anyPoint = true;
+      const label = s.label.replace('@K', `@${k}`);
+      if ([...points.values()].every(v => v === 0)) {
+        flat.add(label);
+        continue;
+      }
+      drawn.push({ run, spec: s, colour: i, label, points });
+    }
+  }
+  const xs = [...new Set(drawn.flatMap(d => [...d.points.keys()]))].sort((a, b) => a - b);
+  const data = [xs, ...drawn.map(d => xs.map(x => d.points.get(x) ?? null))];
+  const signature = drawn.map(d => `${d.run.name}|${d.label}`).join(';') + `|${xMode}`;
+  return { drawn, flat: [...flat], data, signature, anyPoint };
+}
+
+/** The uPlot series: the x axis, then one per drawn series. */
+function seriesOf(spec, drawn) {
+  const series = [{ label: xMode === 'time' ? 'minutes' : 'step' }];
+  for (const d of drawn) {
+    const sparse = Boolean(spec.sparse || d.spec.sparse);
+    series.push({
+      label: overlay ? `${runLabel(d.run)}: ${d.label}` : d.label,
+      stroke: COLORS[d.colour % COLORS.length],
+      dash: DASHES[d.run.index % DASHES.length],
       width: 1.6,
-      scale: s.right ? 'r' : 'y',
-      spanGaps: Boolean(spec.sparse || s.sparse),
-      points: spec.sparse || s.sparse ? { show: true, size: 5 } : {},
+      scale: d.spec.right ? 'r' : 'y',
+      spanGaps: sparse,
+      points: sparse ? { show: true, size: 5 } : {},
       value: (u, v) => aha.fmt(v),
-    }));
+    });
   }
   return series;
 }
 
-/** uPlot's columns: the steps where any run has any of the chart's metrics, then one per series. */
-function dataOf(spec) {
-  const keys = spec.series.map(s => s.key);
-  const steps = new Set();
-  for (const run of runs) {
-    for (const [step, line] of run.byStep) {
-      if (keys.some(key => typeof line[key] === 'number')) steps.add(step);
-    }
-  }
-  const xs = [...steps].sort((a, b) => a - b);
-  const data = [xs];
-  for (const run of runs) {
-    for (const key of keys) {
-      data.push(xs.map(x => {
-        const value = run.byStep.get(x)?.[key];
-        return typeof value === 'number' && Number.isFinite(value) ? value : null;
-      }));
-    }
-  }
-  return data;
+/** The x axis: whole steps only (no half-step ticks), or minutes. */
+function xAxis() {
+  return xMode === 'time'
+    ? { label: 'minutes since the run started' }
+    : { label: overlay ? 'step of its stage (runs aligned by stage)' : 'step of its stage',
+        incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000] };
 }
 
-function makeChart(spec, data) {
+function makeChart(spec, plot) {
   const chart = charts.get(spec.id);
   const plotElement = chart.element.querySelector('.plot');
   const axes = [
-    { label: 'step' },
+    xAxis(),
     { scale: 'y', label: spec.left, size: 64, values: (u, ticks) => ticks.map(aha.fmt) },
   ];
-  if (spec.right) {
+  const right = plot.drawn.some(d => d.spec.right);
+  if (right) {
     axes.push({ scale: 'r', side: 1, label: spec.right, size: 72, grid: { show: false },
                 values: (u, ticks) => ticks.map(aha.fmt) });
   }
   const options = {
     width: Math.max(300, plotElement.clientWidth),
     height: HEIGHT,
-    scales: spec.right
+    scales: right
       ? { x: { time: false }, y: { auto: true }, r: { auto: true } }
       : { x: { time: false }, y: { auto: true } },
-    series: seriesOf(spec),
+    series: seriesOf(spec, plot.drawn),
     axes,
     cursor: { sync: { key: 'aha-steps' } },
     hooks: {
@@ -154,7 +269,8 @@ function makeChart(spec, data) {
       setSelect: [u => { if (u.select.width > 0) chart.zoomed = true; }],
     },
   };
-  chart.plot = new uPlot(options, data, plotElement);
+  chart.plot = new uPlot(options, plot.data, plotElement);
+  chart.signature = plot.signature;
   chart.plot.over.addEventListener('dblclick', () => { chart.zoomed = false; });
 }
 
@@ -164,30 +280,40 @@ function layout() {
     const element = document.createElement('div');
     element.className = 'chart empty';
     element.id = `chart-${spec.id}`;
-    element.innerHTML = `<h3>${aha.esc(spec.title)}</h3><div class="plot"></div>`;
+    element.innerHTML = `<h3>${aha.esc(spec.title)}</h3><div class="plot"></div><p class="note muted"></p>`;
     container.appendChild(element);
-    charts.set(spec.id, { spec, element, plot: null, zoomed: false, draws: 0 });
+    charts.set(spec.id, { spec, element, plot: null, signature: null, zoomed: false, draws: 0 });
   }
 }
 
-/** Redraws every chart from the lines received so far. */
+/** Redraws every chart from the lines and reports received so far. */
 function redraw() {
   window.ahaDashboard.redraws++;
   let any = false;
   for (const spec of CHARTS) {
     const chart = charts.get(spec.id);
-    const data = dataOf(spec);
-    if (data[0].length === 0) {
-      if (chart.plot) chart.plot.setData(data);
+    const plot = plotOf(spec);
+    const note = chart.element.querySelector('.note');
+    note.textContent = plot.flat.length
+        ? `Not drawn, always 0: ${plot.flat.join(', ')}${spec.id === 'policy' ? ' (no reference model when beta is 0)' : ''}`
+          + `${spec.id === 'clip' ? ' (nothing is clipped with one pass a batch)' : ''}.`
+        : '';
+    if (!plot.anyPoint) {
       chart.element.classList.add('empty');
       continue;
     }
     any = true;
     chart.element.classList.remove('empty');
+    chart.element.classList.toggle('flat', plot.drawn.length === 0);
+    if (chart.plot && chart.signature !== plot.signature) {
+      chart.plot.destroy(); // other series (a run's first eval, a mode switch): build it anew
+      chart.plot = null;
+    }
+    if (plot.drawn.length === 0) continue;
     if (chart.plot) {
-      chart.plot.setData(data, !chart.zoomed);
+      chart.plot.setData(plot.data, !chart.zoomed);
     } else {
-      makeChart(spec, data);
+      makeChart(spec, plot);
     }
   }
   document.getElementById('nodata').hidden = any;
@@ -211,7 +337,7 @@ function connect(run) {
     }
     for (const line of message.metrics) {
       if (typeof line.step === 'number') run.byStep.set(line.step, line);
-      if (!overlay && Object.keys(line).some(key => key.startsWith('eval/'))) scheduleEvalReload();
+      if (Object.keys(line).some(key => key.startsWith('eval/'))) scheduleEvalReload();
     }
     run.warnings.push(...message.warnings);
     run.skipped = message.skipped;
@@ -237,6 +363,13 @@ async function loadSummaries() {
   showRuns();
 }
 
+/** The green dot of a run that is training now; a finished or stopped run has none. */
+function liveness(run) {
+  if (!run.connected) return '<span class="muted">connecting…</span>';
+  if (run.summary?.status !== 'running') return '';
+  return '<span title="training now; the charts follow it"><span class="live on"></span>live</span>';
+}
+
 /** One line per run: status, live dot, stage and step, links; then the warnings. */
 function showRuns() {
   document.getElementById('runs').innerHTML = runs.map(run => {
@@ -249,7 +382,7 @@ function showRuns() {
       ${dash}
       <strong>${aha.esc(run.name)}</strong>
       ${aha.statusBadge(run.summary?.status)}
-      <span title="${run.connected ? 'live stream connected' : 'not connected'}"><span class="live ${run.connected ? 'on' : ''}"></span>${run.connected ? 'live' : 'connecting…'}</span>
+      ${liveness(run)}
       <span>${last ? `${aha.esc(last.stage ?? '')} step ${aha.fmt(last.step)}` : 'no steps yet'}</span>
       <span class="muted">${last ? `elapsed ${aha.duration(last.elapsed_s)} · ${aha.esc(last.time ?? '')}` : ''}</span>
       ${run.summary?.error ? `<span class="badge bad">${aha.esc(run.summary.error)}</span>` : ''}
@@ -268,26 +401,46 @@ function scheduleEvalReload() {
   evalTimer = setTimeout(loadEvals, 500);
 }
 
+/** Every run's eval reports (the chart draws them); the first run's also as a table. */
 async function loadEvals() {
-  if (overlay) return;
-  let answer;
-  try {
-    answer = await aha.get(aha.api(runs[0].name, 'eval'));
-  } catch (e) {
-    return;
-  }
+  const answers = await Promise.all(runs.map(run => aha.get(aha.api(run.name, 'eval')).catch(() => null)));
+  answers.forEach((answer, i) => { if (answer) runs[i].evals = answer.reports; });
+  scheduleRedraw();
+  const answer = answers[0];
   const section = document.getElementById('eval-section');
-  section.hidden = answer.reports.length === 0;
+  section.hidden = overlay || !answer || answer.reports.length === 0;
   if (section.hidden) return;
+  const offsets = new Map();
   const passKeys = [...new Set(answer.reports.flatMap(r => Object.keys(r)))]
       .filter(key => /^(pass|maj)@/.test(key)).sort();
-  const columns = ['step', 'problems', 'samples', ...passKeys, 'truncated', 'mean_length'];
+  const columns = ['problems', 'samples', ...passKeys, 'truncated', 'mean_length'];
   const families = report => Object.entries(report.by_family || {})
-      .map(([family, f]) => `${aha.esc(family)} ${aha.fmt(f['pass@1'])}`).join(', ');
+      .map(([family, f]) => `${aha.esc(family)} ${aha.fmt(f['pass@1_greedy'])} / ${aha.fmt(f['pass@1'])}`).join(', ');
   document.getElementById('evals').innerHTML =
-      `<thead><tr>${columns.map(c => `<th class="num">${aha.esc(c)}</th>`).join('')}<th>pass@1 by family</th></tr></thead>
-       <tbody>${answer.reports.slice().reverse().map(report => `<tr>${columns.map(c =>
-          `<td class="num">${aha.fmt(report[c])}</td>`).join('')}<td>${families(report)}</td></tr>`).join('')}</tbody>`;
+      `<thead><tr><th class="num">GRPO step</th>${columns.map(c => `<th class="num">${aha.esc(c)}</th>`).join('')}
+         <th>pass@1 by family (greedy / sampled)</th><th>protocol</th></tr></thead>
+       <tbody>${answer.reports.slice().reverse().map(report => `<tr>
+         <td class="num">${aha.fmt(report.step - stageOffsetFor(runs[0], offsets))}</td>
+         ${columns.map(c => `<td class="num">${aha.fmt(report[c])}</td>`).join('')}
+         <td>${families(report)}</td><td class="muted">${aha.esc(report.protocol?.text ?? '')}</td></tr>`).join('')}</tbody>`;
+}
+
+function stageOffsetFor(run, offsets) {
+  if (!offsets.has('grpo')) offsets.set('grpo', stageOffset(run, 'grpo'));
+  return offsets.get('grpo');
+}
+
+/** The x-axis switch: each stage's steps, or minutes since the run started. */
+function xSwitch() {
+  const select = document.getElementById('xmode');
+  select.value = xMode;
+  select.addEventListener('change', () => {
+    xMode = select.value;
+    const url = new URL(location.href);
+    if (xMode === 'time') url.searchParams.set('x', 'time'); else url.searchParams.delete('x');
+    history.replaceState(null, '', url);
+    redraw();
+  });
 }
 
 function start() {
@@ -300,6 +453,7 @@ function start() {
       overlay ? `${runs.length} runs overlaid` : runs[0].name;
   document.title = `aha · ${overlay ? 'overlay' : runs[0].name}`;
   layout();
+  xSwitch();
   runs.forEach(connect);
   loadSummaries();
   loadEvals();

@@ -1,17 +1,19 @@
 // The sample browser: a run's sampled completions, newest step first, filtered by right or wrong,
-// problem and step; think and answer shown apart, reflection markers highlighted.
+// answer change, reflection marker, family, problem and step; think and answer shown apart,
+// reflection markers highlighted, identical completions of a problem shown once.
 'use strict';
 
 const run = aha.param('run');
 const LIMIT = 10;
 const form = document.getElementById('filters');
+const FILTERS = ['correct', 'transition', 'marker', 'family', 'problem', 'step'];
 let offset = Number(aha.param('offset') || 0);
 let total = 0;
 
 function filters() {
   const data = new FormData(form);
   const query = new URLSearchParams();
-  for (const key of ['correct', 'problem', 'step']) {
+  for (const key of FILTERS) {
     const value = String(data.get(key) || '').trim();
     if (value) query.set(key, value);
   }
@@ -19,7 +21,7 @@ function filters() {
 }
 
 function loadFiltersFromUrl() {
-  for (const key of ['correct', 'problem', 'step']) {
+  for (const key of FILTERS) {
     const value = aha.param(key);
     if (value !== null) form.elements[key].value = value;
   }
@@ -60,17 +62,29 @@ function record(item) {
       <span class="muted">${aha.esc(item.kind ?? '')}</span>
     </header>
     <div class="question">${aha.esc(item.question)}</div>
-    ${(item.completions || []).map(completion).join('')}
+    ${collapsed(item.completions || []).map(([c, copies]) => completion(c, copies)).join('')}
   </article>`;
 }
 
-function completion(c) {
+/** The completions with identical texts merged: [first of them, indices of all] in order. */
+function collapsed(completions) {
+  const byText = new Map();
+  for (const c of completions) {
+    const text = String(c.text ?? '');
+    if (!byText.has(text)) byText.set(text, [c, []]);
+    byText.get(text)[1].push(c.index);
+  }
+  return [...byText.values()];
+}
+
+function completion(c, copies) {
   const markers = (c.markers || []).filter(m => Number.isInteger(m.start) && Number.isInteger(m.end));
   const transition = c.transition && c.transition !== 'none'
       ? `<span class="badge ${c.transition === 'wrong_to_right' ? 'aha' : ''}">${aha.esc(c.transition.replaceAll('_', ' '))}</span>` : '';
   return `<div class="completion ${c.correct ? 'right' : 'wrong'}">
     <div class="meta">
-      <span class="badge ${c.correct ? 'ok' : 'bad'}">#${c.index} ${c.correct ? 'right' : 'wrong'}</span>
+      <span class="badge ${c.correct ? 'ok' : 'bad'}">#${copies.join(', #')} ${c.correct ? 'right' : 'wrong'}</span>
+      ${copies.length > 1 ? `<span class="badge copies" title="identical completions">×${copies.length}</span>` : ''}
       <span>reward ${aha.fmt(c.reward)}</span>
       <span>extracted <code>${aha.esc(c.extracted ?? '–')}</code></span>
       <span>${aha.esc(c.reason ?? '')}</span>
@@ -141,8 +155,10 @@ function highlight(text, from, to, markers) {
 async function loadProblemIds() {
   try {
     const answer = await aha.get(aha.api(run, 'problems'));
-    document.getElementById('problem-ids').innerHTML =
-        answer.problems.map(p => `<option value="${aha.esc(p.problem_id)}">`).join('');
+    const options = values => [...new Set(values)].sort().map(v => `<option value="${aha.esc(v)}">`).join('');
+    document.getElementById('problem-ids').innerHTML = options(answer.problems.map(p => p.problem_id));
+    document.getElementById('family-names').innerHTML = options(answer.problems.map(p => p.family).filter(Boolean));
+    document.getElementById('marker-names').innerHTML = options(answer.markers || []);
   } catch (e) {
     // the list only helps typing; the filter works without it
   }

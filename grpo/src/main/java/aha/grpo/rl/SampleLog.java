@@ -40,6 +40,9 @@ public final class SampleLog {
     line.put("question", group.problem().question());
     line.put("gold", group.problem().answer());
     line.put("kind", group.problem().kind().wireName());
+    if (group.problem().meta() != null && group.problem().meta().family() != null) {
+      line.put("family", group.problem().meta().family());
+    }
     ArrayNode completions = line.putArray("completions");
     for (int i = 0; i < group.size(); i++) {
       ScoredCompletion c = group.completions().get(i);

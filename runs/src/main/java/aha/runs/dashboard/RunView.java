@@ -107,7 +107,10 @@ final class RunView {
       if (query.problem() != null && !query.problem().equals(record.path("problem_id").asText())) {
         continue;
       }
-      ObjectNode shown = filtered(record, query.correct());
+      if (query.family() != null && !query.family().equals(family(record))) {
+        continue;
+      }
+      ObjectNode shown = filtered(record, query);
       if (shown == null) {
         continue;
       }
@@ -127,29 +130,43 @@ final class RunView {
     return node;
   }
 
-  /** {@code record} with only the completions whose correctness is {@code correct}, or null. */
-  private static ObjectNode filtered(JsonNode record, Boolean correct) {
+  /** {@code record} with only the completions that {@code query} keeps, or null when it keeps none. */
+  private static ObjectNode filtered(JsonNode record, SampleQuery query) {
     JsonNode completions = record.path("completions");
     ArrayNode kept = JSON.createArrayNode();
     int right = 0;
     for (int i = 0; i < completions.size(); i++) {
       JsonNode completion = completions.get(i);
-      boolean isRight = completion.path("correct").asBoolean(false);
-      right += isRight ? 1 : 0;
-      if (correct == null || correct == isRight) {
+      right += completion.path("correct").asBoolean(false) ? 1 : 0;
+      if (query.keeps(completion)) {
         ObjectNode copy = completion.isObject() ? completion.deepCopy() : JSON.createObjectNode();
         copy.put("index", i);
         kept.add(copy);
       }
     }
-    if (kept.isEmpty() && (correct != null || completions.size() > 0)) {
+    if (kept.isEmpty() && (query.filtersCompletions() || completions.size() > 0)) {
       return null;
     }
     ObjectNode shown = record.deepCopy();
     shown.set("completions", kept);
     shown.put("right", right);
     shown.put("size", completions.size());
+    shown.put("family", family(record));
     return shown;
+  }
+
+  /**
+   * A record's problem family: its {@code family}, or for records written before it was logged the
+   * generated id's prefix ("linear" of "linear-d2-s20260101-00805").
+   */
+  static String family(JsonNode record) {
+    String family = record.path("family").asText(null);
+    if (family != null) {
+      return family;
+    }
+    String id = record.path("problem_id").asText("");
+    int dash = id.indexOf('-');
+    return dash > 0 ? id.substring(0, dash) : "(none)";
   }
 
   /**
@@ -159,7 +176,11 @@ final class RunView {
    */
   ObjectNode problems() throws IOException {
     Map<String, Tally> tallies = new LinkedHashMap<>();
+    java.util.Set<String> markers = new java.util.TreeSet<>();
     for (JsonNode record : samples.all()) {
+      for (JsonNode completion : record.path("completions")) {
+        completion.path("markers").forEach(hit -> markers.add(hit.path("marker").asText()));
+      }
       String id = record.path("problem_id").asText(null);
       if (id == null) {
         continue;
@@ -185,9 +206,20 @@ final class RunView {
     counts.put("always_0", always0);
     counts.put("always_1", always1);
     node.set("problems", problems);
+    node.set("markers", JSON.valueToTree(markers));
+    node.put("logged_groups_per_step", loggedGroupsPerStep());
     node.set("warnings", JSON.valueToTree(samples.warnings()));
     node.put("skipped", samples.skipped());
     return node;
+  }
+
+  /** The run's {@code grpo.log_samples} from its config (how many groups a step logs), or -1 when unknown. */
+  private int loggedGroupsPerStep() {
+    try {
+      return aha.runs.config.ConfigLoader.read(run.config()).grpo().logSamples();
+    } catch (RuntimeException e) { // no config.yaml (a run of an older aha), or one that does not load
+      return -1;
+    }
   }
 
   /** The eval reports {@code eval/step-N.json}, by step; an unreadable one is skipped with a warning. */
@@ -232,6 +264,12 @@ final class RunView {
   }
 
   /** Counts of one problem's completions across steps. */
+  /**
+   * Steps a problem must have been logged at before it is flagged. One group all wrong says little
+   * about a problem the policy solves a fifth of the time (0.8^8 = 17% of its groups of 8).
+   */
+  static final int FLAG_MIN_STEPS = 2;
+
   private static final class Tally {
     final String id;
     final JsonNode first;
@@ -261,7 +299,11 @@ final class RunView {
       return attempts == 0 ? 0 : (double) correct / attempts;
     }
 
+    /** always_0 or always_1 once the problem was logged at {@link #FLAG_MIN_STEPS} steps; null before. */
     String flag() {
+      if (steps < FLAG_MIN_STEPS) {
+        return null;
+      }
       return correct == 0 ? "always_0" : correct == attempts ? "always_1" : null;
     }
 
@@ -271,6 +313,7 @@ final class RunView {
       node.set("question", first.get("question"));
       node.set("gold", first.get("gold"));
       node.set("kind", first.get("kind"));
+      node.put("family", family(first));
       node.put("attempts", attempts);
       node.put("correct", correct);
       node.put("pass_rate", passRate());

@@ -336,6 +336,44 @@ class DashboardApiTest {
   }
 
   @Test
+  void samplesFilterByAnswerChangeMarkerAndFamily(VertxTestContext context) {
+    String samples = "/api/runs/" + SMOKE + "/samples";
+    Future.all(
+            List.of(
+                get(samples + "?transition=wrong_to_right"),
+                get(samples + "?marker=WAIT"),
+                get(samples + "?marker=hmm"),
+                get(samples + "?family=p"),
+                get(samples + "?family=linear"),
+                get(samples + "?transition=sideways")))
+        .onComplete(
+            context.succeeding(
+                all ->
+                    context.verify(
+                        () -> {
+                          List<Reply> r = all.list();
+                          // FakeRun: every right completion reflects with "wait" and turns wrong to right
+                          JsonNode aha = r.get(0).json();
+                          assertEquals(3, aha.get("total").asInt());
+                          for (JsonNode item : aha.get("items")) {
+                            for (JsonNode c : item.get("completions")) {
+                              assertEquals("wrong_to_right", c.get("transition").asText());
+                            }
+                          }
+                          assertEquals(3, r.get(1).json().get("total").asInt(), "markers match in any case");
+                          assertEquals(0, r.get(2).json().get("total").asInt());
+                          // the family of a record written without one: its id's prefix ("p" of "p-hard")
+                          JsonNode family = r.get(3).json();
+                          assertEquals(6, family.get("total").asInt());
+                          assertEquals("p", family.get("items").get(0).get("family").asText());
+                          assertEquals(0, r.get(4).json().get("total").asInt());
+                          assertEquals(400, r.get(5).status);
+                          assertTrue(r.get(5).json().get("error").asText().contains("wrong_to_right"));
+                          context.completeNow();
+                        })));
+  }
+
+  @Test
   void passRatesFlagAlwaysZeroAndAlwaysOneProblems(VertxTestContext context) {
     get("/api/runs/" + SMOKE + "/problems")
         .onComplete(

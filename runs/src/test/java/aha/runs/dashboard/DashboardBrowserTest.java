@@ -46,7 +46,7 @@ class DashboardBrowserTest {
   private static final String OTHER = "20261127-090000-baseline";
   private static final String PRETRAIN = "20261126-080000-base";
   private static final List<String> CHARTS =
-      List.of("reward", "length", "aha", "policy", "clip", "optim", "speed", "eval");
+      List.of("reward", "length", "aha", "policy", "clip", "optim", "speed", "time", "eval");
 
   @TempDir Path root;
 
@@ -64,6 +64,10 @@ class DashboardBrowserTest {
         live.samples(step, "p-hard", false, false).samples(step, "p-easy", true, true);
       }
       live.rawMetrics("{\"step\": 9, \"torn\n"); // a hand edit gone wrong: skipped, shown
+      // the evaluation before the first GRPO step: step 0, drawn although no metrics line has it
+      live.evalReport(0, "{\"step\": 0, \"problems\": 8, \"samples\": 4, \"pass@1_greedy\": 0.25,"
+          + " \"pass@1\": 0.2, \"pass@4\": 0.5, \"by_family\": {\"linear\": {\"problems\": 8,"
+          + " \"pass@1_greedy\": 0.25, \"pass@1\": 0.2}}}");
       for (long step = 1; step <= 30; step++) {
         other.metric(step);
         pretrain.pretrainMetric(step);
@@ -116,6 +120,20 @@ class DashboardBrowserTest {
             browser.findElement(By.id("warnings")).getText());
         screenshot(browser, "dashboard-run.png");
 
+        // step 0 leads the eval chart; the eval table shows greedy and sampled pass@1 per family
+        waitFor(browser, Duration.ofSeconds(10), "the eval chart from step 0", () ->
+            xs(js, "eval").stream().findFirst().map(x -> x == 0).orElse(false));
+        assertTrue(browser.findElement(By.id("evals")).getText().contains("linear 0.250 / 0.200"),
+            browser.findElement(By.id("evals")).getText());
+        // x in minutes since the run started (FakeRun: 3 s a step), and back to steps
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("xmode"))).selectByValue("time");
+        waitFor(browser, Duration.ofSeconds(10), "minutes on the x axis", () ->
+            xs(js, "reward").stream().findFirst().map(x -> Math.abs(x - 0.05) < 1e-9).orElse(false));
+        assertTrue(browser.getCurrentUrl().contains("x=time"), browser.getCurrentUrl());
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("xmode"))).selectByValue("step");
+        waitFor(browser, Duration.ofSeconds(10), "steps on the x axis", () ->
+            xs(js, "reward").stream().findFirst().map(x -> x == 1).orElse(false));
+
         // the sample browser: right completions only, think and answer apart, the marker lit
         browser.get(base + "samples.html?run=" + LIVE + "&correct=true");
         waitFor(browser, Duration.ofSeconds(10), "samples", () ->
@@ -139,6 +157,11 @@ class DashboardBrowserTest {
         browser.get(base + "run.html?run=" + PRETRAIN);
         waitFor(browser, Duration.ofSeconds(10), "the loss chart", () -> points(js, "loss") == 30);
         assertFalse(browser.findElement(By.id("chart-reward")).isDisplayed());
+        assertEquals(List.of("pretrain loss", "pretrain held-out loss"), labels(js, "loss"));
+        // a finished run is not live
+        waitFor(browser, Duration.ofSeconds(10), "the run line", () ->
+            browser.findElement(By.id("runs")).getText().contains("finished"));
+        assertTrue(browser.findElements(By.cssSelector("#runs .live.on")).isEmpty());
 
         // the list of runs: pick two and overlay them
         browser.get(base);
@@ -214,6 +237,17 @@ class DashboardBrowserTest {
       training.destroyForcibly();
       training.waitFor();
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Double> xs(JavascriptExecutor js, String chart) {
+    List<Object> xs = (List<Object>) js.executeScript("return window.ahaDashboard ? ahaDashboard.xs(arguments[0]) : []", chart);
+    return xs.stream().map(x -> ((Number) x).doubleValue()).toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> labels(JavascriptExecutor js, String chart) {
+    return (List<String>) js.executeScript("return window.ahaDashboard ? ahaDashboard.labels(arguments[0]) : []", chart);
   }
 
   private static long points(JavascriptExecutor js, String chart) {
