@@ -1,6 +1,9 @@
 package aha.grpo.eval;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * What an evaluation runs.
@@ -42,8 +45,49 @@ public record EvalConfig(
     }
   }
 
-  /** Greedy pass@1 plus 8 samples at temperature 1 for pass@1, pass@8 and maj@8. */
+  /** Rows of the lab's evaluations ({@code aha eval}'s default and the in-run evaluation's). */
+  public static final int BATCH_ROWS = 64;
+
+  /**
+   * The lab's evaluation protocol, the same in a run, in {@code aha eval} and in the README: one
+   * greedy completion and {@code samples} sampled ones per problem at {@code temperature} (the
+   * training temperature), pass@1 and pass@{@code samples}, top-p 1, batches of {@link
+   * #BATCH_ROWS}.
+   */
+  public static EvalConfig protocol(int samples, double temperature, int maxNewTokens, long seed) {
+    List<Integer> ks = samples == 0 ? List.of() : new ArrayList<>(new TreeSet<>(List.of(1, samples)));
+    return new EvalConfig(samples, ks, true, temperature, 1.0, maxNewTokens, BATCH_ROWS, seed);
+  }
+
+  /** The default protocol: greedy plus 8 samples at temperature 0.8, at most 256 tokens, seed 1. */
   public static EvalConfig defaults() {
-    return new EvalConfig(8, List.of(1, 8), true, 1.0, 1.0, 256, 64, 1);
+    return protocol(8, 0.8, 256, 1);
+  }
+
+  /**
+   * How the figures were measured, in words printed beside them: "greedy + 8 samples at
+   * temperature 0.8, at most 256 new tokens, seed 1".
+   */
+  public String describe() {
+    StringBuilder text = new StringBuilder();
+    if (greedy) {
+      text.append("greedy");
+    }
+    if (samples > 0) {
+      text.append(greedy ? " + " : "")
+          .append(samples)
+          .append(samples == 1 ? " sample" : " samples")
+          .append(String.format(Locale.ROOT, " at temperature %s", plain(temperature)));
+      if (topP < 1) {
+        text.append(String.format(Locale.ROOT, ", top-p %s", plain(topP)));
+      }
+    }
+    text.append(String.format(Locale.ROOT, ", at most %d new tokens, seed %d", maxNewTokens, seed));
+    return text.toString();
+  }
+
+  /** 0.8 as "0.8", 1.0 as "1". */
+  private static String plain(double value) {
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 }

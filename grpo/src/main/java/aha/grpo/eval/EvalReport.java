@@ -3,6 +3,8 @@ package aha.grpo.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -19,6 +21,7 @@ import java.util.Map;
  * @param truncated share of all completions (greedy and sampled) cut at the token limit
  * @param meanLength mean completion length in tokens over all completions
  * @param byFamily the same pass@1 figures per problem family
+ * @param protocol how the figures were measured (samples, temperature, token limit, seed)
  */
 public record EvalReport(
     int problems,
@@ -29,7 +32,8 @@ public record EvalReport(
     Map<Integer, Double> majAtK,
     double truncated,
     double meanLength,
-    Map<String, FamilyFigures> byFamily) {
+    Map<String, FamilyFigures> byFamily,
+    EvalConfig protocol) {
 
   /** pass@1 figures of one family. */
   public record FamilyFigures(int problems, double passAt1Greedy, double passAt1) {}
@@ -37,7 +41,7 @@ public record EvalReport(
   /** A table for people. */
   public String format() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%d problems, %d samples each%n", problems, samples));
+    out.append(String.format(Locale.ROOT, "%d problems; %s%n", problems, protocol.describe()));
     row(out, "pass@1 (greedy)", passAt1Greedy);
     row(out, "pass@1 (sampled)", passAt1);
     // pass@1 from n samples is the sampled pass@1 row above
@@ -65,6 +69,26 @@ public record EvalReport(
     return out.toString();
   }
 
+  /**
+   * One line for a log: "greedy pass@1 30.5%, sampled pass@1 20.4%, pass@8 45.3% (256 problems;
+   * greedy + 8 samples at temperature 0.8, at most 256 new tokens, seed 1)".
+   */
+  public String headline() {
+    List<String> figures = new ArrayList<>();
+    if (!Double.isNaN(passAt1Greedy)) {
+      figures.add("greedy pass@1 " + percent(passAt1Greedy));
+    }
+    if (!Double.isNaN(passAt1)) {
+      figures.add("sampled pass@1 " + percent(passAt1));
+    }
+    passAtK.forEach((k, value) -> {
+      if (k != 1) {
+        figures.add("pass@" + k + " " + percent(value));
+      }
+    });
+    return String.join(", ", figures) + String.format(Locale.ROOT, " (%d problems; %s)", problems, protocol.describe());
+  }
+
   /** The report as JSON, keys as in docs/run-format.md ({@code pass@1}, {@code maj@8}, …). */
   public String toJson(long step) {
     ObjectMapper mapper = new ObjectMapper();
@@ -72,6 +96,13 @@ public record EvalReport(
     node.put("step", step);
     node.put("problems", problems);
     node.put("samples", samples);
+    ObjectNode how = node.putObject("protocol");
+    how.put("greedy", protocol.greedy());
+    how.put("temperature", protocol.temperature());
+    how.put("top_p", protocol.topP());
+    how.put("max_new_tokens", protocol.maxNewTokens());
+    how.put("seed", protocol.seed());
+    how.put("text", protocol.describe());
     put(node, "pass@1_greedy", passAt1Greedy);
     put(node, "pass@1", passAt1);
     passAtK.forEach((k, value) -> put(node, "pass@" + k, value));

@@ -193,6 +193,7 @@ public final class Evaluator {
         majAtK,
         truncated,
         meanLength,
-        byFamily);
+        byFamily,
+        config);
   }
 }

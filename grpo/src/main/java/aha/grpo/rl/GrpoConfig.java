@@ -36,6 +36,9 @@ import java.util.List;
  * @param dynamicSampling drop groups whose rewards are all equal (they teach nothing) and sample
  *     more problems to fill the step (DAPO)
  * @param maxSamplingRounds the most sampling requests one step makes when dynamic sampling is on
+ * @param problemsPerRound problems each sampling request asks for (verl's {@code gen_batch_size};
+ *     0: {@code problemsPerStep}). More than {@code problemsPerStep} lets one request find enough
+ *     informative groups, and one large batch decodes faster than two small ones
  * @param maskTruncated leave completions cut at {@code maxNewTokens} out of the loss
  * @param overlongBuffer DAPO's soft overlong penalty: completions longer than {@code maxNewTokens
  *     − overlongBuffer} lose reward linearly, up to {@code overlongPenalty} at the limit (0: off)
@@ -44,8 +47,12 @@ import java.util.List;
  * @param formatWeight reward for the {@code <think>…</think><answer>…</answer>} format
  * @param evalEvery steps between held-out evaluations (0: only before the first and after the
  *     last step)
- * @param evalProblems held-out problems per evaluation (0: no evaluation)
- * @param evalSamples sampled completions per held-out problem, besides the greedy one
+ * @param evalProblems held-out problems per evaluation, the first ones of the held-out set (0: no
+ *     evaluation)
+ * @param evalSamples sampled completions per held-out problem, besides the greedy one, in the
+ *     evaluations before the first and after the last step (those in between are greedy only)
+ * @param evalMaxNewTokens the most tokens per evaluated completion ({@code aha eval}'s {@code
+ *     --max-new-tokens}), apart from the training limit so that runs compare
  * @param logSamples groups per step written to the sample log
  * @param markers the reflection markers that aha tracking counts
  * @param seed seeds the problem order and the sampling
@@ -74,6 +81,7 @@ public record GrpoConfig(
     int microBatch,
     boolean dynamicSampling,
     int maxSamplingRounds,
+    int problemsPerRound,
     boolean maskTruncated,
     int overlongBuffer,
     double overlongPenalty,
@@ -82,6 +90,7 @@ public record GrpoConfig(
     int evalEvery,
     int evalProblems,
     int evalSamples,
+    int evalMaxNewTokens,
     int logSamples,
     List<String> markers,
     long seed) {
@@ -108,6 +117,7 @@ public record GrpoConfig(
     atLeast("num_iterations", numIterations, 1);
     atLeast("micro_batch", microBatch, 1);
     atLeast("max_sampling_rounds", maxSamplingRounds, 1);
+    atLeast("problems_per_round", problemsPerRound, 0);
     if (overlongBuffer < 0 || overlongBuffer >= maxNewTokens) {
       throw new IllegalArgumentException(
           "overlong_buffer: must be in [0, max_new_tokens), got " + overlongBuffer);
@@ -118,6 +128,7 @@ public record GrpoConfig(
     atLeast("eval_every", evalEvery, 0);
     atLeast("eval_problems", evalProblems, 0);
     atLeast("eval_samples", evalSamples, 0);
+    atLeast("eval_max_new_tokens", evalMaxNewTokens, 1);
     atLeast("log_samples", logSamples, 0);
     markers = List.copyOf(markers == null ? ReflectionMarkers.DEFAULT_MARKERS : markers);
     // the component records validate the rest and name what is wrong (a compact constructor
@@ -129,21 +140,28 @@ public record GrpoConfig(
   }
 
   /**
-   * The default experiment, sized to fit about eight minutes of a 14-minute {@code ./aha train} on
-   * two CPU cores with the nano base: 120 steps of 16 problems × 8 samples, completions up to 256
-   * tokens at temperature 0.8, DAPO's token-level loss with its clip-higher (0.2 / 0.28), no KL,
-   * one pass per batch, dynamic sampling (at most 2 requests a step), truncated completions
-   * masked, AdamW at 2e-4 with 5 warmup steps and cosine decay to a tenth, and a greedy held-out
-   * evaluation of 128 problems every 20 steps. Measured on the nano base (docs/grpo.md): 1e-3 and
-   * 2e-3 made accuracy fall within 10 steps and 5e-4 collapsed reflection; the DAPO loss gave the
-   * largest lift of the losses, temperatures, schedules and passes tried; 120 steps lift more than
-   * 60 and the lift was still growing.
+   * The default experiment, sized so that a whole {@code ./aha train} on two idle CPU cores with the
+   * nano base stays within 15 minutes, evaluations included: 100 steps of 16 problems × 8
+   * samples, completions up to 256 tokens at temperature 0.8, DAPO's token-level loss with its
+   * clip-higher (0.2 / 0.28), no KL, one pass per batch, dynamic sampling from one request of 32
+   * problems a step (the groups whose rewards all agree are dropped, at most 16 kept), truncated
+   * completions masked, AdamW at 2e-4 with 5 warmup steps and cosine decay to a tenth; held-out
+   * evaluation by the lab's protocol of all 256 held-out problems before the first step and after
+   * the last (greedy and 8 samples, at most 256 tokens), greedy only every 25 steps between.
+   * Measured on the nano base (docs/grpo.md): 1e-3 and 2e-3 made accuracy fall within 10 steps and
+   * 5e-4 collapsed reflection; the DAPO loss gave the largest lift of the losses, temperatures,
+   * schedules and passes tried; the lift grows with the steps, so the budget goes to them.
    */
   public static GrpoConfig defaults() {
     return new GrpoConfig(
-        120, 16, 8, 256, 0.8, 0, 1.0, LossType.DAPO, 0.2, 0.28, 0.0, 1, ScaleRewards.GROUP,
-        2e-4, 5, 0.1, 0.0, 0.9, 0.99, 1.0, 64, true, 2, true, 0, 1.0, 1.0, 0.1, 20, 128, 0, 4,
+        100, 16, 8, 256, 0.8, 0, 1.0, LossType.DAPO, 0.2, 0.28, 0.0, 1, ScaleRewards.GROUP,
+        2e-4, 5, 0.1, 0.0, 0.9, 0.99, 1.0, 64, true, 1, 32, true, 0, 1.0, 1.0, 0.1, 25, 256, 8, 256, 4,
         ReflectionMarkers.DEFAULT_MARKERS, 1);
+  }
+
+  /** Problems each sampling request asks for: {@code problemsPerRound}, or {@code problemsPerStep} when it is 0. */
+  public int problemsSampledPerRound() {
+    return problemsPerRound == 0 ? problemsPerStep : problemsPerRound;
   }
 
   /** The loss settings. */

@@ -281,7 +281,7 @@ public final class BasePipeline {
     long start = System.nanoTime();
     listener.onStageStart("eval", problems.size());
     EvalConfig evalConfig =
-        new EvalConfig(0, List.of(), true, 1.0, 1.0, config.evalMaxNewTokens(), 64, config.seed());
+        EvalConfig.protocol(0, 1.0, config.evalMaxNewTokens(), config.seed());
     EvalReport result;
     try (Generator generator = Generator.forChat(model, template)) {
       int[] done = {0};

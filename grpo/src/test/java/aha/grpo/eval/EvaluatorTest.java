@@ -99,6 +99,24 @@ class EvaluatorTest {
     assertEquals(1.0, report.byFamily().get("addition").passAt1Greedy(), 1e-12);
     assertTrue(report.format().contains("maj@4"), report.format());
     assertTrue(report.toJson(3).contains("\"pass@4\""), report.toJson(3));
+    // every figure is printed with how it was measured
+    String how = "greedy + 4 samples at temperature 1, at most 64 new tokens, seed 1";
+    assertTrue(report.format().startsWith("2 problems; " + how + "\n"), report.format());
+    assertEquals(
+        "greedy pass@1 50.0%, sampled pass@1 37.5%, pass@4 100.0% (2 problems; " + how + ")", report.headline());
+    assertTrue(report.toJson(3).contains("\"text\" : \"" + how + "\""), report.toJson(3));
+  }
+
+  @Test
+  void theProtocolSaysHowFiguresWereMeasured() {
+    assertEquals("greedy + 8 samples at temperature 0.8, at most 256 new tokens, seed 1", EvalConfig.defaults().describe());
+    EvalConfig greedyOnly = EvalConfig.protocol(0, 0.8, 128, 3);
+    assertEquals(List.of(), greedyOnly.ks());
+    assertEquals("greedy, at most 128 new tokens, seed 3", greedyOnly.describe());
+    assertEquals(
+        "4 samples at temperature 1.2, top-p 0.9, at most 64 new tokens, seed 2",
+        new EvalConfig(4, List.of(1, 4), false, 1.2, 0.9, 64, 8, 2).describe());
+    assertEquals(List.of(1, 8), EvalConfig.protocol(8, 0.8, 256, 1).ks());
   }
 
   /**

@@ -106,8 +106,8 @@ class GrpoPiecesTest {
     GrpoConfig c = new GrpoConfig(d.steps(), d.problemsPerStep(), d.groupSize(), 100, d.temperature(), d.topK(),
         d.topP(), d.lossType(), d.epsilonLow(), d.epsilonHigh(), d.beta(), d.numIterations(), d.scaleRewards(),
         d.lr(), d.warmupSteps(), d.minLrRatio(), d.weightDecay(), d.beta1(), d.beta2(), d.clipNorm(),
-        d.microBatch(), d.dynamicSampling(), d.maxSamplingRounds(), d.maskTruncated(), 20, 0.5,
-        d.accuracyWeight(), d.formatWeight(), d.evalEvery(), d.evalProblems(), d.evalSamples(), d.logSamples(),
+        d.microBatch(), d.dynamicSampling(), d.maxSamplingRounds(), d.problemsPerRound(), d.maskTruncated(), 20, 0.5,
+        d.accuracyWeight(), d.formatWeight(), d.evalEvery(), d.evalProblems(), d.evalSamples(), d.evalMaxNewTokens(), d.logSamples(),
         d.markers(), d.seed());
     assertEquals(0, c.overlongPenaltyFor(80));
     assertEquals(-0.25, c.overlongPenaltyFor(90), 1e-12);
@@ -123,9 +123,9 @@ class GrpoPiecesTest {
             () -> new GrpoConfig(d.steps(), d.problemsPerStep(), 1, d.maxNewTokens(), d.temperature(), d.topK(),
                 d.topP(), d.lossType(), d.epsilonLow(), d.epsilonHigh(), d.beta(), d.numIterations(),
                 d.scaleRewards(), d.lr(), d.warmupSteps(), d.minLrRatio(), d.weightDecay(), d.beta1(), d.beta2(),
-                d.clipNorm(), d.microBatch(), d.dynamicSampling(), d.maxSamplingRounds(), d.maskTruncated(),
+                d.clipNorm(), d.microBatch(), d.dynamicSampling(), d.maxSamplingRounds(), d.problemsPerRound(), d.maskTruncated(),
                 d.overlongBuffer(), d.overlongPenalty(), d.accuracyWeight(), d.formatWeight(), d.evalEvery(),
-                d.evalProblems(), d.evalSamples(), d.logSamples(), d.markers(), d.seed()));
+                d.evalProblems(), d.evalSamples(), d.evalMaxNewTokens(), d.logSamples(), d.markers(), d.seed()));
     assertTrue(e.getMessage().startsWith("group_size"), e.getMessage());
   }
 }

@@ -98,7 +98,7 @@ class GrpoTrainerTest {
     GrpoConfig d = GrpoConfig.defaults();
     return new GrpoConfig(
         10, 4, 8, 24, 1.0, 0, 1.0, lossType, 0.2, 0.28, beta, iterations, ScaleRewards.GROUP,
-        3e-3, 0, 1.0, 0.0, 0.9, 0.99, 1.0, 16, true, 2, true, 0, 1.0, 1.0, 0.1, 0, 0, 0, 2,
+        3e-3, 0, 1.0, 0.0, 0.9, 0.99, 1.0, 16, true, 2, 0, true, 0, 1.0, 1.0, 0.1, 0, 0, 0, 24, 2,
         d.markers(), 11);
   }
 

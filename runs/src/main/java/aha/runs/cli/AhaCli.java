@@ -44,6 +44,13 @@ public final class AhaCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Read by {@link #main} before any logger exists; declared here so that every command accepts it. */
+  @CommandLine.Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Also print the libraries' informational log lines (DJL, libtorch set-up, CUDA detection).")
+  boolean verbose;
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -64,6 +71,11 @@ public final class AhaCli implements Runnable {
   static final int HELP_WIDTH = 100;
 
   public static void main(String[] args) {
+    if (java.util.Arrays.asList(args).contains("--verbose")) {
+      // slf4j-simple reads these when the first logger is made; they override simplelogger.properties
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "info");
+    }
     System.exit(commandLine().execute(args));
   }
 

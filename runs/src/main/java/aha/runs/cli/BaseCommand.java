@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -188,14 +186,7 @@ final class BaseCommand implements Callable<Integer> {
     public void onStageStart(String stage, int steps) {
       close();
       if (steps > 0) {
-        bar =
-            new ProgressBarBuilder()
-                .setTaskName(stage)
-                .setInitialMax(steps)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500)
-                .continuousUpdate()
-                .build();
+        bar = ProgressBars.create(stage, steps, null);
       } else {
         onMessage(stage + " ...");
       }

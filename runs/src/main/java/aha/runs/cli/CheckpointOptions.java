@@ -16,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Option;
 
 /**
@@ -135,13 +133,6 @@ class CheckpointOptions {
 
   /** A progress bar over completions on stderr. */
   static ProgressBar progressBar(String task, long completions) {
-    return new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(completions)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUnit(" completions", 1)
-        .setUpdateIntervalMillis(500)
-        .continuousUpdate()
-        .build();
+    return ProgressBars.create(task, completions, " completions");
   }
 }

@@ -78,8 +78,10 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--temperature",
-      defaultValue = "1.0",
-      description = "Temperature of the sampled completions (default: ${DEFAULT-VALUE}).")
+      defaultValue = "0.8",
+      description =
+          "Temperature of the sampled completions; the lab's protocol samples at the training"
+              + " temperature, 0.8 by default (default: ${DEFAULT-VALUE}).")
   double temperature;
 
   @Option(

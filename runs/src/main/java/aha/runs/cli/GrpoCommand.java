@@ -8,6 +8,8 @@ import aha.problems.AtomicFiles;
 import aha.problems.Problem;
 import aha.runs.config.ConfigLoader;
 import aha.runs.config.RunConfig;
+import aha.runs.report.RunReport;
+import aha.runs.report.RunStory;
 import aha.problems.ProblemSets;
 import aha.runs.store.Manifest;
 import aha.runs.store.RunDirectory;
@@ -23,8 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,7 +90,9 @@ final class GrpoCommand implements Callable<Integer> {
       run = RunDirectory.open(resume);
       resolved = ConfigLoader.read(run.config());
       base = Path.of(Files.readString(run.dir().resolve(BASE_MODEL)).trim());
-      Manifest.read(run.manifest()).resumedNow().write(run.manifest());
+      if (!Resumption.begin(run, out)) {
+        return 0;
+      }
     } else {
       resolved = options.resolve();
       base = model != null ? model : Path.of("out", "base");
@@ -98,7 +100,7 @@ final class GrpoCommand implements Callable<Integer> {
       run = RunDirectory.create(Path.of(resolved.run().root()), resolved.run().name());
       AtomicFiles.writeString(run.config(), ConfigLoader.toYaml(resolved));
       AtomicFiles.writeString(run.dir().resolve(BASE_MODEL), base.toAbsolutePath() + "\n");
-      Manifest.startingNow(List.of("grpo")).write(run.manifest());
+      Manifest.startingNow(commandLine(spec, "grpo")).write(run.manifest());
     }
     GrpoConfig config = resolved.grpo();
     List<List<Problem>> sets = problemSets(resolved);
@@ -106,22 +108,32 @@ final class GrpoCommand implements Callable<Integer> {
     out.flush();
 
     GrpoStage.Result result;
-    try (StageProgress progress = new StageProgress(config.steps())) {
+    try (StageProgress progress = new StageProgress(config.steps(), out)) {
       GrpoStage.Settings settings =
           new GrpoStage.Settings(run, base, 0, resolved.run().checkpointEvery(), resolved.run().keepCheckpoints(),
-              Devices.resolve(resolved.run().device()));
+              Devices.resolve(resolved.run().device()), null);
       result = GrpoStage.run(config, settings, sets.get(0), sets.get(1), progress);
       Manifest.read(run.manifest()).endedNow("finished").write(run.manifest());
     } catch (IOException | RuntimeException e) {
       Manifest.read(run.manifest()).endedNow("failed").write(run.manifest());
       throw e;
     }
-    if (result.firstEval() != null) {
-      out.printf(Locale.ROOT, "held-out pass@1 (greedy): %s -> %s%n",
-          EvalReport.percent(result.firstEval().passAt1Greedy()), EvalReport.percent(result.lastEval().passAt1Greedy()));
-    }
+    out.println();
+    out.print(RunStory.text(RunReport.read(run, 0, warning -> {})));
+    out.println();
     out.println("final policy: " + result.finalModel());
     return 0;
+  }
+
+  /**
+   * The command line for a run's manifest: the subcommand's name, then its arguments as given
+   * (picocli's parse result starts with the name when the command runs under {@code aha}).
+   */
+  static List<String> commandLine(CommandSpec spec, String name) {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    return !args.isEmpty() && args.get(0).equals(name)
+        ? List.copyOf(args)
+        : java.util.stream.Stream.concat(java.util.stream.Stream.of(name), args.stream()).toList();
   }
 
   /**
@@ -138,19 +150,17 @@ final class GrpoCommand implements Callable<Integer> {
         heldOut != null ? ProblemSets.read(heldOut) : data.heldOut());
   }
 
-  /** A progress bar over GRPO steps on stderr, showing accuracy and length as it goes. */
+  /**
+   * A progress bar over GRPO steps on stderr, showing accuracy and length as it goes, and each
+   * held-out evaluation's figures as a line on {@code out}.
+   */
   static final class StageProgress implements GrpoStage.Listener, AutoCloseable {
     private final ProgressBar bar;
+    private final PrintWriter out;
 
-    StageProgress(long steps) {
-      bar =
-          new ProgressBarBuilder()
-              .setTaskName("grpo")
-              .setInitialMax(steps)
-              .setStyle(ProgressBarStyle.ASCII)
-              .setUpdateIntervalMillis(500)
-              .continuousUpdate()
-              .build();
+    StageProgress(long steps, PrintWriter out) {
+      this.out = out;
+      bar = ProgressBars.create("grpo", steps, null);
     }
 
     @Override
@@ -170,6 +180,8 @@ final class GrpoCommand implements Callable<Integer> {
     @Override
     public void onEval(long step, EvalReport report) {
       bar.setExtraMessage(String.format(Locale.ROOT, "eval pass@1 %.3f", report.passAt1Greedy()));
+      out.printf(Locale.ROOT, "%neval at GRPO step %d: %s%n", step, report.headline());
+      out.flush();
     }
 
     @Override

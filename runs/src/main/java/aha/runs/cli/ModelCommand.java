@@ -41,11 +41,12 @@ final class ModelCommand implements Runnable {
       },
       footer = {
         "",
-        "Presets: tiny (unit tests), nano (~1M), micro (~5M), small (~25M).",
+        "Presets: tiny (unit tests), nano (~0.7M, what 'aha train' trains), micro (~5M), small (~25M).",
         "",
         "Examples:",
         "  aha model info --preset nano",
-        "  aha model info out/base/checkpoint --context 512",
+        "  aha model info out/base --context 512",
+        "  aha model info out/runs/20261203-065555-default",
       })
   static final class Info implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -57,14 +58,16 @@ final class ModelCommand implements Runnable {
       @Option(names = "--preset", paramLabel = "NAME", description = "tiny, nano, micro or small.")
       String preset;
 
-      @Parameters(paramLabel = "DIR", description = "A checkpoint directory with config.json.")
+      @Parameters(
+          paramLabel = "DIR",
+          description = "A checkpoint directory with config.json, or a run directory (its base model).")
       Path checkpoint;
     }
 
     @Option(
         names = "--vocab",
         paramLabel = "V",
-        description = "Vocabulary size for a preset (default: the preset's 4096).")
+        description = "Vocabulary size for a preset (default: the preset's, that of its base recipe).")
     Integer vocab;
 
     @Option(
@@ -88,8 +91,13 @@ final class ModelCommand implements Runnable {
         if (!Files.isDirectory(source.checkpoint)) {
           throw new UserInputException(source.checkpoint + ": not a checkpoint directory");
         }
-        config = Checkpoints.readConfig(source.checkpoint);
-        name = source.checkpoint.toString();
+        // a run directory: its base model, which every checkpoint of the run shares the shape of
+        Path dir = source.checkpoint;
+        if (!Files.exists(dir.resolve("config.json")) && Files.exists(dir.resolve("base").resolve("config.json"))) {
+          dir = dir.resolve("base");
+        }
+        config = Checkpoints.readConfig(dir);
+        name = dir.toString();
       }
       if (context <= 0) {
         throw new UserInputException("--context must be positive, got " + context);

@@ -6,6 +6,8 @@ import aha.grpo.train.Trainer;
 import aha.problems.AtomicFiles;
 import aha.runs.config.ConfigLoader;
 import aha.runs.config.RunConfig;
+import aha.runs.report.RunReport;
+import aha.runs.report.RunStory;
 import aha.runs.dashboard.Dashboard;
 import aha.runs.dashboard.DashboardOptions;
 import aha.runs.store.Manifest;
@@ -76,13 +78,14 @@ final class TrainCommand implements Callable<Integer> {
       }
       run = RunDirectory.open(resume);
       config = ConfigLoader.read(run.config());
-      Manifest.read(run.manifest()).resumedNow().write(run.manifest());
-      out.println("resuming " + run.dir());
+      if (!Resumption.begin(run, out)) {
+        return 0;
+      }
     } else {
       config = options.resolve();
       run = RunDirectory.create(Path.of(config.run().root()), config.run().name());
       AtomicFiles.writeString(run.config(), ConfigLoader.toYaml(config));
-      Manifest.startingNow(commandLine()).write(run.manifest());
+      Manifest.startingNow(GrpoCommand.commandLine(spec, "train")).write(run.manifest());
       out.println("run: " + run.dir());
     }
     Dashboard dashboard = null;
@@ -112,20 +115,14 @@ final class TrainCommand implements Callable<Integer> {
         dashboard.close();
       }
     }
-    out.printf(Locale.ROOT, "%nfinished in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, run.dir());
-    if (result.firstEval() != null && result.lastEval() != null) {
-      out.printf(Locale.ROOT, "held-out greedy pass@1: %s before GRPO, %s after%n",
-          EvalReport.percent(result.firstEval().passAt1Greedy()), EvalReport.percent(result.lastEval().passAt1Greedy()));
-    }
+    out.printf(Locale.ROOT, "%nfinished in %.0f s: %s%n%n", (System.nanoTime() - start) / 1e9, run.dir());
+    out.print(RunStory.text(RunReport.read(run, 0, warning -> {})));
+    out.println();
     out.println("final policy: " + result.finalModel());
-    out.println("browse it: aha dashboard --runs " + config.run().root());
+    out.println("browse it: ./aha dashboard --runs " + config.run().root() + "   (or ./aha report " + run.dir() + ")");
     return 0;
   }
 
-  private List<String> commandLine() {
-    List<String> args = spec.commandLine().getParseResult().originalArgs();
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of("train"), args.stream()).toList();
-  }
 
   /** The dashboard on the configured port, or on any free one when that is taken. */
   private Dashboard startDashboard(RunConfig config, RunDirectory run) throws IOException {
@@ -178,7 +175,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public void onStart(long stepsDone, long steps) {
       base.close();
-      grpo = new GrpoCommand.StageProgress(steps);
+      grpo = new GrpoCommand.StageProgress(steps, out);
       grpo.onStart(stepsDone, steps);
     }
 
@@ -189,11 +186,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public void onEval(long step, EvalReport report) {
-      if (grpo != null) {
-        grpo.onEval(step, report);
-      }
-      out.printf(Locale.ROOT, "%neval at GRPO step %d: greedy pass@1 %.1f%%%n", step, 100 * report.passAt1Greedy());
-      out.flush();
+      grpo.onEval(step, report);
     }
 
     @Override

@@ -106,6 +106,7 @@ public record RunConfig(String curriculum, BaseConfig base, GrpoConfig grpo, Run
             8, // micro_batch
             false, // dynamic_sampling
             1, // max_sampling_rounds
+            0, // problems_per_round
             true, // mask_truncated
             0, // overlong_buffer
             1.0, // overlong_penalty
@@ -114,6 +115,7 @@ public record RunConfig(String curriculum, BaseConfig base, GrpoConfig grpo, Run
             2, // eval_every
             4, // eval_problems
             2, // eval_samples
+            48, // eval_max_new_tokens
             2, // log_samples
             ReflectionMarkers.DEFAULT_MARKERS,
             1); // seed

@@ -297,12 +297,12 @@ final class ReportPage {
 
   // ---- formatting
 
-  private static String figure(String key, double value) {
+  static String figure(String key, double value) {
     return RunReport.isRate(key) ? EvalReport.percent(value) : decimal(value);
   }
 
   /** The last minus the first: points for a rate, tokens for a length; "-" when either is missing. */
-  private static String change(String key, double first, double last) {
+  static String change(String key, double first, double last) {
     if (Double.isNaN(first) || Double.isNaN(last)) {
       return "-";
     }
@@ -311,7 +311,7 @@ final class ReportPage {
         : String.format(Locale.ROOT, "%+.1f", last - first);
   }
 
-  private static String decimal(double value) {
+  static String decimal(double value) {
     return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f", value);
   }
 

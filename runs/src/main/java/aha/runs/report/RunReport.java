@@ -64,7 +64,7 @@ public final class RunReport {
    * A training figure at the start and at the end of GRPO: the means over the first and the last
    * {@code window} steps.
    */
-  record Trend(String label, double first, double last, boolean rate) {}
+  record Trend(String key, String label, double first, double last, boolean rate) {}
 
   private static final String GRPO = "grpo";
   private static final List<String> LOSS_STAGES = List.of("pretrain", "sft");
@@ -333,6 +333,37 @@ public final class RunReport {
     return trends;
   }
 
+  /** The sum of {@code key} over the last {@link #trendWindow()} GRPO steps (NaN-free values). */
+  double lastWindowSum(String key) {
+    int window = trendWindow();
+    return grpo.subList(grpo.size() - window, grpo.size()).stream()
+        .mapToDouble(line -> number(line, key)).filter(v -> !Double.isNaN(v)).sum();
+  }
+
+  /**
+   * Seconds each stage took, in run order, from the {@code elapsed_s} of its last metrics line
+   * (seconds since the run started) less the stage's before; what precedes the first step
+   * (problems, tokenizer, corpus) counts with the first stage.
+   */
+  Map<String, Double> stageSeconds() {
+    Map<String, Double> lastElapsed = new java.util.LinkedHashMap<>();
+    List<JsonNode> lines = new ArrayList<>(losses);
+    lines.addAll(grpo);
+    for (JsonNode line : lines) {
+      double elapsed = number(line, "elapsed_s");
+      if (!Double.isNaN(elapsed)) {
+        lastElapsed.put(line.path("stage").asText(), elapsed);
+      }
+    }
+    Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+    double before = 0;
+    for (Map.Entry<String, Double> stage : lastElapsed.entrySet()) {
+      seconds.put(stage.getKey(), stage.getValue() - before);
+      before = stage.getValue();
+    }
+    return seconds;
+  }
+
   /** Steps averaged at each end: {@link #TREND_WINDOW}, or half the steps of a shorter run. */
   int trendWindow() {
     return grpo.isEmpty() ? 0 : Math.max(1, Math.min(TREND_WINDOW, grpo.size() / 2));
@@ -342,7 +373,7 @@ public final class RunReport {
     double first = mean(grpo.subList(0, window), key);
     double last = mean(grpo.subList(grpo.size() - window, grpo.size()), key);
     if (!Double.isNaN(first) || !Double.isNaN(last)) {
-      into.add(new Trend(label, first, last, rate));
+      into.add(new Trend(key, label, first, last, rate));
     }
   }
 

@@ -74,9 +74,12 @@ public final class GrpoStage {
    * @param checkpointEvery GRPO steps between checkpoints (the last step always gets one)
    * @param keepCheckpoints how many checkpoints to keep
    * @param device where the policy lives
+   * @param clock the run's clock when the stages before ran in this process; null to go on from
+   *     the {@code elapsed_s} of the last metrics line the stage keeps
    */
   public record Settings(
-      RunDirectory run, Path base, long stepOffset, int checkpointEvery, int keepCheckpoints, Device device) {}
+      RunDirectory run, Path base, long stepOffset, int checkpointEvery, int keepCheckpoints, Device device,
+      RunClock clock) {}
 
   /** What the stage ends with: the final policy's checkpoint and the last evaluation. */
   public record Result(Path finalModel, EvalReport firstEval, EvalReport lastEval, long steps) {}
@@ -96,6 +99,7 @@ public final class GrpoStage {
     // lines of steps that will run again are dropped (a killed run may have written past its checkpoint)
     JsonLines.keepThroughStep(run.metrics(), globalDone);
     JsonLines.keepThroughStep(run.samples(), globalDone);
+    RunClock clock = settings.clock() != null ? settings.clock() : RunClock.continuing(run.metrics());
 
     EvalReport[] evals = new EvalReport[2];
     try (NDManager manager = NDManager.newBaseManager(settings.device());
@@ -105,7 +109,6 @@ public final class GrpoStage {
       ChatTemplate template = new ChatTemplate(tokenizer);
       Transformer policy = Checkpoints.load(policyDir, manager);
       Transformer reference = config.beta() > 0 ? Checkpoints.load(settings.base(), manager) : null;
-      long started = System.nanoTime();
       try (GrpoTrainer trainer = new GrpoTrainer(config, policy, reference, template, train, heldOut, resume)) {
         listener.onStart(trainer.steps(), config.steps());
         trainer.train(
@@ -114,7 +117,7 @@ public final class GrpoStage {
               public void onStep(GrpoTrainer.StepResult result) {
                 try {
                   long global = settings.stepOffset() + result.step();
-                  metrics.append(metricsLine(global, result.metrics(), started));
+                  metrics.append(metricsLine(global, result.metrics(), clock));
                   for (ObjectNode sample : result.samples()) {
                     sample.put("step", global);
                     samples.append(sample);
@@ -153,19 +156,19 @@ public final class GrpoStage {
     return new Result(finalDir, evals[0], evals[1], config.steps());
   }
 
-  /** The keys every metrics line starts with: global step, stage, wall-clock time, elapsed seconds. */
-  static ObjectNode lineStart(long globalStep, String stage, long startedNanos) {
+  /** The keys every metrics line starts with: global step, stage, wall-clock time, the run's elapsed seconds. */
+  static ObjectNode lineStart(long globalStep, String stage, RunClock clock) {
     ObjectNode line = JSON.createObjectNode();
     line.put("step", globalStep);
     line.put("stage", stage);
     line.put("time", Instant.now().toString());
-    line.put("elapsed_s", (System.nanoTime() - startedNanos) / 1e9);
+    line.put("elapsed_s", clock.elapsedSeconds());
     return line;
   }
 
   /** A GRPO metrics line: {@link #lineStart}, then the step's metrics. */
-  static ObjectNode metricsLine(long globalStep, Map<String, Double> values, long startedNanos) {
-    ObjectNode line = lineStart(globalStep, "grpo", startedNanos);
+  static ObjectNode metricsLine(long globalStep, Map<String, Double> values, RunClock clock) {
+    ObjectNode line = lineStart(globalStep, "grpo", clock);
     values.forEach((key, value) -> putNumber(line, key, value));
     return line;
   }

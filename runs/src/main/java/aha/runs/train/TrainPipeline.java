@@ -64,9 +64,11 @@ public final class TrainPipeline {
       JsonLines.keepThroughStep(run.metrics(), 0);
       CheckpointStore.deleteTree(run.dir().resolve(BASE_PARTIAL));
     }
+    // a base stage that runs here starts the run's clock; otherwise GRPO goes on from its last line
+    RunClock clock = baseDone ? null : RunClock.startingNow();
     BasePipeline.Data data;
     try (JsonLinesWriter metrics = new JsonLinesWriter(run.metrics())) {
-      BaseMetrics lines = new BaseMetrics(metrics, plan.base().pretrain().steps(), listener);
+      BaseMetrics lines = new BaseMetrics(metrics, plan.base().pretrain().steps(), clock, listener);
       BasePipeline pipeline = new BasePipeline(plan.base(), plan.curriculum(), plan.device(), lines);
       if (!baseDone) {
         Path partial = run.dir().resolve(BASE_PARTIAL);
@@ -79,7 +81,7 @@ public final class TrainPipeline {
       throw e.getCause();
     }
     GrpoStage.Settings settings =
-        new GrpoStage.Settings(run, base, baseSteps, plan.checkpointEvery(), plan.keepCheckpoints(), plan.device());
+        new GrpoStage.Settings(run, base, baseSteps, plan.checkpointEvery(), plan.keepCheckpoints(), plan.device(), clock);
     return GrpoStage.run(plan.grpo(), settings, data.train(), data.heldOut(), listener);
   }
 
@@ -91,11 +93,12 @@ public final class TrainPipeline {
     private final JsonLinesWriter metrics;
     private final int pretrainSteps;
     private final BasePipeline.Listener next;
-    private final long started = System.nanoTime();
+    private final RunClock clock;
     private ObjectNode pending;
 
-    BaseMetrics(JsonLinesWriter metrics, int pretrainSteps, BasePipeline.Listener next) {
+    BaseMetrics(JsonLinesWriter metrics, int pretrainSteps, RunClock clock, BasePipeline.Listener next) {
       this.metrics = metrics;
+      this.clock = clock;
       this.pretrainSteps = pretrainSteps;
       this.next = next;
     }
@@ -118,7 +121,7 @@ public final class TrainPipeline {
       }
       flush();
       long global = report.step() + ("sft".equals(stage) ? pretrainSteps : 0);
-      pending = GrpoStage.lineStart(global, stage, started);
+      pending = GrpoStage.lineStart(global, stage, clock);
       GrpoStage.putNumber(pending, "loss", report.loss());
       GrpoStage.putNumber(pending, "lr", report.lr());
       GrpoStage.putNumber(pending, "grad_norm", report.gradNorm());

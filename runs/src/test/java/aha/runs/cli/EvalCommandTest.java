@@ -60,7 +60,7 @@ class EvalCommandTest {
     assertEquals(0, run.exitCode(), run.err());
     String out = run.out();
     for (String row :
-        List.of("4 problems, 3 samples each", "pass@1 (greedy)", "pass@1 (sampled)", "pass@3",
+        List.of("4 problems; greedy + 3 samples at temperature 0.8, at most 6 new tokens, seed", "pass@1 (greedy)", "pass@1 (sampled)", "pass@3",
             "maj@3", "truncated", "mean length", "addition", "gcd", "report written to " + report)) {
       assertTrue(out.contains(row), row + " missing from\n" + out);
     }

@@ -66,6 +66,25 @@ class RunReportTest {
   }
 
   @Test
+  void theStoryPutsTheBaseBesideTheFinalPolicyAndSaysWhereTheTimeWent(@TempDir Path root) throws IOException {
+    try (FakeRun run = TypicalRun.create(root)) {
+      String story = RunStory.text(RunReport.read(run.dir(), 0, warning -> {}));
+      // reports written before the protocol was recorded say what they can
+      assertTrue(story.startsWith("held-out, 8 problems; 4 samples each\n"), story);
+      assertTrue(story.matches("(?s).*\\s+step 0\\s+step 10\\s+change\n.*"), story);
+      assertTrue(story.matches("(?s).*pass@1 \\(greedy\\)\\s+25\\.0%\\s+37\\.5%\\s+\\+12\\.5 pts\n.*"), story);
+      assertTrue(story.matches("(?s).*mean length\\s+60\\.5\\s+48\\.3\\s+-12\\.3\n.*"), story);
+      // GRPO steps 1-10 (global 21-30): the first five against the last five
+      assertTrue(story.contains("GRPO, 10 steps: the first 5 steps against the last\n"), story);
+      assertTrue(story.matches("(?s).*mean completion length \\(tokens\\)\\s+70\\.4 -> 82\\.0\n.*"), story);
+      // steps 26-30: wrong → right step % 3 = 2, 0, 1, 2, 0; right → wrong step % 2 = 0, 1, 0, 1, 0
+      assertTrue(story.matches("(?s).*wrong → right / right → wrong, last 5 steps\\s+5 / 2\n.*"), story);
+      // pretraining lines end at 60 s, GRPO's at 90 s; the manifest spans an hour
+      assertTrue(story.endsWith("time: 60:00 in all (evaluations included); pretrain 60 s, grpo 30 s\n"), story);
+    }
+  }
+
+  @Test
   void theLastStepsCompletionsComeAhaMomentsFirstWithTheDetectorsMarkers(@TempDir Path root) throws IOException {
     try (FakeRun run = TypicalRun.create(root)) {
       RunReport report = RunReport.read(run.dir(), 6, warning -> {});

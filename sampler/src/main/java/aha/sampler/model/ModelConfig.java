@@ -30,9 +30,6 @@ public record ModelConfig(
     boolean tieEmbeddings,
     boolean qkvBias) {
 
-  /** Vocabulary the presets assume until a tokenizer says otherwise ({@link #withVocabSize}). */
-  public static final int DEFAULT_VOCAB_SIZE = 4096;
-
   public ModelConfig {
     positive("vocabSize", vocabSize);
     positive("hiddenSize", hiddenSize);
@@ -68,19 +65,22 @@ public record ModelConfig(
     return new ModelConfig(64, 16, 40, 2, 4, 2, 64, 10000, 1e-5, false, false);
   }
 
-  /** ~1.1M parameters: 3 layers of width 128; trains on a laptop CPU in minutes. */
+  /**
+   * ~0.68M parameters: 3 layers of width 128 and the 1,024-token vocabulary of its base recipe (the
+   * model {@code aha train} trains); trains on a laptop CPU in minutes.
+   */
   public static ModelConfig nano() {
-    return new ModelConfig(DEFAULT_VOCAB_SIZE, 128, 352, 3, 4, 2, 512, 10000, 1e-5, true, false);
+    return new ModelConfig(1024, 128, 352, 3, 4, 2, 512, 10000, 1e-5, true, false);
   }
 
-  /** ~5.4M parameters: 6 layers of width 256; the CPU workhorse for GRPO experiments. */
+  /** ~4.9M parameters: 6 layers of width 256, vocabulary 2,048 as its base recipe asks. */
   public static ModelConfig micro() {
-    return new ModelConfig(DEFAULT_VOCAB_SIZE, 256, 688, 6, 8, 4, 1024, 10000, 1e-5, true, false);
+    return new ModelConfig(2048, 256, 688, 6, 8, 4, 1024, 10000, 1e-5, true, false);
   }
 
   /** ~25M parameters: 8 layers of width 512; wants a GPU for RL at a useful pace. */
   public static ModelConfig small() {
-    return new ModelConfig(DEFAULT_VOCAB_SIZE, 512, 1376, 8, 8, 4, 2048, 10000, 1e-5, true, false);
+    return new ModelConfig(4096, 512, 1376, 8, 8, 4, 2048, 10000, 1e-5, true, false);
   }
 
   /** Looks a preset up by its name: tiny, nano, micro or small. */

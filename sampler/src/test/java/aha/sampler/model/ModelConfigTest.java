@@ -13,8 +13,8 @@ class ModelConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-    "nano, 900000, 1300000",
-    "micro, 4500000, 6000000",
+    "nano, 600000, 800000",
+    "micro, 4500000, 5500000",
     "small, 22000000, 28000000",
   })
   void presetsHaveTheAdvertisedSize(String name, long min, long max) {
