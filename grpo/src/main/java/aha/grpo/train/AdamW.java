@@ -1,5 +1,6 @@
 package aha.grpo.train;
 
+import aha.sampler.model.HostValues;
 import aha.sampler.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -231,8 +232,8 @@ public final class AdamW {
               throw new IllegalArgumentException(
                   "optimizer state of parameter " + parameters.get(i).getName() + " has the wrong size");
             }
-            firstMoments.get(i).set(state.firstMoments().get(i));
-            secondMoments.get(i).set(state.secondMoments().get(i));
+            HostValues.copyInto(firstMoments.get(i), state.firstMoments().get(i));
+            HostValues.copyInto(secondMoments.get(i), state.secondMoments().get(i));
           }
           return null;
         });

@@ -35,6 +35,7 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "verify",
       mixinStandardHelpOptions = true,
+      header = "Verdicts per second of one verifier thread, and the slowest verdict.",
       description = {
         "Verdicts per second of one verifier thread on a seeded case set: plain numeric answers",
         "(the common case in training) and a mixed set of every answer kind, plus the slowest",

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "grpo",
     mixinStandardHelpOptions = true,
+    header = "Time GRPO steps from a checkpoint: sample, verify, learn.",
     description = {
       "Time GRPO steps from a checkpoint: sample (P problems x G completions, verification",
       "overlapped), verify (the verifier threads' summed time: an upper bound on what it adds to",

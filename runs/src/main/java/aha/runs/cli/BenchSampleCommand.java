@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sample",
     mixinStandardHelpOptions = true,
+    header = "Decode speed of the sampler, beside the roofline and a PyTorch peer.",
     description = {
       "Decode speed of the sampler. A preset model with seeded random weights",
       "prefills a batch of random prompts, then decodes greedily with a KV cache",

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
+    header = "Time of one training step, beside a PyTorch peer.",
     description = {
       "Time of one training step (the Trainer's: forward over whole sequences, masked",
       "next-token cross-entropy, backward, global-norm clipping, AdamW) for a preset",

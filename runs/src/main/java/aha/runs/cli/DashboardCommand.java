@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  aha dashboard",
       "  aha dashboard --runs out/runs --port 0",
-      "  aha dashboard --host 0.0.0.0 --port 8080     (reachable from other machines)",
+      "  aha dashboard --host 0.0.0.0 --port 8088     (reachable from other machines)",
     })
 final class DashboardCommand implements Callable<Integer> {
 
@@ -54,7 +54,7 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Option(
       names = "--port",
-      defaultValue = "8080",
+      defaultValue = "" + DashboardOptions.DEFAULT_PORT,
       description = "Port to listen on; 0 takes any free port (default: ${DEFAULT-VALUE}).")
   int port;
 

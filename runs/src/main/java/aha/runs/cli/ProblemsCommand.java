@@ -287,6 +287,7 @@ final class ProblemsCommand implements Runnable {
   @Command(
       name = "lint",
       mixinStandardHelpOptions = true,
+      header = "Check a problem set: schema, duplicates, gold answers, reference solutions, leakage.",
       description = {
         "Check a problem set: the schema of every line, duplicate ids and questions, that every",
         "gold answer parses in the verifier, and that every reference solution's final answer",
@@ -380,6 +381,7 @@ final class ProblemsCommand implements Runnable {
   @Command(
       name = "calibrate",
       mixinStandardHelpOptions = true,
+      header = "Measure each problem's pass rate over N samples from a checkpoint, into its meta.",
       description = {
         "Measure how hard each problem is for a model: sample N completions per problem from a",
         "checkpoint, judge them with the verifier, and write each problem's pass rate (the share",
@@ -488,6 +490,7 @@ final class ProblemsCommand implements Runnable {
   @Command(
       name = "filter",
       mixinStandardHelpOptions = true,
+      header = "Keep the problems whose calibrated pass rate lies in a band.",
       description = {
         "Keep the problems of a calibrated problem set whose pass rate lies in a band, ends",
         "included, in file order. For GRPO, a band such as 0.1:0.9 drops the problems the model",

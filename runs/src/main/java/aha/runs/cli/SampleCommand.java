@@ -43,8 +43,9 @@ import picocli.CommandLine.Spec;
     header = "Sample G completions per problem from a checkpoint and score them.",
     description = {
       "Sample G completions for each problem of a problem set from a checkpoint, score them with",
-      "the verifier, and print each problem's pass count k/G with every completion's extracted",
-      "answer and finish reason, then the overall pass rate.",
+      "the verifier, and print each problem's question and pass count k/G, every completion's",
+      "extracted answer, finish reason and text (--no-text leaves the text out), then the overall",
+      "pass rate.",
       "",
       "The checkpoint directory holds config.json, the safetensors weights and the tokenizer.json",
       "of the model. Prompts are the lab's chat template: the default system prompt, then the",
@@ -55,8 +56,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  aha sample --model out/sft/checkpoint --problems out/test.jsonl -g 8 --limit 20",
-      "  aha sample --model out/sft/checkpoint --problems out/test.jsonl -g 4 --temperature 0"
+      "  aha sample --model out/base --problems out/base/held-out.jsonl -g 8 --limit 20",
+      "  aha sample --model out/base --problems out/base/held-out.jsonl -g 4 --temperature 0"
           + " --json > samples.jsonl",
     })
 final class SampleCommand implements Callable<Integer> {
@@ -94,6 +95,9 @@ final class SampleCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print JSON lines instead of text.")
   boolean json;
+
+  @Option(names = "--no-text", description = "In the text output, list each completion's verdict without its text.")
+  boolean noText;
 
   @Override
   public Integer call() throws IOException {
@@ -201,6 +205,9 @@ final class SampleCommand implements Callable<Integer> {
             group.passCount(),
             group.size(),
             group.problem().answer()));
+    if (!noText) {
+      text.append("  ").append(group.problem().question().replace("\n", "\n  ")).append('\n');
+    }
     for (ScoredCompletion c : group.completions()) {
       text.append(
           String.format(
@@ -211,6 +218,10 @@ final class SampleCommand implements Callable<Integer> {
               c.finishReason().wireName(),
               c.tokens().length,
               c.correct() ? "correct" : "wrong (" + c.verdict().reason() + ")"));
+      if (!noText) {
+        // the completion as the model wrote it, indented under its verdict
+        text.append("      ").append(c.text().strip().replace("\n", "\n      ")).append('\n');
+      }
     }
     return text.toString().stripTrailing();
   }

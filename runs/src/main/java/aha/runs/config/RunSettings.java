@@ -60,7 +60,7 @@ public record RunSettings(
 
   /** A run named "default" under out/runs, checkpointing every 10 steps, dashboard on 8088. */
   public static RunSettings defaults() {
-    return new RunSettings("default", "out/runs", 10, 3, true, "127.0.0.1", 8088, "auto");
+    return new RunSettings("default", "out/runs", 10, 3, true, "127.0.0.1", 8088, "auto"); // DashboardOptions.DEFAULT_PORT
   }
 
   public RunSettings withName(String newName) {

@@ -79,7 +79,7 @@ public final class Dashboard implements AutoCloseable {
         .map(id -> new Dashboard(vertx, owns, id, options, verticle));
   }
 
-  /** The page to open, such as {@code http://127.0.0.1:8080/}. */
+  /** The page to open, such as {@code http://127.0.0.1:8088/}. */
   public String url() {
     return "http://" + urlHost(options.host()) + ":" + port() + "/";
   }

@@ -20,7 +20,7 @@ public record DashboardOptions(
   public static final String LOOPBACK = "127.0.0.1";
 
   /** The default port of {@code aha dashboard}. */
-  public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_PORT = 8088;
 
   /** The default poll interval of live streams. */
   public static final long DEFAULT_POLL_MILLIS = 500;

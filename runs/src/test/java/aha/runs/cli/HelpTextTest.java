@@ -44,4 +44,25 @@ class HelpTextTest {
     assertEquals("", warnings.toString(StandardCharsets.UTF_8));
     assertEquals(List.of(), tooLong);
   }
+
+  /** The line a command's parent lists it by is a whole sentence, not a description cut at its first line. */
+  @Test
+  void everySubcommandIsListedByAWholeSentence() {
+    List<CommandLine> commands = new ArrayList<>();
+    collect(AhaCli.commandLine(), commands);
+    List<String> cut = new ArrayList<>();
+    for (CommandLine command : commands) {
+      CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+      if (spec.parent() == null || spec.name().equals("help")) {
+        continue;
+      }
+      String[] header = spec.usageMessage().header();
+      String[] description = spec.usageMessage().description();
+      String listed = header.length > 0 ? header[0] : description.length > 0 ? description[0] : "";
+      if (!listed.strip().endsWith(".")) {
+        cut.add(spec.qualifiedName() + ": " + listed);
+      }
+    }
+    assertEquals(List.of(), cut);
+  }
 }

@@ -55,7 +55,7 @@ class SampleCommandTest {
 
   @Test
   void printsEachGroupAndThePassRate() {
-    CliRun run = sample();
+    CliRun run = sample("--no-text");
     assertEquals(0, run.exitCode(), run.err());
     String[] lines = run.out().strip().split("\n");
     // three problems of a header and two completions, then the summary
@@ -67,6 +67,22 @@ class SampleCommandTest {
     assertTrue(lines[9].startsWith("pass rate "), lines[9]);
     assertTrue(lines[9].contains("/6 completions); "), lines[9]);
     assertTrue(lines[9].contains("/3 problems solved at least once"), lines[9]);
+  }
+
+  @Test
+  void theTextShowsEachQuestionAndCompletionUnderItsVerdict() throws IOException {
+    CliRun text = sample();
+    CliRun json = sample("--json"); // the same seed: the same completions, with their texts
+    assertEquals(0, text.exitCode(), text.err());
+    JsonNode first = JSON.readTree(json.out().split("\n")[0]);
+    String question = ProblemSets.read(problems).get(0).question();
+    String out = text.out();
+    assertTrue(out.startsWith(first.get("id").asText() + "  "), out);
+    assertTrue(out.contains("\n  " + question + "\n  [0] "), out);
+    for (JsonNode completion : first.get("completions")) {
+      String written = completion.get("text").asText().strip();
+      assertTrue(out.contains("\n      " + written.replace("\n", "\n      ") + "\n"), written + " not in\n" + out);
+    }
   }
 
   @Test

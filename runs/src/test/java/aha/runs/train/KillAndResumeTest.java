@@ -1,6 +1,7 @@
 package aha.runs.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,6 +43,21 @@ class KillAndResumeTest {
     assertEquals(0, finish(straight), "the uninterrupted run");
     double seconds = (System.nanoTime() - started) / 1e9;
     Path expected = onlyRun(straightRoot);
+
+    // a run's output in a log: no library noise, progress as whole lines, the story at the end
+    String log = Files.readString(dir.resolve("straight.log"));
+    for (String noise : List.of("AutoNonVariableTypeMode", "CudaUtils", "INFO ai.djl", "\r")) {
+      assertFalse(log.contains(noise), "the log has " + noise.strip() + ":\n" + log);
+    }
+    assertTrue(log.contains("held-out, 4 problems; greedy + 2 samples at temperature 1,"), log);
+    assertTrue(log.contains("wrong → right / right → wrong, last "), log);
+    // one clock across the stages: elapsed_s never goes back
+    double elapsed = 0;
+    for (String line : Files.readAllLines(expected.resolve("metrics.jsonl"))) {
+      double now = JSON.readTree(line).get("elapsed_s").asDouble();
+      assertTrue(now >= elapsed, "elapsed_s went from " + elapsed + " back to " + now);
+      elapsed = now;
+    }
 
     Path killedRoot = dir.resolve("killed");
     Random random = new Random(20261128);
@@ -93,6 +109,14 @@ class KillAndResumeTest {
     JsonNode manifest = JSON.readTree(actual.resolve("manifest.json").toFile());
     assertEquals("finished", manifest.get("status").asText());
     assertEquals(kills, manifest.get("resumes").asInt());
+
+    // resuming the finished run says so and changes nothing
+    String before = Files.readString(actual.resolve("manifest.json"));
+    long linesBefore = Files.readAllLines(actual.resolve("metrics.jsonl")).size();
+    assertEquals(0, finish(aha(killedRoot, "train", "--resume", actual.toString())), "resuming a finished run");
+    assertEquals(before, Files.readString(actual.resolve("manifest.json")));
+    assertEquals(linesBefore, Files.readAllLines(actual.resolve("metrics.jsonl")).size());
+    assertTrue(Files.readString(dir.resolve("killed.log")).contains("there is nothing to resume"));
   }
 
   /**

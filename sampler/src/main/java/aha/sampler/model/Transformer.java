@@ -365,7 +365,7 @@ public final class Transformer extends AbstractBlock {
     NoGrad.call(
         () -> {
           if (whole.getShape().get(0) == s.shape().get(0)) {
-            whole.set(values);
+            HostValues.copyInto(whole, values);
             return null;
           }
           try (NDManager scratch = whole.getManager().newSubManager()) {
