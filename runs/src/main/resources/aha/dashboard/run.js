@@ -383,7 +383,8 @@ function showRuns() {
       <strong>${aha.esc(run.name)}</strong>
       ${aha.statusBadge(run.summary?.status)}
       ${liveness(run)}
-      <span>${last ? `${aha.esc(last.stage ?? '')} step ${aha.fmt(last.step)}` : 'no steps yet'}</span>
+      <span title="${last ? `global step ${aha.fmt(last.step)} of metrics.jsonl` : ''}">${last
+          ? `${aha.esc(last.stage ?? '')} step ${aha.fmt(last.step - stageOffset(run, last.stage ?? 'grpo'))}` : 'no steps yet'}</span>
       <span class="muted">${last ? `elapsed ${aha.duration(last.elapsed_s)} · ${aha.esc(last.time ?? '')}` : ''}</span>
       ${run.summary?.error ? `<span class="badge bad">${aha.esc(run.summary.error)}</span>` : ''}
       <a href="/samples.html?run=${name}">samples</a>

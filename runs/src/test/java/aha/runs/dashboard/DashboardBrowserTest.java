@@ -228,7 +228,14 @@ class DashboardBrowserTest {
         waitFor(browser, Duration.ofSeconds(120), "the first GRPO steps", () -> points(js, "reward") >= 2);
         long before = points(js, "reward");
         waitFor(browser, Duration.ofSeconds(60), "more GRPO steps", () -> points(js, "reward") >= before + 3);
-        assertTrue(points(js, "length") > 0 && points(js, "aha") > 0);
+        assertTrue(points(js, "length") > 0);
+        // the tiny smoke model may never reflect: then the aha chart says so instead of drawing zeros
+        String ahaNote = browser.findElement(By.cssSelector("#chart-aha .note")).getText();
+        assertTrue(points(js, "aha") > 0 || ahaNote.startsWith("Not drawn, always 0: "),
+            points(js, "aha") + " points, note: " + ahaNote);
+        // its held-out evaluations: step 0 first
+        waitFor(browser, Duration.ofSeconds(30), "the eval chart from step 0", () ->
+            xs(js, "eval").stream().findFirst().map(x -> x == 0).orElse(false));
         screenshot(browser, "dashboard-real-run.png");
       } finally {
         browser.quit();
