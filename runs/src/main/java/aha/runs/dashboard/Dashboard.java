@@ -1,7 +1,11 @@
 package aha.runs.dashboard;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -55,9 +59,15 @@ public final class Dashboard implements AutoCloseable {
 
   /** As {@link #start(Path, String, int)}, with all the options. */
   public static Dashboard start(DashboardOptions options) throws IOException {
-    Vertx vertx = Vertx.vertx();
+    // a Vert.x of its own reports its HTTP server and pools into the registry /metrics serves
+    PrometheusMeterRegistry registry = PrometheusMetrics.newRegistry();
+    Vertx vertx =
+        Vertx.builder()
+            .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .withMetrics(new MicrometerMetricsFactory(registry))
+            .build();
     try {
-      return await(deploy(vertx, true, options), options);
+      return await(deploy(vertx, true, options, registry), options);
     } catch (IOException | RuntimeException e) {
       vertx.close();
       throw e;
@@ -69,11 +79,12 @@ public final class Dashboard implements AutoCloseable {
    * it and leaves that Vert.x running.
    */
   public static Future<Dashboard> start(Vertx vertx, DashboardOptions options) {
-    return deploy(vertx, false, options);
+    return deploy(vertx, false, options, PrometheusMetrics.newRegistry());
   }
 
-  private static Future<Dashboard> deploy(Vertx vertx, boolean owns, DashboardOptions options) {
-    DashboardVerticle verticle = new DashboardVerticle(options);
+  private static Future<Dashboard> deploy(
+      Vertx vertx, boolean owns, DashboardOptions options, PrometheusMeterRegistry registry) {
+    DashboardVerticle verticle = new DashboardVerticle(options, registry);
     return vertx
         .deployVerticle(verticle)
         .map(id -> new Dashboard(vertx, owns, id, options, verticle));

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * GET /api/runs/:run/samples         ?correct=true|false&amp;problem=ID&amp;step=N&amp;offset=0&amp;limit=20
  * GET /api/runs/:run/problems        per-problem pass rates, always-0 / always-1 flagged
  * GET /api/runs/:run/eval            the eval reports
+ * GET /metrics                     Prometheus text: this process's meters, each run's last figures
  * GET /, /run.html, ...              the pages; /vendor/uplot/... the chart library
  * </pre>
  *
@@ -61,8 +62,11 @@ final class DashboardVerticle extends VerticleBase {
   private Assets assets;
   private HttpServer server;
 
-  DashboardVerticle(DashboardOptions options) {
+  private final PrometheusMetrics prometheus;
+
+  DashboardVerticle(DashboardOptions options, io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
     this.options = options;
+    this.prometheus = new PrometheusMetrics(registry);
     this.catalog = new RunCatalog(options.runsRoot(), options.warn());
     this.loopbackOnly = isLoopbackName(options.host());
   }
@@ -108,6 +112,7 @@ final class DashboardVerticle extends VerticleBase {
     router.get("/api/runs/:run/samples").handler(this::samples);
     router.get("/api/runs/:run/problems").handler(this::problems);
     router.get("/api/runs/:run/eval").handler(this::evals);
+    router.get("/metrics").handler(this::prometheus);
     router.get().handler(this::asset);
     return router;
   }
@@ -130,6 +135,16 @@ final class DashboardVerticle extends VerticleBase {
         .putHeader("Referrer-Policy", "no-referrer")
         .putHeader("Content-Security-Policy", SECURITY_POLICY);
     ctx.next();
+  }
+
+  /** Prometheus' text format: this process's meters and each run's last training figures. */
+  private void prometheus(RoutingContext ctx) {
+    worker
+        .executeBlocking(() -> prometheus.scrape(catalog.list()), false)
+        .onSuccess(text -> ctx.response()
+            .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+            .end(text))
+        .onFailure(e -> error(ctx, 500, "metrics: " + e.getMessage()));
   }
 
   private void runs(RoutingContext ctx) {

@@ -69,6 +69,12 @@ final class RunView {
     return node;
   }
 
+  /** The newest metrics line, or null before the first. */
+  JsonNode lastMetrics() throws IOException {
+    metrics.refresh();
+    return metrics.last();
+  }
+
   /** Every metrics line with the warnings of skipped ones. */
   ObjectNode metrics() throws IOException {
     return metricsEvent(metrics.since(null));

@@ -374,6 +374,31 @@ class DashboardApiTest {
   }
 
   @Test
+  void metricsInPrometheusFormatHoldTheProcessAndEachRunsLastFigures(VertxTestContext context) {
+    get("/metrics")
+        .onComplete(
+            context.succeeding(
+                reply ->
+                    context.verify(
+                        () -> {
+                          assertEquals(200, reply.status, reply.body);
+                          assertTrue(reply.headers.get("content-type").startsWith("text/plain; version=0.0.4"));
+                          String text = reply.body;
+                          assertTrue(text.contains("jvm_memory_used_bytes"), text);
+                          // FakeRun's step 3: accuracy 0.15 + 0.7 (1 - e^(-3/20)), step 3, 9 s
+                          double accuracy = 0.15 + 0.7 * (1 - Math.exp(-3 / 20.0));
+                          java.util.regex.Matcher line = java.util.regex.Pattern
+                              .compile("aha_accuracy\\{run=\"" + SMOKE + "\"} (\\S+)").matcher(text);
+                          assertTrue(line.find(), text);
+                          assertEquals(accuracy, Double.parseDouble(line.group(1)), 1e-9);
+                          assertTrue(text.contains("aha_step{run=\"" + SMOKE + "\"} 3.0"), text);
+                          assertTrue(text.contains("aha_loss{run=\"" + BASE + "\"}"), text);
+                          assertTrue(text.contains("# TYPE aha_reward_mean gauge"), text);
+                          context.completeNow();
+                        })));
+  }
+
+  @Test
   void passRatesFlagAlwaysZeroAndAlwaysOneProblems(VertxTestContext context) {
     get("/api/runs/" + SMOKE + "/problems")
         .onComplete(
