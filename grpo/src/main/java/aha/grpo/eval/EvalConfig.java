@@ -55,8 +55,12 @@ public record EvalConfig(
    * #BATCH_ROWS}.
    */
   public static EvalConfig protocol(int samples, double temperature, int maxNewTokens, long seed) {
-    List<Integer> ks = samples == 0 ? List.of() : new ArrayList<>(new TreeSet<>(List.of(1, samples)));
-    return new EvalConfig(samples, ks, true, temperature, 1.0, maxNewTokens, BATCH_ROWS, seed);
+    return new EvalConfig(samples, defaultKs(samples), true, temperature, 1.0, maxNewTokens, BATCH_ROWS, seed);
+  }
+
+  /** The k reported when none are asked for: 1 and n, or none when only the greedy pass runs. */
+  public static List<Integer> defaultKs(int samples) {
+    return samples == 0 ? List.of() : new ArrayList<>(new TreeSet<>(List.of(1, samples)));
   }
 
   /** The default protocol: greedy plus 8 samples at temperature 0.8, at most 256 tokens, seed 1. */

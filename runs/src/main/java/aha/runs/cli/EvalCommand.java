@@ -136,8 +136,7 @@ final class EvalCommand implements Callable<Integer> {
     sampling.checkSampling(temperature);
     List<Integer> chosen = ks;
     if (chosen == null) {
-      // 1 and n, or none when only the greedy pass runs
-      chosen = samples == 0 ? List.of() : new ArrayList<>(new TreeSet<>(List.of(1, samples)));
+      chosen = EvalConfig.defaultKs(samples);
     }
     for (int k : chosen) {
       if (k < 1 || k > samples) {

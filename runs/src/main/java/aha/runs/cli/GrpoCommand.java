@@ -8,7 +8,6 @@ import aha.problems.AtomicFiles;
 import aha.problems.Problem;
 import aha.runs.config.ConfigLoader;
 import aha.runs.config.RunConfig;
-import aha.runs.report.RunReport;
 import aha.runs.report.RunStory;
 import aha.problems.ProblemSets;
 import aha.runs.store.Manifest;
@@ -119,7 +118,7 @@ final class GrpoCommand implements Callable<Integer> {
       throw e;
     }
     out.println();
-    out.print(RunStory.text(RunReport.read(run, 0, warning -> {})));
+    out.print(RunStory.of(run));
     out.println();
     out.println("final policy: " + result.finalModel());
     return 0;

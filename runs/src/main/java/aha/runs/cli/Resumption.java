@@ -1,6 +1,5 @@
 package aha.runs.cli;
 
-import aha.runs.report.RunReport;
 import aha.runs.report.RunStory;
 import aha.runs.store.Manifest;
 import aha.runs.store.RunDirectory;
@@ -23,7 +22,7 @@ final class Resumption {
     if ("finished".equals(manifest.status())) {
       out.printf("%s finished at %s; there is nothing to resume, and nothing was changed.%n%n",
           run.dir(), manifest.endedAt());
-      out.print(RunStory.text(RunReport.read(run, 0, warning -> {})));
+      out.print(RunStory.of(run));
       out.flush();
       return false;
     }

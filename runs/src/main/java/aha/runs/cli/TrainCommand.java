@@ -6,7 +6,6 @@ import aha.grpo.train.Trainer;
 import aha.problems.AtomicFiles;
 import aha.runs.config.ConfigLoader;
 import aha.runs.config.RunConfig;
-import aha.runs.report.RunReport;
 import aha.runs.report.RunStory;
 import aha.runs.dashboard.Dashboard;
 import aha.runs.dashboard.DashboardOptions;
@@ -116,7 +115,7 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     out.printf(Locale.ROOT, "%nfinished in %.0f s: %s%n%n", (System.nanoTime() - start) / 1e9, run.dir());
-    out.print(RunStory.text(RunReport.read(run, 0, warning -> {})));
+    out.print(RunStory.of(run));
     out.println();
     out.println("final policy: " + result.finalModel());
     out.println("browse it: ./aha dashboard --runs " + config.run().root() + "   (or ./aha report " + run.dir() + ")");

@@ -103,9 +103,9 @@ final class ReportPage {
         .append("<th>first ").append(steps).append("</th><th>last ").append(steps).append("</th></tr></thead>\n<tbody>\n");
     for (RunReport.Trend trend : trends) {
       out.append("<tr><td>").append(Html.escape(trend.label())).append("</td><td>")
-          .append(trend.rate() ? EvalReport.percent(trend.first()) : decimal(trend.first()))
+          .append(trend.shown(trend.first()))
           .append("</td><td>")
-          .append(trend.rate() ? EvalReport.percent(trend.last()) : decimal(trend.last()))
+          .append(trend.shown(trend.last()))
           .append("</td></tr>\n");
     }
     out.append("</tbody>\n</table>\n");

@@ -1,5 +1,6 @@
 package aha.runs.report;
 
+import aha.grpo.eval.EvalReport;
 import aha.grpo.reflection.AhaDetector;
 import aha.grpo.reflection.ReflectionMarkers;
 import aha.grpo.rl.GrpoConfig;
@@ -64,7 +65,12 @@ public final class RunReport {
    * A training figure at the start and at the end of GRPO: the means over the first and the last
    * {@code window} steps.
    */
-  record Trend(String key, String label, double first, double last, boolean rate) {}
+  record Trend(String key, String label, double first, double last, boolean rate) {
+    /** A value of this figure as people read it: a percentage for a rate, else one decimal. */
+    String shown(double value) {
+      return rate ? EvalReport.percent(value) : ReportPage.decimal(value);
+    }
+  }
 
   private static final String GRPO = "grpo";
   private static final List<String> LOSS_STAGES = List.of("pretrain", "sft");

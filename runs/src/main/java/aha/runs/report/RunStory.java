@@ -1,8 +1,9 @@
 package aha.runs.report;
 
-import aha.grpo.eval.EvalReport;
+import aha.runs.store.RunDirectory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -25,6 +26,16 @@ public final class RunStory {
   private static final java.util.Set<String> TOTALLED = java.util.Set.of("aha/transitions", "aha/right_to_wrong");
 
   private RunStory() {}
+
+  /**
+   * The story of the run in {@code run}, read leniently as {@code aha report} reads it (a bad line
+   * is skipped).
+   *
+   * @throws IOException when the run's files cannot be read
+   */
+  public static String of(RunDirectory run) throws IOException {
+    return text(RunReport.read(run, 0, warning -> {}));
+  }
 
   /** The story of {@code report}'s run; lines it has no figures for are left out. */
   public static String text(RunReport report) {
@@ -83,8 +94,7 @@ public final class RunStory {
         continue; // the answer changes follow as totals
       }
       out.append(String.format(Locale.ROOT, "  %-36s %8s -> %s%n", trend.label(),
-          trend.rate() ? EvalReport.percent(trend.first()) : ReportPage.decimal(trend.first()),
-          trend.rate() ? EvalReport.percent(trend.last()) : ReportPage.decimal(trend.last())));
+          trend.shown(trend.first()), trend.shown(trend.last())));
     }
     out.append(String.format(Locale.ROOT, "  %-36s %.0f / %.0f%n", "wrong → right / right → wrong, last " + steps,
         report.lastWindowSum("aha/transitions"), report.lastWindowSum("aha/right_to_wrong")));
