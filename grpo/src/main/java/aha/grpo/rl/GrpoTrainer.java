@@ -15,11 +15,7 @@ import aha.sampler.generate.Generator;
 import aha.sampler.generate.SamplingParams;
 import aha.sampler.model.Scalars;
 import aha.sampler.model.Transformer;
-import aha.sampler.service.PromptCodec;
-import aha.sampler.service.SamplingService;
-import aha.sampler.service.SamplingServiceConfig;
-import aha.sampler.service.ScoredCompletion;
-import aha.sampler.service.ScoredGroup;
+import aha.sampler.service.VertxFutures;
 import aha.sampler.tokenizer.ChatTemplate;
 import aha.verifier.Verifier;
 import ai.djl.engine.Engine;
@@ -31,18 +27,15 @@ import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import ai.djl.ndarray.NDScope;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 
 /**
- * GRPO: for each step, sample G completions for each of P problems through the {@link
- * SamplingService}, score them with the verifier, turn rewards into group-relative advantages, and
+ * GRPO: for each step, sample G completions for each of P problems from a {@link RolloutSource}
+ * (the sampling service in a run), scored by the verifier; turn rewards into group-relative advantages, and
  * take μ clipped policy-gradient steps on the batch; then publish the new weights to the sampler.
  * {@link #step()} is the whole algorithm, top to bottom.
  *
@@ -62,21 +55,12 @@ import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
  * </ul>
  *
  * <p>Threads: the constructing thread owns training (one gradient collector per JVM) and must
- * make every call. The sampler replica lives on the service's worker thread.
+ * make every call. The rollout source (and the Vert.x instance it may run on) belongs to the caller,
+ * who closes it after this trainer.
  *
  * <p>Dimensions: B completions in a micro-batch, L their longest completion.
  */
 public final class GrpoTrainer implements AutoCloseable {
-
-  /** The most completions the sampler decodes together in one batch. */
-  static final int MAX_SAMPLING_BATCH_ROWS = 256;
-
-  /** Told about every finished step and evaluation. */
-  public interface Listener {
-    void onStep(StepResult result);
-
-    default void onEval(long step, EvalReport report) {}
-  }
 
   /**
    * One finished step.
@@ -119,13 +103,12 @@ public final class GrpoTrainer implements AutoCloseable {
   private final List<Problem> heldOut;
   private final NDManager manager;
   private final AdamW optimizer;
-  private final Vertx vertx;
-  private final SamplingService<PolicyReplica> service;
+  private final RolloutSource rollouts;
   private Generator evalGenerator;
   private long step;
 
   /**
-   * Starts the sampling service with a replica of {@code policy} and readies the optimizer.
+   * Readies the optimizer; sampling goes through {@code rollouts}.
    *
    * @param policy the model to train, its parameters attached to gradients
    * @param reference the frozen starting model for the KL term, or null when {@code config.beta()
@@ -133,6 +116,8 @@ public final class GrpoTrainer implements AutoCloseable {
    * @param train training problems
    * @param heldOut problems for the held-out evaluations (may be empty)
    * @param resume where to continue from, or null for a fresh run
+   * @param rollouts samples and scores completions of the current policy: its samplers must start
+   *     with {@code policy}'s weights as version {@code resume}'s step (0 for a fresh run)
    */
   public GrpoTrainer(
       GrpoConfig config,
@@ -141,7 +126,8 @@ public final class GrpoTrainer implements AutoCloseable {
       ChatTemplate template,
       List<Problem> train,
       List<Problem> heldOut,
-      Resume resume) {
+      Resume resume,
+      RolloutSource rollouts) {
     if (config.beta() > 0 && reference == null) {
       throw new IllegalArgumentException("beta > 0 needs a reference model");
     }
@@ -165,29 +151,7 @@ public final class GrpoTrainer implements AutoCloseable {
       tracker.restore(resume.progress().firstStepOfMarker());
       step = resume.progress().step();
     }
-    this.vertx = Vertx.vertx();
-    SamplingServiceConfig serviceConfig =
-        SamplingServiceConfig.defaults()
-            .withName("grpo")
-            // one batch per request up to 256 rows: on two cores the nano model decodes 256 rows at
-            // about 1.3x the tokens per second of 128 (aha bench sample)
-            .withMaxBatchRows(Math.min(MAX_SAMPLING_BATCH_ROWS, config.problemsSampledPerRound() * config.groupSize()))
-            .withMaxPromptTokens(policy.config().maxPositions())
-            .withInitialPolicyVersion(step);
-    try {
-      this.service =
-          await(
-              SamplingService.start(
-                  vertx,
-                  serviceConfig,
-                  PromptCodec.chat(template),
-                  verifier,
-                  replica -> PolicyReplica.copyOf(policy, template)));
-    } catch (RuntimeException e) {
-      await(vertx.close());
-      manager.close();
-      throw e;
-    }
+    this.rollouts = rollouts;
   }
 
   /** Steps taken. */
@@ -214,27 +178,22 @@ public final class GrpoTrainer implements AutoCloseable {
     return optimizer.state();
   }
 
-  /** Runs the remaining steps, with held-out evaluations before the first, every {@code evalEvery} and after the last. */
-  public void train(Listener listener) {
-    if (step == 0) {
-      EvalReport before = evaluate(true);
-      if (before != null) {
-        listener.onEval(0, before);
-      }
+  /**
+   * The held-out evaluation due after the step just taken, or null when none is: one after the
+   * last step (with samples) and one every {@code eval_every} steps (greedy only). Its figures join
+   * {@code result}'s metrics as {@code eval/} keys.
+   */
+  public EvalReport evaluateIfDue(StepResult result) {
+    boolean last = result.step() == config.steps();
+    boolean due = config.evalEvery() > 0 && result.step() % config.evalEvery() == 0;
+    if (!last && !due) {
+      return null;
     }
-    while (step < config.steps()) {
-      StepResult result = step();
-      boolean last = step == config.steps();
-      boolean due = config.evalEvery() > 0 && step % config.evalEvery() == 0;
-      if (last || due) {
-        EvalReport report = evaluate(last);
-        if (report != null) {
-          putEval(result.metrics(), report);
-          listener.onEval(step, report);
-        }
-      }
-      listener.onStep(result);
+    EvalReport report = evaluate(last);
+    if (report != null) {
+      putEval(result.metrics(), report);
     }
+    return report;
   }
 
   /** One GRPO step: sample, score, compute advantages, learn, publish. */
@@ -250,7 +209,7 @@ public final class GrpoTrainer implements AutoCloseable {
     int rounds = 0;
     while (informative.size() < config.problemsPerStep() && rounds < samplingRounds()) {
       List<Problem> batch = problems.next(config.problemsSampledPerRound());
-      for (ScoredGroup group : await(service.sample(batch, config.groupSize(), params(number, rounds)))) {
+      for (ScoredGroup group : VertxFutures.await(rollouts.sample(batch, config.groupSize(), params(number, rounds)))) {
         sampled.add(group);
         double[] rewards = rewards(group);
         // 2. a group whose rewards are all equal has zero advantages: with dynamic sampling it is
@@ -287,7 +246,7 @@ public final class GrpoTrainer implements AutoCloseable {
 
     // 5. hand the new weights to the sampler for the next step
     step = number;
-    await(service.publishWeights(step, replica -> replica.copyWeightsFrom(policy)));
+    VertxFutures.await(rollouts.publishWeights(step, policy));
 
     // 6. metrics of everything sampled this step
     putRewards(metrics, sampled);
@@ -599,31 +558,12 @@ public final class GrpoTrainer implements AutoCloseable {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  /** Waits on this (training) thread for a Vert.x future; failures are rethrown unchecked. */
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the sampler", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
-  }
-
+  /** Frees the optimizer's state and the evaluation's generator; the rollout source stays open. */
   @Override
   public void close() {
-    try {
-      await(service.close());
-    } finally {
-      await(vertx.close());
-      if (evalGenerator != null) {
-        evalGenerator.close();
-      }
-      manager.close();
+    if (evalGenerator != null) {
+      evalGenerator.close();
     }
+    manager.close();
   }
 }

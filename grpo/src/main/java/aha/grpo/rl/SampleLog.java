@@ -2,8 +2,6 @@ package aha.grpo.rl;
 
 import aha.grpo.reflection.AhaDetector;
 import aha.grpo.reflection.ReflectionMarkers;
-import aha.sampler.service.ScoredCompletion;
-import aha.sampler.service.ScoredGroup;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -11,12 +11,14 @@ import aha.problems.Problem;
 import aha.problems.ProblemMeta;
 import aha.sampler.model.ModelConfig;
 import aha.sampler.model.Transformer;
+import aha.sampler.service.VertxFutures;
 import aha.sampler.tokenizer.BpeTrainer;
 import aha.sampler.tokenizer.ChatTemplate;
 import aha.sampler.tokenizer.Message;
 import aha.sampler.tokenizer.Tokenizer;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,13 +110,18 @@ class GrpoTrainerTest {
     Transformer model = guessingModel();
     List<Map<String, Double>> steps = new ArrayList<>();
     List<ObjectNode> samples = new ArrayList<>();
-    try (GrpoTrainer trainer =
-        new GrpoTrainer(toyConfig(LossType.GRPO, 1, 0), model, null, template, problems, List.of(), null)) {
-      trainer.train(
-          result -> {
-            steps.add(result.metrics());
-            samples.addAll(result.samples());
-          });
+    GrpoConfig config = toyConfig(LossType.GRPO, 1, 0);
+    Vertx vertx = Vertx.vertx();
+    ProblemSampler sampler = VertxFutures.await(ProblemSampler.startForTraining(vertx, config, model, template, 0));
+    try (GrpoTrainer trainer = new GrpoTrainer(config, model, null, template, problems, List.of(), null, sampler)) {
+      while (trainer.steps() < config.steps()) {
+        GrpoTrainer.StepResult result = trainer.step();
+        steps.add(result.metrics());
+        samples.addAll(result.samples());
+      }
+    } finally {
+      VertxFutures.await(sampler.close());
+      VertxFutures.await(vertx.close());
     }
     assertEquals(10, steps.size());
     double first = steps.get(0).get("accuracy");

@@ -2,17 +2,20 @@ package aha.runs.cli;
 
 import aha.grpo.rl.GrpoConfig;
 import aha.grpo.rl.GrpoTrainer;
+import aha.grpo.rl.ProblemSampler;
 import aha.grpo.train.BasePipeline;
 import aha.problems.Problem;
 import aha.runs.config.ConfigLoader;
 import aha.runs.config.RunConfig;
 import aha.sampler.checkpoint.Checkpoints;
 import aha.sampler.model.Transformer;
+import aha.sampler.service.VertxFutures;
 import aha.sampler.tokenizer.ChatTemplate;
 import aha.sampler.tokenizer.Tokenizer;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -78,8 +81,13 @@ final class BenchGrpoCommand implements Callable<Integer> {
     try (NDManager manager = NDManager.newBaseManager();
         Tokenizer tokenizer = Tokenizer.load(model)) {
       Transformer policy = Checkpoints.load(model, manager);
-      try (GrpoTrainer trainer =
-          new GrpoTrainer(config, policy, null, new ChatTemplate(tokenizer), train, List.of(), null)) {
+      ChatTemplate template = new ChatTemplate(tokenizer);
+      Vertx vertx = Vertx.vertx();
+      ProblemSampler sampler = null;
+      try {
+        sampler = VertxFutures.await(ProblemSampler.startForTraining(vertx, config, policy, template, 0));
+        try (GrpoTrainer trainer =
+            new GrpoTrainer(config, policy, null, template, train, List.of(), null, sampler)) {
         for (int i = 0; i <= steps; i++) {
           Map<String, Double> m = trainer.step().metrics();
           out.printf(Locale.ROOT, "%s step %d: %.2f s (sample %.2f, verify %.4f, learn %.2f), %.0f tokens/s%n",
@@ -90,6 +98,12 @@ final class BenchGrpoCommand implements Callable<Integer> {
             timed.add(m);
           }
         }
+        }
+      } finally {
+        if (sampler != null) {
+          VertxFutures.await(sampler.close());
+        }
+        VertxFutures.await(vertx.close());
       }
     }
     double step = median(timed, "time/step");

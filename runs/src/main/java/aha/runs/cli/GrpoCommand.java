@@ -13,6 +13,8 @@ import aha.problems.ProblemSets;
 import aha.runs.store.Manifest;
 import aha.runs.store.RunDirectory;
 import aha.runs.train.GrpoStage;
+import aha.sampler.service.VertxFutures;
+import io.vertx.core.Vertx;
 import aha.sampler.checkpoint.Checkpoints;
 import aha.sampler.model.Devices;
 import java.io.IOException;
@@ -107,15 +109,18 @@ final class GrpoCommand implements Callable<Integer> {
     out.flush();
 
     GrpoStage.Result result;
+    Vertx vertx = Vertx.vertx();
     try (StageProgress progress = new StageProgress(config.steps(), out)) {
       GrpoStage.Settings settings =
           new GrpoStage.Settings(run, base, 0, resolved.run().checkpointEvery(), resolved.run().keepCheckpoints(),
-              Devices.resolve(resolved.run().device()), null);
+              Devices.resolve(resolved.run().device()), vertx, null);
       result = GrpoStage.run(config, settings, sets.get(0), sets.get(1), progress);
       Manifest.read(run.manifest()).endedNow("finished").write(run.manifest());
     } catch (IOException | RuntimeException e) {
       Manifest.read(run.manifest()).endedNow("failed").write(run.manifest());
       throw e;
+    } finally {
+      VertxFutures.await(vertx.close());
     }
     out.println();
     out.print(RunStory.of(run));

@@ -1,16 +1,16 @@
 package aha.runs.cli;
 
 import aha.problems.Problem;
-import aha.grpo.rl.PolicyReplica;
+import aha.grpo.rl.ProblemSampler;
+import aha.grpo.rl.ScoredCompletion;
+import aha.grpo.rl.ScoredGroup;
 import aha.sampler.checkpoint.Checkpoints;
 import aha.sampler.generate.SamplingParams;
 import aha.sampler.model.Devices;
 import aha.sampler.model.ModelConfig;
-import aha.sampler.service.PromptCodec;
-import aha.sampler.service.SamplingService;
+import aha.sampler.service.PolicyReplica;
 import aha.sampler.service.SamplingServiceConfig;
-import aha.sampler.service.ScoredCompletion;
-import aha.sampler.service.ScoredGroup;
+import aha.sampler.service.VertxFutures;
 import aha.sampler.tokenizer.ChatTemplate;
 import aha.sampler.tokenizer.Tokenizer;
 import aha.verifier.Verifier;
@@ -23,13 +23,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -120,21 +120,21 @@ final class SampleCommand implements Callable<Integer> {
               .withName("cli")
               .withMaxBatchRows(sampling.batchRows)
               .withMaxPromptTokens(modelConfig.maxPositions())
-              .withVerifierWorkers(workers);
+              .withScoringWorkers(workers);
       Vertx vertx = Vertx.vertx();
       try {
-        SamplingService<PolicyReplica> service =
+        ProblemSampler sampler =
             await(
-                SamplingService.start(
+                ProblemSampler.start(
                     vertx,
                     config,
-                    PromptCodec.chat(template),
+                    template,
                     new Verifier(VerifierConfig.defaults()),
                     replica -> PolicyReplica.load(model, resolved, template)));
         try {
-          report(service, all, params);
+          report(sampler, all, params);
         } finally {
-          await(service.close());
+          await(sampler.close());
         }
       } finally {
         await(vertx.close());
@@ -157,7 +157,7 @@ final class SampleCommand implements Callable<Integer> {
    * waits for the verifier or the printing, and prints each request's groups as it completes, in
    * problem order. Request c samples with the seed mixed with c.
    */
-  private void report(SamplingService<PolicyReplica> service, List<Problem> all, SamplingParams params)
+  private void report(ProblemSampler service, List<Problem> all, SamplingParams params)
       throws IOException {
     long seed = params.seed();
     int perRequest = Math.max(1, sampling.batchRows / g);
@@ -317,19 +317,9 @@ final class SampleCommand implements Callable<Integer> {
    */
   private static <T> T await(Future<T> future) throws IOException {
     try {
-      return future.toCompletionStage().toCompletableFuture().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while sampling", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException(cause);
+      return VertxFutures.await(future);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 }

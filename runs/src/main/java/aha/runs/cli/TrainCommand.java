@@ -9,6 +9,8 @@ import aha.runs.config.RunConfig;
 import aha.runs.report.RunStory;
 import aha.runs.dashboard.Dashboard;
 import aha.runs.dashboard.DashboardOptions;
+import aha.runs.dashboard.MeteredVertx;
+import aha.sampler.service.VertxFutures;
 import aha.runs.store.Manifest;
 import aha.runs.store.RunDirectory;
 import aha.runs.train.GrpoStage;
@@ -87,10 +89,17 @@ final class TrainCommand implements Callable<Integer> {
       Manifest.startingNow(GrpoCommand.commandLine(spec, "train")).write(run.manifest());
       out.println("run: " + run.dir());
     }
+    // one Vert.x for the run: the sampling service and the dashboard, whose /metrics reports both
+    MeteredVertx shared = MeteredVertx.create();
     Dashboard dashboard = null;
-    if (config.run().dashboard() && !noDashboard) {
-      dashboard = startDashboard(config, run);
-      out.println("dashboard: " + dashboard.url());
+    try {
+      if (config.run().dashboard() && !noDashboard) {
+        dashboard = startDashboard(shared, config, run);
+        out.println("dashboard: " + dashboard.url());
+      }
+    } catch (IOException | RuntimeException e) {
+      VertxFutures.await(shared.vertx().close());
+      throw e;
     }
     out.flush();
 
@@ -104,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
             Devices.resolve(config.run().device()));
     GrpoStage.Result result;
     try (Progress progress = new Progress(out)) {
-      result = TrainPipeline.run(plan, run, progress);
+      result = TrainPipeline.run(plan, run, shared.vertx(), progress);
       Manifest.read(run.manifest()).endedNow("finished").write(run.manifest());
     } catch (IOException | RuntimeException e) {
       Manifest.read(run.manifest()).endedNow("failed").write(run.manifest());
@@ -113,6 +122,7 @@ final class TrainCommand implements Callable<Integer> {
       if (dashboard != null) {
         dashboard.close();
       }
+      VertxFutures.await(shared.vertx().close());
     }
     out.printf(Locale.ROOT, "%nfinished in %.0f s: %s%n%n", (System.nanoTime() - start) / 1e9, run.dir());
     out.print(RunStory.of(run));
@@ -124,14 +134,14 @@ final class TrainCommand implements Callable<Integer> {
 
 
   /** The dashboard on the configured port, or on any free one when that is taken. */
-  private Dashboard startDashboard(RunConfig config, RunDirectory run) throws IOException {
+  private Dashboard startDashboard(MeteredVertx shared, RunConfig config, RunDirectory run) throws IOException {
     Path root = run.dir().getParent();
     try {
-      return Dashboard.start(DashboardOptions.of(root, config.run().host(), config.run().port()));
+      return Dashboard.start(shared, DashboardOptions.of(root, config.run().host(), config.run().port()));
     } catch (IOException | RuntimeException taken) {
       spec.commandLine().getErr().println(
           "aha train: port " + config.run().port() + " is taken (" + taken.getMessage() + "); using a free one");
-      return Dashboard.start(DashboardOptions.of(root, config.run().host(), 0));
+      return Dashboard.start(shared, DashboardOptions.of(root, config.run().host(), 0));
     }
   }
 

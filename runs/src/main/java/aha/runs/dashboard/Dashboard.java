@@ -3,9 +3,6 @@ package aha.runs.dashboard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -59,24 +56,28 @@ public final class Dashboard implements AutoCloseable {
 
   /** As {@link #start(Path, String, int)}, with all the options. */
   public static Dashboard start(DashboardOptions options) throws IOException {
-    // a Vert.x of its own reports its HTTP server and pools into the registry /metrics serves
-    PrometheusMeterRegistry registry = PrometheusMetrics.newRegistry();
-    Vertx vertx =
-        Vertx.builder()
-            .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-            .withMetrics(new MicrometerMetricsFactory(registry))
-            .build();
+    MeteredVertx own = MeteredVertx.create();
     try {
-      return await(deploy(vertx, true, options, registry), options);
+      return await(deploy(own.vertx(), true, options, own.registry()), options);
     } catch (IOException | RuntimeException e) {
-      vertx.close();
+      own.vertx().close();
       throw e;
     }
   }
 
   /**
-   * Deploys the dashboard on an existing Vert.x (a training run's); {@link #close} then undeploys
-   * it and leaves that Vert.x running.
+   * Deploys the dashboard on a training run's Vert.x, whose meters {@code /metrics} serves; returns
+   * once the server listens. {@link #close} then undeploys it and leaves that Vert.x running.
+   *
+   * @throws IOException when the server cannot listen there (port taken, unknown host)
+   */
+  public static Dashboard start(MeteredVertx shared, DashboardOptions options) throws IOException {
+    return await(deploy(shared.vertx(), false, options, shared.registry()), options);
+  }
+
+  /**
+   * Deploys the dashboard on an existing Vert.x that reports no meters of its own; {@link #close}
+   * then undeploys it and leaves that Vert.x running.
    */
   public static Future<Dashboard> start(Vertx vertx, DashboardOptions options) {
     return deploy(vertx, false, options, PrometheusMetrics.newRegistry());

@@ -3,6 +3,7 @@ package aha.runs.train;
 import aha.grpo.eval.EvalReport;
 import aha.grpo.rl.GrpoConfig;
 import aha.grpo.rl.GrpoTrainer;
+import aha.grpo.rl.ProblemSampler;
 import aha.grpo.train.AdamW;
 import aha.grpo.train.BasePipeline;
 import aha.problems.AtomicFiles;
@@ -15,10 +16,12 @@ import aha.sampler.checkpoint.Checkpoints;
 import aha.sampler.checkpoint.DType;
 import aha.sampler.checkpoint.SafeTensors;
 import aha.sampler.model.Transformer;
+import aha.sampler.service.VertxFutures;
 import aha.sampler.tokenizer.ChatTemplate;
 import aha.sampler.tokenizer.Tokenizer;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import io.vertx.core.Vertx;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -74,12 +77,13 @@ public final class GrpoStage {
    * @param checkpointEvery GRPO steps between checkpoints (the last step always gets one)
    * @param keepCheckpoints how many checkpoints to keep
    * @param device where the policy lives
+   * @param vertx runs the sampling service (and, in {@code aha train}, the dashboard)
    * @param clock the run's clock when the stages before ran in this process; null to go on from
    *     the {@code elapsed_s} of the last metrics line the stage keeps
    */
   public record Settings(
       RunDirectory run, Path base, long stepOffset, int checkpointEvery, int keepCheckpoints, Device device,
-      RunClock clock) {}
+      Vertx vertx, RunClock clock) {}
 
   /** What the stage ends with: the final policy's checkpoint and the last evaluation. */
   public record Result(Path finalModel, EvalReport firstEval, EvalReport lastEval, long steps) {}
@@ -101,7 +105,8 @@ public final class GrpoStage {
     JsonLines.keepThroughStep(run.samples(), globalDone);
     RunClock clock = settings.clock() != null ? settings.clock() : RunClock.continuing(run.metrics());
 
-    EvalReport[] evals = new EvalReport[2];
+    EvalReport firstEval = null;
+    EvalReport lastEval = null;
     try (NDManager manager = NDManager.newBaseManager(settings.device());
         Tokenizer tokenizer = Tokenizer.load(settings.base());
         JsonLinesWriter metrics = new JsonLinesWriter(run.metrics());
@@ -109,51 +114,51 @@ public final class GrpoStage {
       ChatTemplate template = new ChatTemplate(tokenizer);
       Transformer policy = Checkpoints.load(policyDir, manager);
       Transformer reference = config.beta() > 0 ? Checkpoints.load(settings.base(), manager) : null;
-      try (GrpoTrainer trainer = new GrpoTrainer(config, policy, reference, template, train, heldOut, resume)) {
+      long stepsDone = resume == null ? 0 : resume.progress().step();
+      ProblemSampler sampler =
+          VertxFutures.await(ProblemSampler.startForTraining(settings.vertx(), config, policy, template, stepsDone));
+      try (GrpoTrainer trainer =
+          new GrpoTrainer(config, policy, reference, template, train, heldOut, resume, sampler)) {
         listener.onStart(trainer.steps(), config.steps());
-        trainer.train(
-            new GrpoTrainer.Listener() {
-              @Override
-              public void onStep(GrpoTrainer.StepResult result) {
-                try {
-                  long global = settings.stepOffset() + result.step();
-                  metrics.append(metricsLine(global, result.metrics(), clock));
-                  for (ObjectNode sample : result.samples()) {
-                    sample.put("step", global);
-                    samples.append(sample);
-                  }
-                  listener.onStep(result);
-                  boolean last = result.step() == config.steps();
-                  if (last || result.step() % settings.checkpointEvery() == 0) {
-                    Path dir = checkpoints.write(global, into -> writeCheckpoint(into, trainer, settings.base()));
-                    listener.onCheckpoint(global, dir);
-                  }
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              }
-
-              @Override
-              public void onEval(long step, EvalReport report) {
-                try {
-                  AtomicFiles.writeString(run.evalDir().resolve("step-" + (settings.stepOffset() + step) + ".json"),
-                      report.toJson(settings.stepOffset() + step));
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-                if (evals[0] == null) {
-                  evals[0] = report;
-                }
-                evals[1] = report;
-                listener.onEval(step, report);
-              }
-            });
-      } catch (java.io.UncheckedIOException e) {
-        throw e.getCause();
+        if (trainer.steps() == 0) {
+          firstEval = trainer.evaluate(true);
+          if (firstEval != null) {
+            writeEval(run, settings.stepOffset(), firstEval);
+            listener.onEval(0, firstEval);
+          }
+        }
+        while (trainer.steps() < config.steps()) {
+          GrpoTrainer.StepResult result = trainer.step();
+          long global = settings.stepOffset() + result.step();
+          EvalReport eval = trainer.evaluateIfDue(result);
+          if (eval != null) {
+            writeEval(run, global, eval);
+            firstEval = firstEval == null ? eval : firstEval;
+            lastEval = eval;
+            listener.onEval(result.step(), eval);
+          }
+          metrics.append(metricsLine(global, result.metrics(), clock));
+          for (ObjectNode sample : result.samples()) {
+            sample.put("step", global);
+            samples.append(sample);
+          }
+          listener.onStep(result);
+          if (result.step() == config.steps() || result.step() % settings.checkpointEvery() == 0) {
+            Path dir = checkpoints.write(global, into -> writeCheckpoint(into, trainer, settings.base()));
+            listener.onCheckpoint(global, dir);
+          }
+        }
+      } finally {
+        VertxFutures.await(sampler.close());
       }
     }
     Path finalDir = checkpoints.latest().orElseThrow().resolve(MODEL);
-    return new Result(finalDir, evals[0], evals[1], config.steps());
+    return new Result(finalDir, firstEval, lastEval == null ? firstEval : lastEval, config.steps());
+  }
+
+  /** The eval report of global step {@code globalStep}, as {@code eval/step-N.json}. */
+  private static void writeEval(RunDirectory run, long globalStep, EvalReport report) throws IOException {
+    AtomicFiles.writeString(run.evalDir().resolve("step-" + globalStep + ".json"), report.toJson(globalStep));
   }
 
   /** The keys every metrics line starts with: global step, stage, wall-clock time, the run's elapsed seconds. */

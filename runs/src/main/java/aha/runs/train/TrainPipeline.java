@@ -11,6 +11,7 @@ import aha.runs.store.JsonLinesWriter;
 import aha.runs.store.RunDirectory;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -54,8 +55,12 @@ public final class TrainPipeline {
 
   private TrainPipeline() {}
 
-  /** Runs the plan into {@code run}, continuing wherever an earlier attempt stopped. */
-  public static GrpoStage.Result run(Plan plan, RunDirectory run, Listener listener) throws IOException {
+  /**
+   * Runs the plan into {@code run}, continuing wherever an earlier attempt stopped; the GRPO
+   * stage's sampling service runs on {@code vertx}.
+   */
+  public static GrpoStage.Result run(Plan plan, RunDirectory run, Vertx vertx, Listener listener)
+      throws IOException {
     Path base = run.dir().resolve(BASE);
     long baseSteps = (long) plan.base().pretrain().steps() + plan.base().sft().steps();
     boolean baseDone = Files.exists(base.resolve(BasePipeline.REPORT));
@@ -81,7 +86,7 @@ public final class TrainPipeline {
       throw e.getCause();
     }
     GrpoStage.Settings settings =
-        new GrpoStage.Settings(run, base, baseSteps, plan.checkpointEvery(), plan.keepCheckpoints(), plan.device(), clock);
+        new GrpoStage.Settings(run, base, baseSteps, plan.checkpointEvery(), plan.keepCheckpoints(), plan.device(), vertx, clock);
     return GrpoStage.run(plan.grpo(), settings, data.train(), data.heldOut(), listener);
   }
 

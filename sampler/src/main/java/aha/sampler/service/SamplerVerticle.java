@@ -1,11 +1,8 @@
 package aha.sampler.service;
 
-import aha.problems.Problem;
 import aha.sampler.generate.Completion;
 import aha.sampler.generate.CompletionSampler;
 import aha.sampler.generate.SamplingParams;
-import aha.verifier.Verdict;
-import aha.verifier.Verifier;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -22,55 +19,58 @@ import java.util.function.Supplier;
 
 /**
  * One model replica: owns a {@link CompletionSampler}, samples the requests sent to its address
- * batch by batch, and has every finished batch scored by the verifier pool while it samples the
+ * batch by batch, and has every finished batch scored on the scoring pool while it samples the
  * next.
  *
  * <p>Threads. The verticle itself runs on an event loop and never blocks: it only chains futures.
  * The sampler lives on a one-thread worker pool of its own ({@code aha-sampler-NAME-i}), where it
- * is created, called and closed; verification runs on the service's verifier pool ({@code
- * aha-verifier-NAME}, shared by the replicas), unordered so that its threads work in parallel. A
- * worker verticle that sampled inside its message handler would be simpler, but the verifier
- * callbacks of one request would then queue behind the sampling of the next one on the same
+ * is created, called and closed; the injected {@link CompletionScorer} runs on the service's
+ * scoring pool ({@code aha-scorer-NAME}, shared by the replicas), unordered so that its threads
+ * work in parallel. A worker verticle that sampled inside its message handler would be simpler, but
+ * the scoring callbacks of one request would then queue behind the sampling of the next one on the same
  * context, holding its reply back for a whole request.
  *
  * <p>Order. Commands run in arrival order on the sampler thread: the sampling of a request (from
  * encoding its prompts to its last batch) and each weights update are links of one chain, so an
  * update lands between two requests, never between the batches of one. Scoring is outside the
- * chain: the next request starts sampling while the previous one's last batch is verified.
+ * chain: the next request starts sampling while the previous one's last batch is scored.
  *
  * <p>Seeds. The first batch of a request samples with the request's seed; a later batch with a seed
  * mixed from it and the index of its first row, so that batches holding the same prompts do not
  * repeat each other's draws. The same request on the same batch size gives the same completions.
  */
-final class SamplerVerticle<S extends CompletionSampler> extends VerticleBase {
+final class SamplerVerticle<S extends CompletionSampler, K, V> extends VerticleBase {
 
-  /** Failure code of a request the replica refused: a bad prompt, parameter or problem. */
+  /** Failure code of a request the replica refused: a bad prompt or parameter. */
   static final int BAD_REQUEST = 400;
 
   /** Failure code of a request the replica failed on. */
   static final int FAILED = 500;
 
-  /** A verdict has its own work budget and a 2 s wall-clock guard; this only bounds the blocked-thread warning. */
-  private static final long VERIFY_WARN_SECONDS = 10;
+  /**
+   * A score should take milliseconds (the lab's verifier has its own work budget and a 2 s
+   * wall-clock guard); this only bounds the blocked-thread warning.
+   */
+  private static final long SCORE_WARN_SECONDS = 10;
 
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   /**
-   * Sample {@code g} completions for each problem.
+   * Sample {@code g} completions for each prompt.
    *
-   * @param firstRow the row (problem index times G) of the request this share starts at, for seeds
+   * @param firstRow the row (prompt index times G) of the request this share starts at, for seeds
    */
-  record Sample(
-      List<Problem> problems, int g, SamplingParams params, int maxPromptTokens, long firstRow) {}
+  record Sample<K>(
+      List<Prompt<K>> prompts, int g, SamplingParams params, int maxPromptTokens, long firstRow) {}
 
   /** Apply {@code update} to the sampler between requests; then the weights are {@code version}. */
   record Publish<S>(long version, Consumer<? super S> update) {}
 
-  /** The answer to a {@link Sample}: one group per problem, in request order. */
-  record Scored(List<ScoredGroup> groups) {}
+  /** The answer to a {@link Sample}: one group per prompt, in request order. */
+  record Scored<K, V>(List<SampledGroup<K, V>> groups) {}
 
-  /** The prompts of a request, one per problem, and the version they are sampled with. */
-  private record Prepared(int[][] prompts, long version) {}
+  /** The version a request is sampled with, read on the sampler thread when it starts. */
+  private record Prepared(long version) {}
 
   /** The completions of rows {@code from} to {@code from + completions.size()}. */
   private record Batch(int from, List<Completion> completions, double millis) {}
@@ -79,11 +79,10 @@ final class SamplerVerticle<S extends CompletionSampler> extends VerticleBase {
   private final int replica;
   private final SamplingServiceConfig config;
   private final SamplerFactory<S> factory;
-  private final PromptCodec codec;
-  private final Verifier verifier;
+  private final CompletionScorer<? super K, ? extends V> scorer;
 
   private WorkerExecutor samplerPool;
-  private WorkerExecutor verifierPool;
+  private WorkerExecutor scoringPool;
   private MessageConsumer<Object> consumer;
 
   // Sampler-thread state: touched only inside samplerPool tasks, which run one at a time.
@@ -97,22 +96,20 @@ final class SamplerVerticle<S extends CompletionSampler> extends VerticleBase {
       int replica,
       SamplingServiceConfig config,
       SamplerFactory<S> factory,
-      PromptCodec codec,
-      Verifier verifier) {
+      CompletionScorer<? super K, ? extends V> scorer) {
     this.service = config.name();
     this.replica = replica;
     this.config = config;
     this.factory = factory;
-    this.codec = codec;
-    this.verifier = verifier;
+    this.scorer = scorer;
   }
 
   static String samplerPoolName(String service, int replica) {
     return "aha-sampler-" + service + "-" + replica;
   }
 
-  static String verifierPoolName(String service) {
-    return "aha-verifier-" + service;
+  static String scoringPoolName(String service) {
+    return "aha-scorer-" + service;
   }
 
   @Override
@@ -123,11 +120,11 @@ final class SamplerVerticle<S extends CompletionSampler> extends VerticleBase {
             1,
             config.maxBatchTime().toNanos(),
             TimeUnit.NANOSECONDS);
-    verifierPool =
+    scoringPool =
         vertx.createSharedWorkerExecutor(
-            verifierPoolName(service),
-            config.verifierWorkers(),
-            VERIFY_WARN_SECONDS,
+            scoringPoolName(service),
+            config.scoringWorkers(),
+            SCORE_WARN_SECONDS,
             TimeUnit.SECONDS);
     version = config.initialPolicyVersion(); // published to the sampler thread by executeBlocking
     return samplerPool
@@ -170,14 +167,14 @@ final class SamplerVerticle<S extends CompletionSampler> extends VerticleBase {
   }
 
   private Future<Void> closePools() {
-    return Future.join(samplerPool.close(), verifierPool.close()).mapEmpty();
+    return Future.join(samplerPool.close(), scoringPool.close()).mapEmpty();
   }
 
   @SuppressWarnings("unchecked")
   private void handle(Message<Object> message) {
     Object body = message.body();
-    if (body instanceof Sample request) {
-      reply(message, sample(request).map(Scored::new));
+    if (body instanceof Sample<?> request) {
+      reply(message, sample((Sample<K>) request).map(Scored::new));
     } else if (body instanceof Publish<?> publish) {
       reply(message, publish((Publish<S>) publish));
     } else {
@@ -216,20 +213,20 @@ final class SamplerVerticle<S extends CompletionSampler> extends VerticleBase {
                 }));
   }
 
-  private Future<List<ScoredGroup>> sample(Sample request) {
-    Promise<List<ScoredGroup>> scored = Promise.promise();
+  private Future<List<SampledGroup<K, V>>> sample(Sample<K> request) {
+    Promise<List<SampledGroup<K, V>>> scored = Promise.promise();
     afterEarlierSteps(() -> sampleAndScore(request, scored));
     return scored.future();
   }
 
   /**
-   * Samples every row of {@code request}, batch by batch, and sends each batch to the verifier pool
+   * Samples every row of {@code request}, batch by batch, and sends each batch to the scoring pool
    * as soon as it is sampled. The returned future ends the sampling (the next command may use the
    * sampler); {@code scored} completes once every row is scored.
    */
-  private Future<Void> sampleAndScore(Sample request, Promise<List<ScoredGroup>> scored) {
-    int rows = request.problems().size() * request.g();
-    List<Future<ScoredCompletion>> results = new ArrayList<>(rows); // index = row
+  private Future<Void> sampleAndScore(Sample<K> request, Promise<List<SampledGroup<K, V>>> scored) {
+    int rows = request.prompts().size() * request.g();
+    List<Future<SampledCompletion<V>>> results = new ArrayList<>(rows); // index = row
     Future<Prepared> sampled =
         samplerPool
             .executeBlocking(() -> prepare(request))
@@ -244,59 +241,58 @@ final class SamplerVerticle<S extends CompletionSampler> extends VerticleBase {
                             .compose(
                                 ignored ->
                                     samplerPool.executeBlocking(
-                                        () -> sampleRows(request, prepared, start, end)))
+                                        () -> sampleRows(request, start, end)))
                             .map(batch -> score(request, prepared, batch, results));
                   }
                   return batches.map(prepared);
                 });
-    // Even when a batch fails, answer only once the verifications already started have ended, so
+    // Even when a batch fails, answer only once the scorings already started have ended, so
     // that the caller's next step (or a shutdown) never races them.
     sampled
         .transform(
             sampling ->
                 Future.join(results)
                     .transform(
-                        verifying -> {
+                        scoring -> {
                           if (sampling.failed()) {
                             return Future.failedFuture(sampling.cause());
                           }
-                          if (verifying.failed()) {
-                            return Future.failedFuture(verifying.cause());
+                          if (scoring.failed()) {
+                            return Future.failedFuture(scoring.cause());
                           }
                           return Future.succeededFuture(
-                              groups(request, sampling.result(), results));
+                              groups(request, results));
                         }))
         .onSuccess(scored::complete)
         .onFailure(scored::fail);
     return sampled.mapEmpty();
   }
 
-  /** On the sampler thread: encodes each problem's prompt and checks its length. */
-  private Prepared prepare(Sample request) {
-    List<Problem> problems = request.problems();
-    int[][] prompts = new int[problems.size()][];
-    for (int i = 0; i < prompts.length; i++) {
-      Problem problem = problems.get(i);
-      int[] prompt = codec.encodePrompt(problem);
-      if (prompt.length == 0 || prompt.length > request.maxPromptTokens()) {
+  /** On the sampler thread: checks each prompt's length and reads the weights' version. */
+  private Prepared prepare(Sample<K> request) {
+    List<Prompt<K>> prompts = request.prompts();
+    for (int i = 0; i < prompts.size(); i++) {
+      int length = prompts.get(i).tokens().length;
+      if (length == 0 || length > request.maxPromptTokens()) {
         throw new IllegalArgumentException(
-            "problem "
-                + problem.id()
-                + ": its prompt is "
-                + prompt.length
+            "prompt "
+                + (request.firstRow() / request.g() + i)
+                + " ("
+                + prompts.get(i).key()
+                + "): it is "
+                + length
                 + " tokens; the limit is 1 to "
                 + request.maxPromptTokens());
       }
-      prompts[i] = prompt;
     }
-    return new Prepared(prompts, version);
+    return new Prepared(version);
   }
 
   /** On the sampler thread: continues rows {@code from} (inclusive) to {@code to} (exclusive). */
-  private Batch sampleRows(Sample request, Prepared prepared, int from, int to) {
+  private Batch sampleRows(Sample<K> request, int from, int to) {
     List<int[]> prompts = new ArrayList<>(to - from);
     for (int row = from; row < to; row++) {
-      prompts.add(prepared.prompts()[row / request.g()]);
+      prompts.add(request.prompts().get(row / request.g()).tokens());
     }
     SamplingParams params =
         request.params().withSeed(batchSeed(request.params().seed(), request.firstRow() + from));
@@ -314,52 +310,41 @@ final class SamplerVerticle<S extends CompletionSampler> extends VerticleBase {
     return new Batch(from, completions, millis);
   }
 
-  /** On the event loop: hands each completion of {@code batch} to the verifier pool. */
+  /** On the event loop: hands each completion of {@code batch} to the scoring pool. */
   private Void score(
-      Sample request, Prepared prepared, Batch batch, List<Future<ScoredCompletion>> results) {
+      Sample<K> request, Prepared prepared, Batch batch, List<Future<SampledCompletion<V>>> results) {
     for (int k = 0; k < batch.completions().size(); k++) {
       int row = batch.from() + k;
-      Problem problem = request.problems().get(row / request.g());
+      K key = request.prompts().get(row / request.g()).key();
       int index = row % request.g();
       Completion completion = batch.completions().get(k);
       results.add(
-          verifierPool.executeBlocking(
-              () -> verify(problem, index, completion, prepared.version(), batch.millis()), false));
+          scoringPool.executeBlocking(
+              () -> scoreOne(key, index, completion, prepared.version(), batch.millis()), false));
     }
     return null;
   }
 
-  /**
-   * On a verifier thread. A completion that does not decode (a token the tokenizer lacks, which a
-   * padded vocabulary allows) is scored wrong rather than failing the request.
-   */
-  private ScoredCompletion verify(
-      Problem problem, int index, Completion completion, long policyVersion, double sampleMillis) {
-    String text;
-    try {
-      text = codec.decodeCompletion(completion.tokens());
-    } catch (RuntimeException e) {
-      Verdict undecodable = new Verdict(false, 0, false, null, "undecodable: " + describe(e));
-      return new ScoredCompletion(
-          problem.id(), index, "", completion, undecodable, policyVersion, sampleMillis, 0);
-    }
+  /** On a scoring thread. */
+  private SampledCompletion<V> scoreOne(
+      K key, int index, Completion completion, long policyVersion, double sampleMillis) {
     long start = System.nanoTime();
-    Verdict verdict = verifier.verify(text, problem.answer(), problem.kind());
-    double verifyMillis = (System.nanoTime() - start) / 1e6;
-    return new ScoredCompletion(
-        problem.id(), index, text, completion, verdict, policyVersion, sampleMillis, verifyMillis);
+    V score = scorer.score(key, completion);
+    double scoreMillis = (System.nanoTime() - start) / 1e6;
+    return new SampledCompletion<>(index, completion, score, policyVersion, sampleMillis, scoreMillis);
   }
 
-  private static List<ScoredGroup> groups(
-      Sample request, Prepared prepared, List<Future<ScoredCompletion>> results) {
+  private static <K, V> List<SampledGroup<K, V>> groups(
+      Sample<K> request, List<Future<SampledCompletion<V>>> results) {
     int g = request.g();
-    List<ScoredGroup> groups = new ArrayList<>(request.problems().size());
-    for (int i = 0; i < request.problems().size(); i++) {
-      List<ScoredCompletion> group = new ArrayList<>(g);
+    List<SampledGroup<K, V>> groups = new ArrayList<>(request.prompts().size());
+    for (int i = 0; i < request.prompts().size(); i++) {
+      List<SampledCompletion<V>> group = new ArrayList<>(g);
       for (int row = i * g; row < (i + 1) * g; row++) {
         group.add(results.get(row).result());
       }
-      groups.add(new ScoredGroup(request.problems().get(i), prepared.prompts()[i], group));
+      Prompt<K> prompt = request.prompts().get(i);
+      groups.add(new SampledGroup<>(prompt.key(), prompt.tokens(), group));
     }
     return groups;
   }

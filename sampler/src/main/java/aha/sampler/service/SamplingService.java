@@ -1,9 +1,7 @@
 package aha.sampler.service;
 
-import aha.problems.Problem;
 import aha.sampler.generate.CompletionSampler;
 import aha.sampler.generate.SamplingParams;
-import aha.verifier.Verifier;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,13 +18,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
- * The sampling service as its caller (the trainer, {@code aha sample}) sees it: P problems and G
- * in, P scored groups out.
+ * The sampling service as its caller (the trainer, {@code aha sample}) sees it: P tokenized prompts
+ * and G in, P scored groups out.
  *
- * <p>Behind it, one {@link SamplerVerticle} per replica samples with its own sampler, and a pool of
- * verifier threads scores each batch of completions while the next batch is sampled. A request is
- * split by problem into one contiguous share per replica (a group never spans replicas), and the
- * groups come back in request order. Methods may be called from any thread; futures complete on
+ * <p>It deals in tokens and knows nothing of problems or answers: each prompt carries an opaque key
+ * ({@link Prompt}), and an injected {@link CompletionScorer} turns a key and a completion into a
+ * score. Behind the facade, one {@link SamplerVerticle} per replica samples with its own sampler,
+ * and a pool of scoring threads scores each batch of completions while the next batch is sampled.
+ * A request is split by prompt into one contiguous share per replica (a group never spans
+ * replicas), and the groups come back in request order. Methods may be called from any thread; futures complete on
  * Vert.x threads, so callbacks must not block (a plain thread may wait on {@code await()} or {@code
  * toCompletionStage()}).
  *
@@ -57,12 +57,14 @@ import java.util.function.Consumer;
  * fails to decode is scored wrong rather than failing its request.
  *
  * @param <S> the sampler type, which weight updates see
+ * @param <K> the prompt key type
+ * @param <V> the score type
  */
-public final class SamplingService<S extends CompletionSampler> {
+public final class SamplingService<S extends CompletionSampler, K, V> {
 
   /** A request accepted by {@link #sample} and not yet answered. */
-  private record Pending(
-      List<Problem> problems, int g, SamplingParams params, Promise<List<ScoredGroup>> result) {}
+  private record Pending<K, V>(
+      List<Prompt<K>> prompts, int g, SamplingParams params, Promise<List<SampledGroup<K, V>>> result) {}
 
   private final Vertx vertx;
   private final SamplingServiceConfig config;
@@ -73,7 +75,7 @@ public final class SamplingService<S extends CompletionSampler> {
   // are dispatched and weights published is the order in which every replica receives them.
   private int inFlight;
   private int publishing; // weights updates not yet answered by every replica
-  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Pending<K, V>> waiting = new ArrayDeque<>();
   private long latestVersion;
   private boolean closed;
   private final Promise<Void> drained = Promise.promise();
@@ -93,19 +95,16 @@ public final class SamplingService<S extends CompletionSampler> {
    * factory} on its own thread, and completes when all are ready. If any fails to start, those that
    * started are undeployed and the future fails with its error.
    *
-   * @param codec prompts from problems and texts from completions
-   * @param verifier scores the texts; shared by the verifier threads (it is thread-safe)
+   * @param scorer scores each completion; shared by the scoring threads (it must be thread-safe)
    */
-  public static <S extends CompletionSampler> Future<SamplingService<S>> start(
+  public static <S extends CompletionSampler, K, V> Future<SamplingService<S, K, V>> start(
       Vertx vertx,
       SamplingServiceConfig config,
-      PromptCodec codec,
-      Verifier verifier,
+      CompletionScorer<? super K, ? extends V> scorer,
       SamplerFactory<S> factory) {
     Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(codec, "codec");
-    Objects.requireNonNull(verifier, "verifier");
+    Objects.requireNonNull(scorer, "scorer");
     Objects.requireNonNull(factory, "factory");
     EventBus bus = vertx.eventBus();
     LocalCodec.register(bus, SamplerVerticle.Sample.class);
@@ -114,7 +113,7 @@ public final class SamplingService<S extends CompletionSampler> {
     List<Future<String>> deployed = new ArrayList<>();
     for (int replica = 0; replica < config.replicas(); replica++) {
       deployed.add(
-          vertx.deployVerticle(new SamplerVerticle<>(replica, config, factory, codec, verifier)));
+          vertx.deployVerticle(new SamplerVerticle<S, K, V>(replica, config, factory, scorer)));
     }
     return Future.join(deployed)
         .transform(
@@ -126,10 +125,10 @@ public final class SamplingService<S extends CompletionSampler> {
                 }
               }
               if (all.succeeded()) {
-                return Future.succeededFuture(new SamplingService<S>(vertx, config, ids));
+                return Future.succeededFuture(new SamplingService<S, K, V>(vertx, config, ids));
               }
               return undeploy(vertx, ids)
-                  .transform(ignored -> Future.<SamplingService<S>>failedFuture(all.cause()));
+                  .transform(ignored -> Future.<SamplingService<S, K, V>>failedFuture(all.cause()));
             });
   }
 
@@ -138,20 +137,20 @@ public final class SamplingService<S extends CompletionSampler> {
   }
 
   /**
-   * Samples {@code g} completions for each problem and scores them.
+   * Samples {@code g} completions for each prompt and scores them.
    *
-   * @return one group per problem, in order, each with its G completions in index order; it fails
+   * @return one group per prompt, in order, each with its G completions in index order; it fails
    *     at once with a {@link RejectedExecutionException} when the service is busy beyond its
    *     limits, or an {@link IllegalStateException} once it is closed
    * @throws IllegalArgumentException if {@code g} is not positive
    */
-  public Future<List<ScoredGroup>> sample(List<Problem> problems, int g, SamplingParams params) {
-    Objects.requireNonNull(problems, "problems");
+  public Future<List<SampledGroup<K, V>>> sample(List<Prompt<K>> prompts, int g, SamplingParams params) {
+    Objects.requireNonNull(prompts, "prompts");
     Objects.requireNonNull(params, "params");
     if (g <= 0) {
-      throw new IllegalArgumentException("g (samples per problem) must be positive, got " + g);
+      throw new IllegalArgumentException("g (samples per prompt) must be positive, got " + g);
     }
-    Pending pending = new Pending(List.copyOf(problems), g, params, Promise.promise());
+    Pending<K, V> pending = new Pending<>(List.copyOf(prompts), g, params, Promise.promise());
     synchronized (this) {
       if (closed) {
         return Future.failedFuture(closedError());
@@ -237,7 +236,7 @@ public final class SamplingService<S extends CompletionSampler> {
    * under way) finish, then undeploys the replicas. Idempotent: every call returns the same future.
    */
   public Future<Void> close() {
-    List<Pending> dropped;
+    List<Pending<K, V>> dropped;
     boolean idle;
     synchronized (this) {
       if (closing != null) {
@@ -249,7 +248,7 @@ public final class SamplingService<S extends CompletionSampler> {
       idle = inFlight == 0 && publishing == 0;
       closing = drained.future().compose(ignored -> undeploy(vertx, deployments));
     }
-    for (Pending pending : dropped) {
+    for (Pending<K, V> pending : dropped) {
       pending
           .result()
           .tryFail(
@@ -265,16 +264,16 @@ public final class SamplingService<S extends CompletionSampler> {
   }
 
   /** Sends each replica its share of {@code pending}; called holding the lock. */
-  private void dispatch(Pending pending) {
-    List<Problem> problems = pending.problems();
+  private void dispatch(Pending<K, V> pending) {
+    List<Prompt<K>> prompts = pending.prompts();
     int replicas = config.replicas();
-    List<Future<List<ScoredGroup>>> shares = new ArrayList<>();
+    List<Future<List<SampledGroup<K, V>>>> shares = new ArrayList<>();
     int from = 0;
-    for (int replica = 0; replica < replicas && from < problems.size(); replica++) {
-      int count = problems.size() / replicas + (replica < problems.size() % replicas ? 1 : 0);
-      SamplerVerticle.Sample share =
-          new SamplerVerticle.Sample(
-              problems.subList(from, from + count),
+    for (int replica = 0; replica < replicas && from < prompts.size(); replica++) {
+      int count = prompts.size() / replicas + (replica < prompts.size() % replicas ? 1 : 0);
+      SamplerVerticle.Sample<K> share =
+          new SamplerVerticle.Sample<>(
+              prompts.subList(from, from + count),
               pending.g(),
               pending.params(),
               config.maxPromptTokens(),
@@ -282,7 +281,7 @@ public final class SamplingService<S extends CompletionSampler> {
       shares.add(
           vertx
               .eventBus()
-              .<SamplerVerticle.Scored>request(address(replica), share, delivery)
+              .<SamplerVerticle.Scored<K, V>>request(address(replica), share, delivery)
               .map(reply -> reply.body().groups()));
       from += count;
     }
@@ -292,8 +291,8 @@ public final class SamplingService<S extends CompletionSampler> {
             all -> {
               release();
               if (all.succeeded()) {
-                List<ScoredGroup> groups = new ArrayList<>(problems.size());
-                for (Future<List<ScoredGroup>> share : shares) {
+                List<SampledGroup<K, V>> groups = new ArrayList<>(prompts.size());
+                for (Future<List<SampledGroup<K, V>>> share : shares) {
                   groups.addAll(share.result());
                 }
                 pending.result().tryComplete(groups);
@@ -307,7 +306,7 @@ public final class SamplingService<S extends CompletionSampler> {
   private void release() {
     boolean nowDrained;
     synchronized (this) {
-      Pending next = waiting.poll();
+      Pending<K, V> next = waiting.poll();
       if (next != null) {
         dispatch(next);
         return;

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * @param replicas sampler verticles, each owning one sampler (one model replica, one device)
  * @param maxBatchRows most prompts one sampler call continues at once (rows of the KV cache)
  * @param maxPromptTokens longest prompt accepted; a longer one fails its request before sampling
- * @param verifierWorkers threads of the verifier pool, shared by all replicas
+ * @param scoringWorkers threads of the scoring pool, shared by all replicas: the injected {@link
+ *     CompletionScorer} runs there
  * @param maxInFlight requests being sampled or scored at once; further ones wait
  * @param maxQueued requests that may wait for an in-flight slot; beyond that, {@code sample} fails
  *     at once (0: never wait)
@@ -27,7 +28,7 @@ public record SamplingServiceConfig(
     int replicas,
     int maxBatchRows,
     int maxPromptTokens,
-    int verifierWorkers,
+    int scoringWorkers,
     int maxInFlight,
     int maxQueued,
     long initialPolicyVersion,
@@ -47,7 +48,7 @@ public record SamplingServiceConfig(
     positive("replicas", replicas);
     positive("maxBatchRows", maxBatchRows);
     positive("maxPromptTokens", maxPromptTokens);
-    positive("verifierWorkers", verifierWorkers);
+    positive("scoringWorkers", scoringWorkers);
     positive("maxInFlight", maxInFlight);
     if (maxQueued < 0) {
       throw new IllegalArgumentException("maxQueued must be >= 0, got " + maxQueued);
@@ -65,7 +66,7 @@ public record SamplingServiceConfig(
   }
 
   /**
-   * One replica, 64 rows a batch, prompts up to 1024 tokens, 2 verifier threads, 2 requests in
+   * One replica, 64 rows a batch, prompts up to 1024 tokens, 2 scoring threads, 2 requests in
    * flight (one being sampled while the trainer steps on the other) and 8 waiting, version 0, an
    * hour per request, 10 minutes per batch.
    */
@@ -80,7 +81,7 @@ public record SamplingServiceConfig(
         replicas,
         maxBatchRows,
         maxPromptTokens,
-        verifierWorkers,
+        scoringWorkers,
         maxInFlight,
         maxQueued,
         initialPolicyVersion,
@@ -94,7 +95,7 @@ public record SamplingServiceConfig(
         n,
         maxBatchRows,
         maxPromptTokens,
-        verifierWorkers,
+        scoringWorkers,
         maxInFlight,
         maxQueued,
         initialPolicyVersion,
@@ -108,7 +109,7 @@ public record SamplingServiceConfig(
         replicas,
         rows,
         maxPromptTokens,
-        verifierWorkers,
+        scoringWorkers,
         maxInFlight,
         maxQueued,
         initialPolicyVersion,
@@ -122,7 +123,7 @@ public record SamplingServiceConfig(
         replicas,
         maxBatchRows,
         tokens,
-        verifierWorkers,
+        scoringWorkers,
         maxInFlight,
         maxQueued,
         initialPolicyVersion,
@@ -130,7 +131,7 @@ public record SamplingServiceConfig(
         maxBatchTime);
   }
 
-  public SamplingServiceConfig withVerifierWorkers(int n) {
+  public SamplingServiceConfig withScoringWorkers(int n) {
     return new SamplingServiceConfig(
         name,
         replicas,
@@ -151,7 +152,7 @@ public record SamplingServiceConfig(
         replicas,
         maxBatchRows,
         maxPromptTokens,
-        verifierWorkers,
+        scoringWorkers,
         inFlight,
         queued,
         initialPolicyVersion,
@@ -165,7 +166,7 @@ public record SamplingServiceConfig(
         replicas,
         maxBatchRows,
         maxPromptTokens,
-        verifierWorkers,
+        scoringWorkers,
         maxInFlight,
         maxQueued,
         version,
@@ -173,19 +174,6 @@ public record SamplingServiceConfig(
         maxBatchTime);
   }
 
-  public SamplingServiceConfig withRequestTimeout(Duration timeout) {
-    return new SamplingServiceConfig(
-        name,
-        replicas,
-        maxBatchRows,
-        maxPromptTokens,
-        verifierWorkers,
-        maxInFlight,
-        maxQueued,
-        initialPolicyVersion,
-        timeout,
-        maxBatchTime);
-  }
 
   private static void positive(String field, int value) {
     if (value <= 0) {

@@ -15,7 +15,7 @@ import java.util.function.IntConsumer;
 
 /**
  * A sampler with known outputs: it reads each prompt as the question's code points ({@link
- * CharCodec}) and answers with the text {@link Script} gives for the question, the how-manieth time
+ * CharScorer.Question#prompt}) and answers with the text {@link Script} gives for the question, the how-manieth time
  * it sees that question, and its current "weights"; the tokens are the text's code points. It
  * records what it was asked and on which threads.
  */

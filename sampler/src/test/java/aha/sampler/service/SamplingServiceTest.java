@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import aha.problems.AnswerKind;
-import aha.problems.Problem;
 import aha.sampler.generate.FinishReason;
+import aha.sampler.service.CharScorer.Question;
+import aha.sampler.service.CharScorer.Score;
 import aha.sampler.generate.SamplingParams;
-import aha.verifier.Verifier;
-import aha.verifier.VerifierConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -36,37 +34,34 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class SamplingServiceTest {
 
-  private static final Verifier VERIFIER = new Verifier(VerifierConfig.defaults());
   private static final SamplingParams PARAMS = SamplingParams.sampled(1.0, 32, 42);
 
   /** "What is i + i?", answer 2i, id "p" + i. */
-  private static Problem problem(int i) {
-    return new Problem(
-        "p" + i,
-        "What is " + i + " + " + i + "?",
-        String.valueOf(2 * i),
-        AnswerKind.NUMERIC,
-        null,
-        null);
+  private static Prompt<Question> problem(int i) {
+    return new Question("p" + i, "What is " + i + " + " + i + "?", String.valueOf(2 * i)).prompt();
   }
 
-  private static List<Problem> problems(int count) {
+  private static List<Prompt<Question>> problems(int count) {
     return IntStream.rangeClosed(1, count).mapToObj(SamplingServiceTest::problem).toList();
   }
 
+  /** How many of a group's completions are right. */
+  private static int passCount(SampledGroup<Question, Score> group) {
+    return (int) group.completions().stream().filter(c -> c.score().correct()).count();
+  }
+
   /** Starts a service whose replicas are fakes with {@code script}, collected into {@code made}. */
-  private static SamplingService<FakeSampler> start(
+  private static SamplingService<FakeSampler, Question, Score> start(
       Vertx vertx,
       SamplingServiceConfig config,
-      CharCodec codec,
+      CharScorer scorer,
       FakeSampler.Script script,
       List<FakeSampler> made) {
     return await(
         SamplingService.start(
             vertx,
             config,
-            codec,
-            VERIFIER,
+            scorer,
             replica -> {
               FakeSampler sampler = new FakeSampler(replica, script);
               made.add(sampler);
@@ -128,11 +123,11 @@ class SamplingServiceTest {
           return FakeSampler.answer(String.valueOf(j < answer / 2 ? answer : answer + 1));
         };
     List<FakeSampler> made = new CopyOnWriteArrayList<>();
-    SamplingService<FakeSampler> service =
+    SamplingService<FakeSampler, Question, Score> service =
         start(
             vertx,
             SamplingServiceConfig.defaults().withMaxBatchRows(5),
-            new CharCodec(),
+            new CharScorer(),
             script,
             made);
 
@@ -145,32 +140,31 @@ class SamplingServiceTest {
                         () -> {
                           assertEquals(
                               List.of("p1", "p2", "p3"),
-                              groups.stream().map(g -> g.problem().id()).toList());
+                              groups.stream().map(g -> g.key().id()).toList());
                           assertEquals(
                               List.of(1, 2, 3),
-                              groups.stream().map(ScoredGroup::passCount).toList());
-                          for (ScoredGroup group : groups) {
+                              groups.stream().map(SamplingServiceTest::passCount).toList());
+                          for (SampledGroup<Question, Score> group : groups) {
                             assertEquals(4, group.size());
                             assertEquals(
                                 "What is "
-                                    + group.problem().id().substring(1)
+                                    + group.key().id().substring(1)
                                     + " + "
-                                    + group.problem().id().substring(1)
+                                    + group.key().id().substring(1)
                                     + "?",
                                 new String(group.promptTokens(), 0, group.promptTokens().length));
                             for (int j = 0; j < 4; j++) {
-                              ScoredCompletion c = group.completions().get(j);
+                              SampledCompletion<Score> c = group.completions().get(j);
                               assertEquals(j, c.index());
-                              assertEquals(group.problem().id(), c.problemId());
                               assertEquals(0, c.policyVersion());
                               assertEquals(FinishReason.STOP, c.finishReason());
-                              assertEquals(c.text().length(), c.tokens().length);
-                              assertEquals(c.tokens().length, c.logprobs().length);
-                              assertTrue(c.verdict().formatOk(), c.verdict().toString());
-                              boolean right = j < group.passCount();
-                              assertEquals(right, c.correct(), c.verdict().toString());
-                              assertEquals(right ? 1.1 : 0.1, c.reward(), 1e-9);
-                              assertTrue(c.sampleMillis() >= 0 && c.verifyMillis() >= 0);
+                              assertEquals(c.score().text().length(), c.tokens().length);
+                              assertEquals(c.tokens().length, c.completion().logprobs().length);
+                              assertTrue(c.score().extracted() != null, c.score().toString());
+                              boolean right = j < passCount(group);
+                              assertEquals(right, c.score().correct(), c.score().toString());
+                              assertEquals(right ? 1.1 : 0.1, c.score().reward(), 1e-9);
+                              assertTrue(c.sampleMillis() >= 0 && c.scoreMillis() >= 0);
                             }
                           }
                           // 12 rows in batches of at most 5; a group may span two batches
@@ -192,19 +186,19 @@ class SamplingServiceTest {
   @Test
   void replicasShareARequestByProblemAndGroupsStayInOrder(Vertx vertx) {
     List<FakeSampler> made = new CopyOnWriteArrayList<>();
-    SamplingService<FakeSampler> service =
+    SamplingService<FakeSampler, Question, Score> service =
         start(
             vertx,
             SamplingServiceConfig.defaults().withReplicas(2),
-            new CharCodec(),
+            new CharScorer(),
             FakeSampler.ALWAYS_RIGHT,
             made);
 
-    List<ScoredGroup> groups = await(service.sample(problems(5), 2, PARAMS));
+    List<SampledGroup<Question, Score>> groups = await(service.sample(problems(5), 2, PARAMS));
 
     assertEquals(
-        List.of("p1", "p2", "p3", "p4", "p5"), groups.stream().map(g -> g.problem().id()).toList());
-    assertTrue(groups.stream().allMatch(g -> g.passCount() == 2));
+        List.of("p1", "p2", "p3", "p4", "p5"), groups.stream().map(g -> g.key().id()).toList());
+    assertTrue(groups.stream().allMatch(g -> passCount(g) == 2));
     FakeSampler first = made.stream().filter(s -> s.replica == 0).findFirst().orElseThrow();
     FakeSampler second = made.stream().filter(s -> s.replica == 1).findFirst().orElseThrow();
     assertEquals(List.of(6), first.batchSizes); // p1..p3
@@ -223,20 +217,20 @@ class SamplingServiceTest {
             FakeSampler.answer(
                 String.valueOf(FakeSampler.sum(question) + (weights.equals("good") ? 0 : 1)));
     List<FakeSampler> made = new CopyOnWriteArrayList<>();
-    SamplingService<FakeSampler> service =
+    SamplingService<FakeSampler, Question, Score> service =
         start(
             vertx,
             SamplingServiceConfig.defaults().withInitialPolicyVersion(3),
-            new CharCodec(),
+            new CharScorer(),
             script,
             made);
 
-    List<ScoredGroup> before = await(service.sample(problems(2), 2, PARAMS));
+    List<SampledGroup<Question, Score>> before = await(service.sample(problems(2), 2, PARAMS));
     assertEquals(7L, await(service.publishWeights(7, sampler -> sampler.weights = "good")));
-    List<ScoredGroup> after = await(service.sample(problems(2), 2, PARAMS));
+    List<SampledGroup<Question, Score>> after = await(service.sample(problems(2), 2, PARAMS));
 
-    assertTrue(before.stream().allMatch(g -> g.policyVersion() == 3 && g.passCount() == 0));
-    assertTrue(after.stream().allMatch(g -> g.policyVersion() == 7 && g.passCount() == 2));
+    assertTrue(before.stream().allMatch(g -> g.policyVersion() == 3 && passCount(g) == 0));
+    assertTrue(after.stream().allMatch(g -> g.policyVersion() == 7 && passCount(g) == 2));
     assertEquals(7, service.policyVersion());
     // the update ran on the sampler's own thread
     assertEquals(1, Set.copyOf(made.get(0).threads).size());
@@ -251,42 +245,42 @@ class SamplingServiceTest {
   void weightsPublishedDuringARequestWaitUntilItIsSampled(Vertx vertx) {
     FakeSampler.Script script = (weights, question, j) -> FakeSampler.answer(weights);
     List<FakeSampler> made = new CopyOnWriteArrayList<>();
-    SamplingService<FakeSampler> service =
+    SamplingService<FakeSampler, Question, Score> service =
         start(
             vertx,
             SamplingServiceConfig.defaults().withMaxBatchRows(2),
-            new CharCodec(),
+            new CharScorer(),
             script,
             made);
     CountDownLatch gate = gateFirstCall(made.get(0));
 
     // A has two batches; the update arrives while A's first batch is being sampled
-    Future<List<ScoredGroup>> a = service.sample(problems(2), 2, PARAMS);
+    Future<List<SampledGroup<Question, Score>>> a = service.sample(problems(2), 2, PARAMS);
     Future<Long> published = service.publishWeights(1, sampler -> sampler.weights = "v1");
-    Future<List<ScoredGroup>> b = service.sample(problems(1), 2, PARAMS);
+    Future<List<SampledGroup<Question, Score>>> b = service.sample(problems(1), 2, PARAMS);
     gate.countDown();
 
     List<String> textsOfA =
         await(a).stream()
             .flatMap(g -> g.completions().stream())
-            .map(c -> c.verdict().extracted() + "@" + c.policyVersion())
+            .map(c -> c.score().extracted() + "@" + c.policyVersion())
             .toList();
     assertEquals(List.of("v0@0", "v0@0", "v0@0", "v0@0"), textsOfA);
     assertEquals(1L, await(published));
     assertTrue(
         await(b).get(0).completions().stream()
-            .allMatch(c -> c.verdict().extracted().equals("v1") && c.policyVersion() == 1));
+            .allMatch(c -> c.score().extracted().equals("v1") && c.policyVersion() == 1));
     await(service.close());
   }
 
   @Test
   void inFlightRequestsNeverExceedTheLimit(Vertx vertx) {
     List<FakeSampler> made = new CopyOnWriteArrayList<>();
-    SamplingService<FakeSampler> service =
+    SamplingService<FakeSampler, Question, Score> service =
         start(
             vertx,
             SamplingServiceConfig.defaults().withLimits(2, 10),
-            new CharCodec(),
+            new CharScorer(),
             FakeSampler.ALWAYS_RIGHT,
             made);
     // Count requests between their dispatch to a replica and the replica's answer.
@@ -306,7 +300,7 @@ class SamplingServiceTest {
             });
     CountDownLatch gate = gateFirstCall(made.get(0));
 
-    List<Future<List<ScoredGroup>>> requests = new ArrayList<>();
+    List<Future<List<SampledGroup<Question, Score>>>> requests = new ArrayList<>();
     for (int i = 1; i <= 6; i++) {
       requests.add(service.sample(List.of(problem(i)), 2, PARAMS));
     }
@@ -315,9 +309,9 @@ class SamplingServiceTest {
     gate.countDown();
 
     for (int i = 0; i < 6; i++) {
-      List<ScoredGroup> groups = await(requests.get(i));
-      assertEquals("p" + (i + 1), groups.get(0).problem().id());
-      assertEquals(2, groups.get(0).passCount());
+      List<SampledGroup<Question, Score>> groups = await(requests.get(i));
+      assertEquals("p" + (i + 1), groups.get(0).key().id());
+      assertEquals(2, passCount(groups.get(0)));
     }
     assertEquals(2, most.get());
     assertEquals(0, open.get());
@@ -328,18 +322,18 @@ class SamplingServiceTest {
   @Test
   void requestsBeyondTheQueueFailFast(Vertx vertx) {
     List<FakeSampler> made = new CopyOnWriteArrayList<>();
-    SamplingService<FakeSampler> service =
+    SamplingService<FakeSampler, Question, Score> service =
         start(
             vertx,
             SamplingServiceConfig.defaults().withLimits(1, 1),
-            new CharCodec(),
+            new CharScorer(),
             FakeSampler.ALWAYS_RIGHT,
             made);
     CountDownLatch gate = gateFirstCall(made.get(0));
 
-    Future<List<ScoredGroup>> first = service.sample(problems(1), 1, PARAMS);
-    Future<List<ScoredGroup>> second = service.sample(problems(1), 1, PARAMS);
-    Future<List<ScoredGroup>> third = service.sample(problems(1), 1, PARAMS);
+    Future<List<SampledGroup<Question, Score>>> first = service.sample(problems(1), 1, PARAMS);
+    Future<List<SampledGroup<Question, Score>>> second = service.sample(problems(1), 1, PARAMS);
+    Future<List<SampledGroup<Question, Score>>> third = service.sample(problems(1), 1, PARAMS);
 
     assertTrue(third.failed());
     assertInstanceOf(RejectedExecutionException.class, third.cause());
@@ -351,59 +345,59 @@ class SamplingServiceTest {
                 "busy: 1 requests in flight (maxInFlight 1)" + " and 1 waiting (maxQueued 1)"),
         third.cause().getMessage());
     gate.countDown();
-    assertEquals(1, await(first).get(0).passCount());
-    assertEquals(1, await(second).get(0).passCount());
+    assertEquals(1, passCount(await(first).get(0)));
+    assertEquals(1, passCount(await(second).get(0)));
     await(service.close());
   }
 
   @Test
-  void verificationOverlapsSampling(Vertx vertx) {
-    CharCodec codec = new CharCodec();
-    CountDownLatch firstDecode = new CountDownLatch(1);
-    codec.onDecode = firstDecode::countDown;
+  void scoringOverlapsSampling(Vertx vertx) {
+    CharScorer scorer = new CharScorer();
+    CountDownLatch firstScore = new CountDownLatch(1);
+    scorer.onScore = firstScore::countDown;
     List<FakeSampler> made = new CopyOnWriteArrayList<>();
-    SamplingService<FakeSampler> service =
+    SamplingService<FakeSampler, Question, Score> service =
         start(
             vertx,
             SamplingServiceConfig.defaults().withMaxBatchRows(2),
-            codec,
+            scorer,
             FakeSampler.ALWAYS_RIGHT,
             made);
-    // The last of three batches waits, inside the sampler, for a completion to be verified.
-    List<Boolean> verifiedDuringLastBatch = new CopyOnWriteArrayList<>();
+    // The last of three batches waits, inside the sampler, for a completion to be scored.
+    List<Boolean> scoredDuringLastBatch = new CopyOnWriteArrayList<>();
     made.get(0).beforeCall =
         call -> {
           if (call == 2) {
             try {
-              verifiedDuringLastBatch.add(firstDecode.await(10, TimeUnit.SECONDS));
+              scoredDuringLastBatch.add(firstScore.await(10, TimeUnit.SECONDS));
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
           }
         };
 
-    List<ScoredGroup> groups = await(service.sample(problems(1), 6, PARAMS));
+    List<SampledGroup<Question, Score>> groups = await(service.sample(problems(1), 6, PARAMS));
 
-    assertEquals(6, groups.get(0).passCount());
-    assertEquals(List.of(true), verifiedDuringLastBatch);
+    assertEquals(6, passCount(groups.get(0)));
+    assertEquals(List.of(true), scoredDuringLastBatch);
     await(service.close());
   }
 
   @Test
   void closeDrainsInFlightFailsWaitingAndLeavesNoThreads(Vertx vertx) {
     List<FakeSampler> made = new CopyOnWriteArrayList<>();
-    SamplingService<FakeSampler> service =
+    SamplingService<FakeSampler, Question, Score> service =
         start(
             vertx,
             SamplingServiceConfig.defaults().withName("closing").withLimits(1, 4),
-            new CharCodec(),
+            new CharScorer(),
             FakeSampler.ALWAYS_RIGHT,
             made);
     CountDownLatch gate = gateFirstCall(made.get(0));
     assertFalse(liveThreads("aha-sampler-closing-").isEmpty());
 
-    Future<List<ScoredGroup>> inFlight = service.sample(problems(2), 2, PARAMS);
-    Future<List<ScoredGroup>> waiting = service.sample(problems(1), 2, PARAMS);
+    Future<List<SampledGroup<Question, Score>>> inFlight = service.sample(problems(2), 2, PARAMS);
+    Future<List<SampledGroup<Question, Score>>> waiting = service.sample(problems(1), 2, PARAMS);
     Future<Void> closed = service.close();
 
     Throwable dropped = failure(waiting);
@@ -413,7 +407,7 @@ class SamplingServiceTest {
     assertFalse(closed.isComplete(), "close must wait for the request in flight");
     gate.countDown();
 
-    assertEquals(List.of(2, 2), await(inFlight).stream().map(ScoredGroup::passCount).toList());
+    assertEquals(List.of(2, 2), await(inFlight).stream().map(SamplingServiceTest::passCount).toList());
     await(closed);
     assertSame(closed, service.close());
 
@@ -423,17 +417,17 @@ class SamplingServiceTest {
     assertInstanceOf(IllegalStateException.class, failure(service.publishWeights(9, s -> {})));
     // the sampler was closed on its own thread
     assertEquals(made.get(0).threads.get(0), made.get(0).closedOn);
-    assertNoThreadsLeft("aha-sampler-closing-", "aha-verifier-closing");
+    assertNoThreadsLeft("aha-sampler-closing-", "aha-scorer-closing");
   }
 
   @Test
   void closeWaitsForAWeightsUpdateUnderWay(Vertx vertx) throws InterruptedException {
     List<FakeSampler> made = new CopyOnWriteArrayList<>();
-    SamplingService<FakeSampler> service =
+    SamplingService<FakeSampler, Question, Score> service =
         start(
             vertx,
             SamplingServiceConfig.defaults(),
-            new CharCodec(),
+            new CharScorer(),
             FakeSampler.ALWAYS_RIGHT,
             made);
     CountDownLatch entered = new CountDownLatch(1);
@@ -482,11 +476,11 @@ class SamplingServiceTest {
   @Test
   void aTooLongPromptFailsItsRequestAndTheServiceGoesOn(Vertx vertx) {
     List<FakeSampler> made = new CopyOnWriteArrayList<>();
-    SamplingService<FakeSampler> service =
+    SamplingService<FakeSampler, Question, Score> service =
         start(
             vertx,
             SamplingServiceConfig.defaults().withMaxPromptTokens(15),
-            new CharCodec(),
+            new CharScorer(),
             FakeSampler.ALWAYS_RIGHT,
             made);
 
@@ -495,21 +489,21 @@ class SamplingServiceTest {
 
     assertInstanceOf(IllegalArgumentException.class, tooLong);
     assertTrue(
-        tooLong.getMessage().contains("problem p10: its prompt is 16 tokens; the limit is 1 to 15"),
+        tooLong.getMessage().contains("prompt 1 (question p10): it is 16 tokens; the limit is 1 to 15"),
         tooLong.getMessage());
     assertEquals(List.of(), made.get(0).batchSizes, "nothing is sampled for a refused request");
-    assertEquals(2, await(service.sample(List.of(problem(1)), 2, PARAMS)).get(0).passCount());
+    assertEquals(2, passCount(await(service.sample(List.of(problem(1)), 2, PARAMS)).get(0)));
     await(service.close());
   }
 
   @Test
   void aSamplerErrorFailsItsRequestAndTheServiceGoesOn(Vertx vertx) {
     List<FakeSampler> made = new CopyOnWriteArrayList<>();
-    SamplingService<FakeSampler> service =
+    SamplingService<FakeSampler, Question, Score> service =
         start(
             vertx,
             SamplingServiceConfig.defaults(),
-            new CharCodec(),
+            new CharScorer(),
             FakeSampler.ALWAYS_RIGHT,
             made);
     made.get(0).beforeCall =
@@ -523,44 +517,27 @@ class SamplingServiceTest {
 
     assertInstanceOf(SamplingException.class, error);
     assertEquals("sampler replica 0: out of memory on the device", error.getMessage());
-    assertEquals(2, await(service.sample(problems(1), 2, PARAMS)).get(0).passCount());
+    assertEquals(2, passCount(await(service.sample(problems(1), 2, PARAMS)).get(0)));
     await(service.close());
   }
 
   @Test
-  void anUndecodableCompletionIsScoredWrong(Vertx vertx) {
-    // sample 0 holds a token id no vocabulary has; sample 1 is right
-    FakeSampler.Script script =
-        (weights, question, j) -> j == 0 ? "\u0000" : FakeSampler.answer("2");
-    CharCodec chars = new CharCodec();
-    PromptCodec codec =
-        new PromptCodec() {
-          @Override
-          public int[] encodePrompt(Problem problem) {
-            return chars.encodePrompt(problem);
-          }
-
-          @Override
-          public String decodeCompletion(int[] completion) {
-            return chars.decodeCompletion(completion[0] == 0 ? new int[] {-1} : completion);
-          }
+  void aScorerErrorFailsItsRequestAndTheServiceGoesOn(Vertx vertx) {
+    List<FakeSampler> made = new CopyOnWriteArrayList<>();
+    CharScorer scorer = new CharScorer();
+    SamplingService<FakeSampler, Question, Score> service =
+        start(vertx, SamplingServiceConfig.defaults(), scorer, FakeSampler.ALWAYS_RIGHT, made);
+    scorer.onScore =
+        () -> {
+          throw new IllegalStateException("the scorer broke");
         };
-    SamplingService<FakeSampler> service =
-        await(
-            SamplingService.start(
-                vertx,
-                SamplingServiceConfig.defaults(),
-                codec,
-                VERIFIER,
-                replica -> new FakeSampler(replica, script)));
 
-    ScoredGroup group = await(service.sample(problems(1), 2, PARAMS)).get(0);
+    Throwable error = failure(service.sample(problems(1), 2, PARAMS));
 
-    assertFalse(group.completions().get(0).correct());
-    assertEquals(
-        "undecodable: token id -1 is outside the vocabulary",
-        group.completions().get(0).verdict().reason());
-    assertTrue(group.completions().get(1).correct());
+    assertInstanceOf(SamplingException.class, error);
+    assertEquals("sampler replica 0: the scorer broke", error.getMessage());
+    scorer.onScore = () -> {};
+    assertEquals(2, passCount(await(service.sample(problems(1), 2, PARAMS)).get(0)));
     await(service.close());
   }
 
@@ -571,8 +548,7 @@ class SamplingServiceTest {
             SamplingService.start(
                 vertx,
                 SamplingServiceConfig.defaults().withName("nofactory").withReplicas(2),
-                new CharCodec(),
-                VERIFIER,
+                new CharScorer(),
                 replica -> {
                   if (replica == 1) {
                     throw new java.io.IOException("no model.safetensors in /nowhere");
@@ -581,7 +557,7 @@ class SamplingServiceTest {
                 }));
 
     assertEquals("no model.safetensors in /nowhere", error.getMessage());
-    assertNoThreadsLeft("aha-sampler-nofactory-", "aha-verifier-nofactory");
+    assertNoThreadsLeft("aha-sampler-nofactory-", "aha-scorer-nofactory");
   }
 
   @Test

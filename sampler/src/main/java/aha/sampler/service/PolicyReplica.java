@@ -1,4 +1,4 @@
-package aha.grpo.rl;
+package aha.sampler.service;
 
 import aha.sampler.checkpoint.Checkpoints;
 import aha.sampler.generate.Completion;

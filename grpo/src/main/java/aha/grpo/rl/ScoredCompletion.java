@@ -1,11 +1,12 @@
-package aha.sampler.service;
+package aha.grpo.rl;
 
 import aha.sampler.generate.Completion;
 import aha.sampler.generate.FinishReason;
 import aha.verifier.Verdict;
 
 /**
- * One sampled completion with its verdict.
+ * One sampled completion with its verdict, as GRPO reads it: {@link ProblemSampler} makes it from
+ * what the sampling service returns.
  *
  * @param problemId the problem it answers
  * @param index its place in the problem's group, 0 to G-1
@@ -16,7 +17,7 @@ import aha.verifier.Verdict;
  *     its request started
  * @param sampleMillis wall time of the sampler call that produced it, shared by every row of that
  *     batch
- * @param verifyMillis wall time of its verification (decoding excluded)
+ * @param verifyMillis wall time of its scoring: decoding and verification
  */
 public record ScoredCompletion(
     String problemId,

@@ -1,4 +1,4 @@
-package aha.sampler.service;
+package aha.grpo.rl;
 
 import aha.problems.Problem;
 import java.util.List;
@@ -30,11 +30,6 @@ public record ScoredGroup(Problem problem, int[] promptTokens, List<ScoredComple
   /** The share of correct completions. */
   public double passRate() {
     return completions.isEmpty() ? 0 : (double) passCount() / completions.size();
-  }
-
-  /** The mean reward of the group. */
-  public double meanReward() {
-    return completions.stream().mapToDouble(ScoredCompletion::reward).average().orElse(0);
   }
 
   /** The policy version of the group's completions (a request samples all with one version). */
