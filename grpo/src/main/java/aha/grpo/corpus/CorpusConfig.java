@@ -1,5 +1,7 @@
 package aha.grpo.corpus;
 
+import aha.sampler.settings.Fields;
+import aha.sampler.settings.InvalidFieldException;
 import aha.problems.gen.WrittenArithmetic;
 
 /**
@@ -43,25 +45,22 @@ public record CorpusConfig(
     long seed) {
 
   public CorpusConfig {
-    if (problems < 1 || sftProblems < 1 || sftProblems > problems) {
-      throw new IllegalArgumentException(
-          "need 1 <= SFT problems <= problems, got " + sftProblems + " of " + problems);
+    Fields.atLeast("problems", problems, 1);
+    Fields.atLeast("sft_problems", sftProblems, 1);
+    if (sftProblems > problems) {
+      throw new InvalidFieldException("sft_problems", "must be at most problems (" + problems + "), got " + sftProblems);
     }
     requireShares("", carefulShare, terseShare);
-    requireShares("document ", documentCarefulShare, documentTerseShare);
+    requireShares("document_", documentCarefulShare, documentTerseShare);
     if (working == null) {
-      throw new IllegalArgumentException("working must be columns or peeled");
+      throw new InvalidFieldException("working", "must be columns or peeled");
     }
     if (checkedSteps == null) {
-      throw new IllegalArgumentException("checked steps must be key or every");
+      throw new InvalidFieldException("checked_steps", "must be key or every");
     }
-    if (!(selfCheckShare >= 0 && selfCheckShare <= 1) || !(slipShare >= 0 && slipShare <= 1)) {
-      throw new IllegalArgumentException(
-          "self-check and slip shares must be in [0, 1], got " + selfCheckShare + ", " + slipShare);
-    }
-    if (!(factSheets >= 0 && factSheets <= 1)) {
-      throw new IllegalArgumentException("fact sheets per document must be in [0, 1], got " + factSheets);
-    }
+    Fields.between("self_check_share", selfCheckShare, 0, 1);
+    Fields.between("slip_share", slipShare, 0, 1);
+    Fields.between("fact_sheets", factSheets, 0, 1);
   }
 
   /**
@@ -88,10 +87,14 @@ public record CorpusConfig(
         SelfChecks.CheckedSteps.EVERY, 0.1, 1);
   }
 
-  private static void requireShares(String what, double careful, double terse) {
-    if (!(careful >= 0 && terse >= 0 && careful + terse <= 1)) {
-      throw new IllegalArgumentException(
-          what + "careful and terse shares must be >= 0 and add up to at most 1, got " + careful + " and " + terse);
+  /** Shares of the careful and terse routes: each in [0, 1], together at most 1. */
+  private static void requireShares(String prefix, double careful, double terse) {
+    Fields.between(prefix + "careful_share", careful, 0, 1);
+    Fields.between(prefix + "terse_share", terse, 0, 1);
+    if (careful + terse > 1) {
+      throw new InvalidFieldException(
+          prefix + "terse_share",
+          "the careful and terse shares add up to at most 1, got " + careful + " and " + terse);
     }
   }
 

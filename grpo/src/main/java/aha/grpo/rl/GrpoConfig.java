@@ -3,140 +3,264 @@ package aha.grpo.rl;
 import aha.grpo.reflection.ReflectionMarkers;
 import aha.grpo.train.AdamW;
 import aha.grpo.train.LrSchedule;
+import aha.sampler.settings.Fields;
+import aha.sampler.settings.InvalidFieldException;
 import aha.verifier.VerifierConfig;
 import java.util.List;
 
 /**
- * Settings of a GRPO run. Config files and {@code --set} use the snake_case of each name
- * ({@code problems_per_step}, {@code loss_type}, …).
+ * Settings of a GRPO run, one record per component. Config files and {@code --set} use the
+ * snake_case of each name, nested the same way ({@code grpo.rollout.group_size}, {@code
+ * grpo.loss.type}, …); see docs/config.md. Change one setting with the component's {@code with…}
+ * call: {@code config.withRollout(config.rollout().withGroupSize(4))}.
  *
  * @param steps GRPO steps (each: sample, score, learn, publish)
- * @param problemsPerStep P, the groups each step learns from
- * @param groupSize G, the completions sampled per problem
- * @param maxNewTokens the longest completion, stop token included
- * @param temperature sampling temperature of the rollouts (must be positive: the loss needs the
- *     sampling distribution)
- * @param topK keep only the k most likely tokens when sampling (0: all)
- * @param topP nucleus threshold when sampling (1: all)
- * @param lossType how token losses are averaged: grpo, bnpo, dr_grpo or dapo
- * @param epsilonLow the importance ratio is clipped below at 1 − ε_low
- * @param epsilonHigh and above at 1 + ε_high (DAPO's clip-higher when larger than ε_low)
- * @param beta weight of the k3 KL penalty to the frozen starting model (0: no reference model)
- * @param numIterations μ, the optimizer passes over each sampled batch
- * @param scaleRewards what centred rewards are divided by: group, batch or none
- * @param lr peak learning rate
- * @param warmupSteps optimizer steps of linear warmup
- * @param minLrRatio the last step's learning rate as a fraction of the peak (cosine decay; 1:
- *     constant)
- * @param weightDecay decoupled AdamW decay of the matrices
- * @param beta1 AdamW first-moment decay
- * @param beta2 AdamW second-moment decay
- * @param clipNorm the largest global gradient norm (0: no clipping)
- * @param microBatch completions per forward/backward pass; gradients accumulate over a step
- * @param dynamicSampling drop groups whose rewards are all equal (they teach nothing) and sample
- *     more problems to fill the step (DAPO)
- * @param maxSamplingRounds the most sampling requests one step makes when dynamic sampling is on
- * @param problemsPerRound problems each sampling request asks for (verl's {@code gen_batch_size};
- *     0: {@code problemsPerStep}). More than {@code problemsPerStep} lets one request find enough
- *     informative groups, and one large batch decodes faster than two small ones
- * @param maskTruncated leave completions cut at {@code maxNewTokens} out of the loss
- * @param overlongBuffer DAPO's soft overlong penalty: completions longer than {@code maxNewTokens
- *     − overlongBuffer} lose reward linearly, up to {@code overlongPenalty} at the limit (0: off)
- * @param overlongPenalty the largest overlong penalty
- * @param accuracyWeight reward for a correct final answer
- * @param formatWeight reward for the {@code <think>…</think><answer>…</answer>} format
- * @param evalEvery steps between held-out evaluations (0: only before the first and after the
- *     last step)
- * @param evalProblems held-out problems per evaluation, the first ones of the held-out set (0: no
- *     evaluation)
- * @param evalSamples sampled completions per held-out problem, besides the greedy one, in the
- *     evaluations before the first and after the last step (those in between are greedy only)
- * @param evalMaxNewTokens the most tokens per evaluated completion ({@code aha eval}'s {@code
- *     --max-new-tokens}), apart from the training limit so that runs compare
+ * @param rollout what each step samples
+ * @param loss the clipped policy loss
+ * @param reward what a completion earns, how rewards become advantages, and which completions count
+ * @param schedule the learning rate over the optimizer steps
+ * @param optimizer AdamW and how each sampled batch is learnt from
+ * @param eval the held-out evaluations during the run
  * @param logSamples groups per step written to the sample log
  * @param markers the reflection markers that aha tracking counts
  * @param seed seeds the problem order and the sampling
  */
 public record GrpoConfig(
     int steps,
-    int problemsPerStep,
-    int groupSize,
-    int maxNewTokens,
-    double temperature,
-    int topK,
-    double topP,
-    LossType lossType,
-    double epsilonLow,
-    double epsilonHigh,
-    double beta,
-    int numIterations,
-    ScaleRewards scaleRewards,
-    double lr,
-    int warmupSteps,
-    double minLrRatio,
-    double weightDecay,
-    double beta1,
-    double beta2,
-    double clipNorm,
-    int microBatch,
-    boolean dynamicSampling,
-    int maxSamplingRounds,
-    int problemsPerRound,
-    boolean maskTruncated,
-    int overlongBuffer,
-    double overlongPenalty,
-    double accuracyWeight,
-    double formatWeight,
-    int evalEvery,
-    int evalProblems,
-    int evalSamples,
-    int evalMaxNewTokens,
+    Rollout rollout,
+    PolicyLossConfig loss,
+    Reward reward,
+    Schedule schedule,
+    Optimizer optimizer,
+    Eval eval,
     int logSamples,
     List<String> markers,
     long seed) {
 
+  /**
+   * What each step samples: the {@code grpo.rollout} section.
+   *
+   * @param problemsPerStep P, the groups each step learns from
+   * @param groupSize G, the completions sampled per problem
+   * @param maxNewTokens the longest completion, stop token included
+   * @param temperature sampling temperature (must be positive: the loss needs the sampling
+   *     distribution)
+   * @param topK keep only the k most likely tokens when sampling (0: all)
+   * @param topP nucleus threshold when sampling (1: all)
+   * @param dynamicSampling drop groups whose rewards are all equal (they teach nothing) and sample
+   *     more problems to fill the step (DAPO)
+   * @param maxSamplingRounds the most sampling requests one step makes when dynamic sampling is on
+   * @param problemsPerRound problems each sampling request asks for (verl's {@code gen_batch_size};
+   *     0: {@code problemsPerStep}). More than {@code problemsPerStep} lets one request find enough
+   *     informative groups, and one large batch decodes faster than two small ones
+   */
+  public record Rollout(
+      int problemsPerStep,
+      int groupSize,
+      int maxNewTokens,
+      double temperature,
+      int topK,
+      double topP,
+      boolean dynamicSampling,
+      int maxSamplingRounds,
+      int problemsPerRound) {
+
+    public Rollout {
+      Fields.atLeast("problems_per_step", problemsPerStep, 1);
+      Fields.atLeast("group_size", groupSize, 2);
+      Fields.atLeast("max_new_tokens", maxNewTokens, 1);
+      if (!(temperature > 0) || Double.isInfinite(temperature)) {
+        throw new InvalidFieldException(
+            "temperature", "must be positive (GRPO learns from sampled completions), got " + temperature);
+      }
+      Fields.atLeast("top_k", topK, 0);
+      if (!(topP > 0 && topP <= 1)) {
+        throw new InvalidFieldException("top_p", "must be in (0, 1], got " + topP);
+      }
+      Fields.atLeast("max_sampling_rounds", maxSamplingRounds, 1);
+      Fields.atLeast("problems_per_round", problemsPerRound, 0);
+    }
+
+    /** Problems each sampling request asks for: {@code problemsPerRound}, or P when it is 0. */
+    public int problemsSampledPerRound() {
+      return problemsPerRound == 0 ? problemsPerStep : problemsPerRound;
+    }
+
+    /** The most sampling requests one step makes. */
+    public int samplingRounds() {
+      return dynamicSampling ? maxSamplingRounds : 1;
+    }
+
+    public Rollout withProblems(int perStep, int perRound) {
+      return new Rollout(perStep, groupSize, maxNewTokens, temperature, topK, topP, dynamicSampling,
+          maxSamplingRounds, perRound);
+    }
+
+    public Rollout withGroupSize(int g) {
+      return new Rollout(problemsPerStep, g, maxNewTokens, temperature, topK, topP, dynamicSampling,
+          maxSamplingRounds, problemsPerRound);
+    }
+
+    public Rollout withMaxNewTokens(int tokens) {
+      return new Rollout(problemsPerStep, groupSize, tokens, temperature, topK, topP, dynamicSampling,
+          maxSamplingRounds, problemsPerRound);
+    }
+
+    public Rollout withTemperature(double t) {
+      return new Rollout(problemsPerStep, groupSize, maxNewTokens, t, topK, topP, dynamicSampling,
+          maxSamplingRounds, problemsPerRound);
+    }
+
+    /** Dynamic sampling on, with at most {@code rounds} requests a step, or off (rounds ignored). */
+    public Rollout withDynamicSampling(boolean on, int rounds) {
+      return new Rollout(problemsPerStep, groupSize, maxNewTokens, temperature, topK, topP, on, rounds,
+          problemsPerRound);
+    }
+  }
+
+  /**
+   * What a completion earns, how rewards become advantages, and which completions the loss counts:
+   * the {@code grpo.reward} section.
+   *
+   * @param accuracyWeight reward for a correct final answer
+   * @param formatWeight reward for the {@code <think>…</think><answer>…</answer>} format
+   * @param scaleRewards what centred rewards are divided by: group, batch or none
+   * @param maskTruncated leave completions cut at {@code max_new_tokens} out of the loss (DAPO's
+   *     overlong filtering)
+   * @param overlongBuffer DAPO's soft overlong penalty: completions longer than {@code
+   *     max_new_tokens − overlongBuffer} lose reward linearly, up to {@code overlongPenalty} at the
+   *     limit (0: off)
+   * @param overlongPenalty the largest overlong penalty
+   */
+  public record Reward(
+      double accuracyWeight,
+      double formatWeight,
+      ScaleRewards scaleRewards,
+      boolean maskTruncated,
+      int overlongBuffer,
+      double overlongPenalty) {
+
+    public Reward {
+      Fields.present("scale_rewards", scaleRewards);
+      Fields.atLeast("overlong_buffer", overlongBuffer, 0);
+      Fields.nonNegative("overlong_penalty", overlongPenalty);
+    }
+
+    /** The verifier with these reward weights. */
+    public VerifierConfig verifier() {
+      return VerifierConfig.defaults().withWeights(accuracyWeight, formatWeight);
+    }
+
+    public Reward withOverlong(int buffer, double penalty) {
+      return new Reward(accuracyWeight, formatWeight, scaleRewards, maskTruncated, buffer, penalty);
+    }
+
+    public Reward withMaskTruncated(boolean mask) {
+      return new Reward(accuracyWeight, formatWeight, scaleRewards, mask, overlongBuffer, overlongPenalty);
+    }
+
+    public Reward withScaleRewards(ScaleRewards scale) {
+      return new Reward(accuracyWeight, formatWeight, scale, maskTruncated, overlongBuffer, overlongPenalty);
+    }
+  }
+
+  /**
+   * The learning rate over all optimizer steps ({@code steps × num_iterations}): the {@code
+   * grpo.schedule} section.
+   *
+   * @param lr peak learning rate
+   * @param warmupSteps optimizer steps of linear warmup (at most all of them)
+   * @param minLrRatio the last step's learning rate as a fraction of the peak (cosine decay; 1:
+   *     constant)
+   */
+  public record Schedule(double lr, int warmupSteps, double minLrRatio) {
+
+    public Schedule {
+      Fields.positive("lr", lr);
+      Fields.atLeast("warmup_steps", warmupSteps, 0);
+      Fields.between("min_lr_ratio", minLrRatio, 0, 1);
+    }
+
+    /** The schedule over {@code optimizerSteps} steps. */
+    public LrSchedule over(int optimizerSteps) {
+      return new LrSchedule(lr, Math.min(warmupSteps, optimizerSteps), optimizerSteps, minLrRatio);
+    }
+  }
+
+  /**
+   * AdamW and how each sampled batch is learnt from: the {@code grpo.optimizer} section.
+   *
+   * @param beta1 AdamW first-moment decay
+   * @param beta2 AdamW second-moment decay
+   * @param weightDecay decoupled AdamW decay of the matrices
+   * @param clipNorm the largest global gradient norm (0: no clipping)
+   * @param numIterations μ, the optimizer passes over each sampled batch
+   * @param microBatch completions per forward/backward pass; gradients accumulate over a step
+   */
+  public record Optimizer(
+      double beta1, double beta2, double weightDecay, double clipNorm, int numIterations, int microBatch) {
+
+    public Optimizer {
+      if (!(beta1 >= 0 && beta1 < 1)) {
+        throw new InvalidFieldException("beta1", "must be in [0, 1), got " + beta1);
+      }
+      if (!(beta2 >= 0 && beta2 < 1)) {
+        throw new InvalidFieldException("beta2", "must be in [0, 1), got " + beta2);
+      }
+      Fields.nonNegative("weight_decay", weightDecay);
+      Fields.nonNegative("clip_norm", clipNorm);
+      Fields.atLeast("num_iterations", numIterations, 1);
+      Fields.atLeast("micro_batch", microBatch, 1);
+    }
+
+    /** AdamW's settings. */
+    public AdamW.Settings adamW() {
+      return new AdamW.Settings(beta1, beta2, 1e-8, weightDecay, clipNorm);
+    }
+  }
+
+  /**
+   * The held-out evaluations during the run: the {@code grpo.eval} section.
+   *
+   * @param every steps between evaluations (0: only before the first and after the last step)
+   * @param problems held-out problems per evaluation, the first ones of the held-out set (0: no
+   *     evaluation)
+   * @param samples sampled completions per held-out problem, besides the greedy one, in the
+   *     evaluations before the first and after the last step (those in between are greedy only)
+   * @param maxNewTokens the most tokens per evaluated completion ({@code aha eval}'s {@code
+   *     --max-new-tokens}), apart from the training limit so that runs compare
+   */
+  public record Eval(int every, int problems, int samples, int maxNewTokens) {
+
+    public Eval {
+      Fields.atLeast("every", every, 0);
+      Fields.atLeast("problems", problems, 0);
+      Fields.atLeast("samples", samples, 0);
+      Fields.atLeast("max_new_tokens", maxNewTokens, 1);
+    }
+  }
+
   public GrpoConfig {
-    atLeast("steps", steps, 1);
-    atLeast("problems_per_step", problemsPerStep, 1);
-    atLeast("group_size", groupSize, 2);
-    atLeast("max_new_tokens", maxNewTokens, 1);
-    if (!(temperature > 0) || Double.isInfinite(temperature)) {
-      throw new IllegalArgumentException(
-          "temperature: must be positive (GRPO learns from sampled completions), got " + temperature);
+    Fields.atLeast("steps", steps, 1);
+    nested("rollout", rollout);
+    nested("loss", loss);
+    nested("reward", reward);
+    nested("schedule", schedule);
+    nested("optimizer", optimizer);
+    nested("eval", eval);
+    if (reward.overlongBuffer() >= rollout.maxNewTokens()) {
+      throw new InvalidFieldException(
+          "reward.overlong_buffer",
+          "must be less than rollout.max_new_tokens (" + rollout.maxNewTokens() + "), got "
+              + reward.overlongBuffer());
     }
-    atLeast("top_k", topK, 0);
-    if (!(topP > 0 && topP <= 1)) {
-      throw new IllegalArgumentException("top_p: must be in (0, 1], got " + topP);
-    }
-    if (lossType == null) {
-      throw new IllegalArgumentException("loss_type: missing");
-    }
-    if (scaleRewards == null) {
-      throw new IllegalArgumentException("scale_rewards: missing");
-    }
-    atLeast("num_iterations", numIterations, 1);
-    atLeast("micro_batch", microBatch, 1);
-    atLeast("max_sampling_rounds", maxSamplingRounds, 1);
-    atLeast("problems_per_round", problemsPerRound, 0);
-    if (overlongBuffer < 0 || overlongBuffer >= maxNewTokens) {
-      throw new IllegalArgumentException(
-          "overlong_buffer: must be in [0, max_new_tokens), got " + overlongBuffer);
-    }
-    if (!(overlongPenalty >= 0)) {
-      throw new IllegalArgumentException("overlong_penalty: must be >= 0, got " + overlongPenalty);
-    }
-    atLeast("eval_every", evalEvery, 0);
-    atLeast("eval_problems", evalProblems, 0);
-    atLeast("eval_samples", evalSamples, 0);
-    atLeast("eval_max_new_tokens", evalMaxNewTokens, 1);
-    atLeast("log_samples", logSamples, 0);
+    Fields.atLeast("log_samples", logSamples, 0);
     markers = List.copyOf(markers == null ? ReflectionMarkers.DEFAULT_MARKERS : markers);
-    // the component records validate the rest and name what is wrong (a compact constructor
-    // sees its parameters, not yet its fields, so they are passed as they are)
-    new PolicyLossConfig(lossType, epsilonLow, epsilonHigh, beta, maxNewTokens);
-    new LrSchedule(lr, Math.min(warmupSteps, steps * numIterations), steps * numIterations, minLrRatio);
-    new AdamW.Settings(beta1, beta2, 1e-8, weightDecay, clipNorm);
-    new ReflectionMarkers(markers);
+    try {
+      new ReflectionMarkers(markers);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidFieldException("markers", e.getMessage());
+    }
   }
 
   /**
@@ -154,60 +278,76 @@ public record GrpoConfig(
    */
   public static GrpoConfig defaults() {
     return new GrpoConfig(
-        100, 16, 8, 256, 0.8, 0, 1.0, LossType.DAPO, 0.2, 0.28, 0.0, 1, ScaleRewards.GROUP,
-        2e-4, 5, 0.1, 0.0, 0.9, 0.99, 1.0, 64, true, 1, 32, true, 0, 1.0, 1.0, 0.1, 25, 256, 8, 256, 4,
-        ReflectionMarkers.DEFAULT_MARKERS, 1);
+        100,
+        new Rollout(16, 8, 256, 0.8, 0, 1.0, true, 1, 32),
+        new PolicyLossConfig(LossType.DAPO, 0.2, 0.28, 0.0),
+        new Reward(1.0, 0.1, ScaleRewards.GROUP, true, 0, 1.0),
+        new Schedule(2e-4, 5, 0.1),
+        new Optimizer(0.9, 0.99, 0.0, 1.0, 1, 64),
+        new Eval(25, 256, 8, 256),
+        4,
+        ReflectionMarkers.DEFAULT_MARKERS,
+        1);
   }
 
-  /** Problems each sampling request asks for: {@code problemsPerRound}, or {@code problemsPerStep} when it is 0. */
-  public int problemsSampledPerRound() {
-    return problemsPerRound == 0 ? problemsPerStep : problemsPerRound;
+  public GrpoConfig withSteps(int newSteps) {
+    return new GrpoConfig(newSteps, rollout, loss, reward, schedule, optimizer, eval, logSamples, markers, seed);
   }
 
-  /** The loss settings. */
-  public PolicyLossConfig policyLoss() {
-    return new PolicyLossConfig(lossType, epsilonLow, epsilonHigh, beta, maxNewTokens);
+  public GrpoConfig withRollout(Rollout newRollout) {
+    return new GrpoConfig(steps, newRollout, loss, reward, schedule, optimizer, eval, logSamples, markers, seed);
   }
 
-  /**
-   * The learning-rate schedule over all optimizer steps ({@code steps × numIterations}).
-   *
-   * @throws IllegalArgumentException naming the bad setting
-   */
-  public LrSchedule schedule() {
-    int optimizerSteps = steps * numIterations;
-    return new LrSchedule(lr, Math.min(warmupSteps, optimizerSteps), optimizerSteps, minLrRatio);
+  public GrpoConfig withLoss(PolicyLossConfig newLoss) {
+    return new GrpoConfig(steps, rollout, newLoss, reward, schedule, optimizer, eval, logSamples, markers, seed);
   }
 
-  /** The optimizer settings. */
-  public AdamW.Settings optimizer() {
-    return new AdamW.Settings(beta1, beta2, 1e-8, weightDecay, clipNorm);
+  public GrpoConfig withReward(Reward newReward) {
+    return new GrpoConfig(steps, rollout, loss, newReward, schedule, optimizer, eval, logSamples, markers, seed);
   }
 
-  /** The verifier with this run's reward weights. */
-  public VerifierConfig verifier() {
-    return VerifierConfig.defaults().withWeights(accuracyWeight, formatWeight);
+  public GrpoConfig withSchedule(Schedule newSchedule) {
+    return new GrpoConfig(steps, rollout, loss, reward, newSchedule, optimizer, eval, logSamples, markers, seed);
+  }
+
+  public GrpoConfig withOptimizer(Optimizer newOptimizer) {
+    return new GrpoConfig(steps, rollout, loss, reward, schedule, newOptimizer, eval, logSamples, markers, seed);
+  }
+
+  public GrpoConfig withEval(Eval newEval) {
+    return new GrpoConfig(steps, rollout, loss, reward, schedule, optimizer, newEval, logSamples, markers, seed);
+  }
+
+  public GrpoConfig withLogSamples(int groups) {
+    return new GrpoConfig(steps, rollout, loss, reward, schedule, optimizer, eval, groups, markers, seed);
+  }
+
+  public GrpoConfig withSeed(long newSeed) {
+    return new GrpoConfig(steps, rollout, loss, reward, schedule, optimizer, eval, logSamples, markers, newSeed);
+  }
+
+  /** The learning-rate schedule over all optimizer steps ({@code steps × num_iterations}). */
+  public LrSchedule lrSchedule() {
+    return schedule.over(steps * optimizer.numIterations());
   }
 
   /**
    * DAPO's soft overlong penalty for a completion of {@code length} tokens: 0 up to {@code
-   * maxNewTokens − overlongBuffer}, then falling linearly to {@code −overlongPenalty} at {@code
-   * maxNewTokens}.
+   * max_new_tokens − overlong_buffer}, then falling linearly to {@code −overlong_penalty} at {@code
+   * max_new_tokens}.
    */
   public double overlongPenaltyFor(int length) {
-    if (overlongBuffer == 0) {
+    if (reward.overlongBuffer() == 0) {
       return 0;
     }
-    int safe = maxNewTokens - overlongBuffer;
+    int safe = rollout.maxNewTokens() - reward.overlongBuffer();
     if (length <= safe) {
       return 0;
     }
-    return -overlongPenalty * Math.min(1.0, (double) (length - safe) / overlongBuffer);
+    return -reward.overlongPenalty() * Math.min(1.0, (double) (length - safe) / reward.overlongBuffer());
   }
 
-  private static void atLeast(String key, long value, long least) {
-    if (value < least) {
-      throw new IllegalArgumentException(key + ": must be >= " + least + ", got " + value);
-    }
+  private static void nested(String field, Object component) {
+    Fields.present(field, component);
   }
 }

@@ -111,7 +111,7 @@ public final class GrpoTrainer implements AutoCloseable {
    * Readies the optimizer; sampling goes through {@code rollouts}.
    *
    * @param policy the model to train, its parameters attached to gradients
-   * @param reference the frozen starting model for the KL term, or null when {@code config.beta()
+   * @param reference the frozen starting model for the KL term, or null when {@code config.loss().beta()
    *     == 0}
    * @param train training problems
    * @param heldOut problems for the held-out evaluations (may be empty)
@@ -128,14 +128,14 @@ public final class GrpoTrainer implements AutoCloseable {
       List<Problem> heldOut,
       Resume resume,
       RolloutSource rollouts) {
-    if (config.beta() > 0 && reference == null) {
+    if (config.loss().beta() > 0 && reference == null) {
       throw new IllegalArgumentException("beta > 0 needs a reference model");
     }
     this.config = config;
     this.policy = policy;
-    this.reference = config.beta() > 0 ? reference : null;
+    this.reference = config.loss().beta() > 0 ? reference : null;
     this.template = template;
-    this.verifier = new Verifier(config.verifier());
+    this.verifier = new Verifier(config.reward().verifier());
     this.detector = new AhaDetector(new ReflectionMarkers(config.markers()), verifier);
     this.problems = new ProblemStream(train, config.seed());
     this.heldOut = List.copyOf(heldOut);
@@ -144,7 +144,7 @@ public final class GrpoTrainer implements AutoCloseable {
     for (Pair<String, Parameter> pair : policy.getParameters()) {
       parameters.add(pair.getValue());
     }
-    this.optimizer = new AdamW(parameters, config.optimizer(), manager);
+    this.optimizer = new AdamW(parameters, config.optimizer().adamW(), manager);
     if (resume != null) {
       optimizer.restore(resume.optimizer());
       problems.seek(resume.progress().problemCursor());
@@ -185,7 +185,7 @@ public final class GrpoTrainer implements AutoCloseable {
    */
   public EvalReport evaluateIfDue(StepResult result) {
     boolean last = result.step() == config.steps();
-    boolean due = config.evalEvery() > 0 && result.step() % config.evalEvery() == 0;
+    boolean due = config.eval().every() > 0 && result.step() % config.eval().every() == 0;
     if (!last && !due) {
       return null;
     }
@@ -207,16 +207,16 @@ public final class GrpoTrainer implements AutoCloseable {
     List<ScoredGroup> informative = new ArrayList<>();
     List<double[]> informativeRewards = new ArrayList<>();
     int rounds = 0;
-    while (informative.size() < config.problemsPerStep() && rounds < samplingRounds()) {
-      List<Problem> batch = problems.next(config.problemsSampledPerRound());
-      for (ScoredGroup group : VertxFutures.await(rollouts.sample(batch, config.groupSize(), params(number, rounds)))) {
+    while (informative.size() < config.rollout().problemsPerStep() && rounds < config.rollout().samplingRounds()) {
+      List<Problem> batch = problems.next(config.rollout().problemsSampledPerRound());
+      for (ScoredGroup group : VertxFutures.await(rollouts.sample(batch, config.rollout().groupSize(), params(number, rounds)))) {
         sampled.add(group);
         double[] rewards = rewards(group);
         // 2. a group whose rewards are all equal has zero advantages: with dynamic sampling it is
         // dropped and more problems are sampled in its place
         boolean uninformative = Advantages.zeroStd(rewards, 0, rewards.length);
-        if (informative.size() < config.problemsPerStep()
-            && !(config.dynamicSampling() && uninformative)) {
+        if (informative.size() < config.rollout().problemsPerStep()
+            && !(config.rollout().dynamicSampling() && uninformative)) {
           informative.add(group);
           informativeRewards.add(rewards);
         }
@@ -227,15 +227,15 @@ public final class GrpoTrainer implements AutoCloseable {
 
     // 3. group-relative advantages of the groups that are learnt from
     double[] flatRewards = concat(informativeRewards);
-    double[] advantages = Advantages.compute(flatRewards, config.groupSize(), config.scaleRewards());
+    double[] advantages = Advantages.compute(flatRewards, config.rollout().groupSize(), config.reward().scaleRewards());
     List<Row> rows = new ArrayList<>();
     for (int p = 0; p < informative.size(); p++) {
       ScoredGroup group = informative.get(p);
       for (int i = 0; i < group.size(); i++) {
         ScoredCompletion c = group.completions().get(i);
         boolean truncated = c.finishReason() == FinishReason.LENGTH;
-        boolean counted = !(config.maskTruncated() && truncated) && c.tokens().length > 0;
-        rows.add(new Row(group.promptTokens(), c.tokens(), c.logprobs(), advantages[p * config.groupSize() + i], counted));
+        boolean counted = !(config.reward().maskTruncated() && truncated) && c.tokens().length > 0;
+        rows.add(new Row(group.promptTokens(), c.tokens(), c.logprobs(), advantages[p * config.rollout().groupSize() + i], counted));
       }
     }
 
@@ -300,24 +300,24 @@ public final class GrpoTrainer implements AutoCloseable {
   /** μ passes over {@code rows}, each one optimizer step with gradients accumulated over micro-batches. */
   private LearnFigures learn(List<Row> rows) {
     List<List<Row>> micro = new ArrayList<>();
-    for (int from = 0; from < rows.size(); from += config.microBatch()) {
-      micro.add(rows.subList(from, Math.min(rows.size(), from + config.microBatch())));
+    for (int from = 0; from < rows.size(); from += config.optimizer().microBatch()) {
+      micro.add(rows.subList(from, Math.min(rows.size(), from + config.optimizer().microBatch())));
     }
     long stepTokens = rows.stream().filter(Row::counted).mapToLong(r -> r.completion().length).sum();
     // frozen log-probs, kept on the host between passes: π_old (only needed when μ > 1) and π_ref
-    List<List<float[]>> old = config.numIterations() > 1 ? frozenLogprobs(policy, micro) : null;
+    List<List<float[]>> old = config.optimizer().numIterations() > 1 ? frozenLogprobs(policy, micro) : null;
     List<List<float[]>> ref = reference != null ? frozenLogprobs(reference, micro) : null;
 
     double kl = 0, entropy = 0, clipLow = 0, clipHigh = 0, clipRegion = 0, gradNorm = 0, lr = 0;
     double samplerDiff = 0;
-    for (int pass = 0; pass < config.numIterations(); pass++) {
+    for (int pass = 0; pass < config.optimizer().numIterations(); pass++) {
       double tokens = 0;
       for (int m = 0; m < micro.size(); m++) {
         List<Row> batch = micro.get(m);
         try (NDScope ignored = new NDScope();
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           TokenLogprobs.Result current =
-              TokenLogprobs.compute(policy, manager, prompts(batch), completions(batch), config.temperature());
+              TokenLogprobs.compute(policy, manager, prompts(batch), completions(batch), config.rollout().temperature());
           int width = (int) current.logprobs().getShape().get(1);
           NDArray mask = current.mask().mul(countedColumn(batch)); // (B, L)
           NDArray oldLogprobs =
@@ -329,8 +329,8 @@ public final class GrpoTrainer implements AutoCloseable {
           NDArray advantages = manager.create(advantages(batch)); // (B)
           PolicyLoss.Result loss =
               PolicyLoss.compute(current.logprobs(), oldLogprobs, refLogprobs, advantages, mask,
-                  config.policyLoss(), stepTokens);
-          double weight = microBatchWeight(config.lossType(), batch.size(), rows.size(), micro.size());
+                  config.loss(), config.rollout().maxNewTokens(), stepTokens);
+          double weight = microBatchWeight(config.loss().type(), batch.size(), rows.size(), micro.size());
           Autograd.backward(collector, Scalars.mul(loss.loss(), weight)); // ()
           if (pass == 0) {
             double counted = batch.stream().filter(Row::counted).mapToLong(r -> r.completion().length).sum();
@@ -354,7 +354,7 @@ public final class GrpoTrainer implements AutoCloseable {
         clipRegion /= tokens;
         samplerDiff /= tokens;
       }
-      lr = config.schedule().at(optimizer.steps());
+      lr = config.lrSchedule().at(optimizer.steps());
       gradNorm = optimizer.step(lr);
     }
     return new LearnFigures(kl, entropy, clipLow, clipHigh, clipRegion, gradNorm, lr, samplerDiff);
@@ -382,7 +382,7 @@ public final class GrpoTrainer implements AutoCloseable {
       try (NDScope ignored = new NDScope()) {
         TokenLogprobs.Result result =
             Autograd.noGrad(
-                () -> TokenLogprobs.compute(model, manager, prompts(batch), completions(batch), config.temperature()));
+                () -> TokenLogprobs.compute(model, manager, prompts(batch), completions(batch), config.rollout().temperature()));
         float[] values = result.logprobs().toFloatArray(); // (B, L) row-major
         int width = (int) result.logprobs().getShape().get(1);
         List<float[]> rowsOut = new ArrayList<>();
@@ -400,14 +400,11 @@ public final class GrpoTrainer implements AutoCloseable {
 
   // ---- sampling
 
-  private int samplingRounds() {
-    return config.dynamicSampling() ? config.maxSamplingRounds() : 1;
-  }
-
   /** The sampling parameters of one request; the seed differs per step and per round. */
   private SamplingParams params(long stepNumber, int round) {
     long seed = config.seed() * 1_000_003L + stepNumber * 64 + round;
-    return new SamplingParams(config.temperature(), config.topK(), config.topP(), config.maxNewTokens(), seed);
+    GrpoConfig.Rollout rollout = config.rollout();
+    return new SamplingParams(rollout.temperature(), rollout.topK(), rollout.topP(), rollout.maxNewTokens(), seed);
   }
 
   /** The verifier's rewards of a group, each with the soft overlong penalty added. */
@@ -520,14 +517,14 @@ public final class GrpoTrainer implements AutoCloseable {
 
   /** Evaluates the policy on the held-out problems, or returns null when there is nothing to evaluate. */
   public EvalReport evaluate(boolean withSamples) {
-    if (config.evalProblems() == 0 || heldOut.isEmpty()) {
+    if (config.eval().problems() == 0 || heldOut.isEmpty()) {
       return null;
     }
     if (evalGenerator == null) {
       evalGenerator = Generator.forChat(policy, template);
     }
     EvalConfig eval = evalProtocol(config, withSamples);
-    List<Problem> subset = heldOut.subList(0, Math.min(heldOut.size(), config.evalProblems()));
+    List<Problem> subset = heldOut.subList(0, Math.min(heldOut.size(), config.eval().problems()));
     return new Evaluator(evalGenerator, template, verifier).evaluate(subset, eval, done -> {});
   }
 
@@ -539,7 +536,10 @@ public final class GrpoTrainer implements AutoCloseable {
    */
   public static EvalConfig evalProtocol(GrpoConfig config, boolean withSamples) {
     return EvalConfig.protocol(
-        withSamples ? config.evalSamples() : 0, config.temperature(), config.evalMaxNewTokens(), config.seed());
+        withSamples ? config.eval().samples() : 0,
+        config.rollout().temperature(),
+        config.eval().maxNewTokens(),
+        config.seed());
   }
 
   /** The evaluation's figures as {@code eval/} metrics. */

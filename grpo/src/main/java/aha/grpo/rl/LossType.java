@@ -45,7 +45,7 @@ public enum LossType {
       }
     }
     throw new IllegalArgumentException(
-        "unknown loss_type '"
+        "unknown loss type '"
             + text
             + "' (expected one of "
             + Arrays.stream(values()).map(LossType::wireName).collect(Collectors.joining(", "))

@@ -40,6 +40,8 @@ public final class PolicyLoss {
    * @param advantages one per sequence, (B)
    * @param mask 1 for real completion tokens, 0 for padding (and for truncated completions when
    *     they are masked), (B, T) float
+   * @param maxCompletionLength L of {@code dr_grpo}'s normaliser B·L (the rollouts' token limit);
+   *     ignored by the other loss types
    * @param stepTokenCount real tokens in the whole step (all micro-batches), {@code dapo}'s
    *     normaliser; ignored by the other loss types
    */
@@ -50,6 +52,7 @@ public final class PolicyLoss {
       NDArray advantages,
       NDArray mask,
       PolicyLossConfig config,
+      int maxCompletionLength,
       long stepTokenCount) {
     long batch = logprobs.getShape().get(0);
     NDArray ratio = logprobs.sub(oldLogprobs).exp(); // (B, T)
@@ -74,10 +77,10 @@ public final class PolicyLoss {
 
     NDArray masked = tokenLoss.mul(mask); // (B, T)
     NDArray loss =
-        switch (config.lossType()) {
+        switch (config.type()) {
           case GRPO -> masked.sum(new int[] {1}).div(Scalars.maximum(mask.sum(new int[] {1}), 1)).mean();
           case BNPO -> masked.sum().div(Scalars.maximum(tokens, 1));
-          case DR_GRPO -> Scalars.div(masked.sum(), batch * config.maxCompletionLength());
+          case DR_GRPO -> Scalars.div(masked.sum(), batch * maxCompletionLength);
           case DAPO -> Scalars.div(masked.sum(), Math.max(1, stepTokenCount));
         }; // ()
 

@@ -61,14 +61,16 @@ public final class ProblemSampler implements RolloutSource {
         SamplingServiceConfig.defaults()
             .withName("grpo")
             .withMaxBatchRows(
-                Math.min(MAX_TRAINING_BATCH_ROWS, config.problemsSampledPerRound() * config.groupSize()))
+                Math.min(
+                    MAX_TRAINING_BATCH_ROWS,
+                    config.rollout().problemsSampledPerRound() * config.rollout().groupSize()))
             .withMaxPromptTokens(policy.config().maxPositions())
             .withInitialPolicyVersion(initialVersion);
     return start(
         vertx,
         serviceConfig,
         template,
-        new Verifier(config.verifier()),
+        new Verifier(config.reward().verifier()),
         replica -> PolicyReplica.copyOf(policy, template));
   }
 

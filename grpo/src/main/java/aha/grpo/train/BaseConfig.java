@@ -1,5 +1,7 @@
 package aha.grpo.train;
 
+import aha.sampler.settings.Fields;
+import aha.sampler.settings.InvalidFieldException;
 import aha.grpo.corpus.CorpusConfig;
 import aha.sampler.model.ModelConfig;
 
@@ -45,18 +47,24 @@ public record BaseConfig(
     long seed) {
 
   public BaseConfig {
-    if (heldOutProblems < 1 || evalProblems < 0 || evalProblems > heldOutProblems) {
-      throw new IllegalArgumentException(
-          "need held-out problems >= 1 and 0 <= eval problems <= held-out problems, got "
-              + heldOutProblems + " and " + evalProblems);
+    Fields.present("model", model);
+    Fields.present("corpus", corpus);
+    Fields.present("pretrain", pretrain);
+    Fields.present("sft", sft);
+    Fields.atLeast("held_out_problems", heldOutProblems, 1);
+    Fields.atLeast("eval_problems", evalProblems, 0);
+    if (evalProblems > heldOutProblems) {
+      throw new InvalidFieldException(
+          "eval_problems", "must be at most held_out_problems (" + heldOutProblems + "), got " + evalProblems);
     }
-    if (evalMaxNewTokens < 1) {
-      throw new IllegalArgumentException("eval max new tokens must be positive");
-    }
-    if (Math.max(pretrain.seqLen(), sft.seqLen()) > model.maxPositions()) {
-      throw new IllegalArgumentException(
-          "sequence length " + Math.max(pretrain.seqLen(), sft.seqLen())
-              + " exceeds the model's " + model.maxPositions() + " positions");
+    Fields.atLeast("eval_max_new_tokens", evalMaxNewTokens, 1);
+    for (var stage : java.util.Map.of("pretrain", pretrain, "sft", sft).entrySet()) {
+      if (stage.getValue().seqLen() > model.maxPositions()) {
+        throw new InvalidFieldException(
+            stage.getKey() + ".seq_len",
+            "must be at most model.max_positions (" + model.maxPositions() + "), got "
+                + stage.getValue().seqLen());
+      }
     }
   }
 

@@ -1,5 +1,8 @@
 package aha.grpo.train;
 
+import aha.sampler.settings.Fields;
+import aha.sampler.settings.InvalidFieldException;
+
 /**
  * One training stage (pretraining or SFT): batch shape, length, optimizer and schedule.
  *
@@ -33,16 +36,25 @@ public record TrainConfig(
     long seed) {
 
   public TrainConfig {
-    if (steps < 1 || batchSize < 1 || seqLen < 2) {
-      throw new IllegalArgumentException(
-          "need steps >= 1, batch size >= 1 and sequence length >= 2, got "
-              + steps + ", " + batchSize + ", " + seqLen);
+    Fields.atLeast("steps", steps, 1);
+    Fields.atLeast("batch_size", batchSize, 1);
+    Fields.atLeast("seq_len", seqLen, 2);
+    Fields.positive("lr", lr);
+    Fields.atLeast("warmup_steps", warmupSteps, 0);
+    if (warmupSteps > steps) {
+      throw new InvalidFieldException("warmup_steps", "must be at most steps (" + steps + "), got " + warmupSteps);
     }
-    if (evalEvery < 0 || evalBatches < 0) {
-      throw new IllegalArgumentException("eval every and eval batches must be >= 0");
+    Fields.between("min_lr_ratio", minLrRatio, 0, 1);
+    Fields.nonNegative("weight_decay", weightDecay);
+    if (!(beta1 >= 0 && beta1 < 1)) {
+      throw new InvalidFieldException("beta1", "must be in [0, 1), got " + beta1);
     }
-    new LrSchedule(lr, warmupSteps, steps, minLrRatio); // validates the schedule
-    new AdamW.Settings(beta1, beta2, 1e-8, weightDecay, clipNorm); // validates the optimizer
+    if (!(beta2 >= 0 && beta2 < 1)) {
+      throw new InvalidFieldException("beta2", "must be in [0, 1), got " + beta2);
+    }
+    Fields.nonNegative("clip_norm", clipNorm);
+    Fields.atLeast("eval_every", evalEvery, 0);
+    Fields.atLeast("eval_batches", evalBatches, 0);
   }
 
   /** The learning-rate schedule of this stage. */

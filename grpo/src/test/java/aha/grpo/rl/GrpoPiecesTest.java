@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import aha.problems.AnswerKind;
 import aha.problems.Problem;
 import aha.problems.ProblemMeta;
+import aha.sampler.settings.InvalidFieldException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -48,7 +49,7 @@ class GrpoPiecesTest {
       for (int b = 0; b < rows; b++) {
         adv[b] = (float) random.nextGaussian();
       }
-      PolicyLossConfig config = new PolicyLossConfig(type, 0.2, 0.28, 0, width);
+      PolicyLossConfig config = new PolicyLossConfig(type, 0.2, 0.28, 0);
       long tokens = 0;
       for (float m : mask) {
         tokens += (long) m;
@@ -57,7 +58,7 @@ class GrpoPiecesTest {
       NDArray oldLogprobs = manager.create(old, new Shape(rows, width)); // (B, L)
       NDArray masks = manager.create(mask, new Shape(rows, width)); // (B, L)
       NDArray advantages = manager.create(adv); // (B)
-      double whole = PolicyLoss.compute(logprobs, oldLogprobs, null, advantages, masks, config, tokens).loss().getFloat();
+      double whole = PolicyLoss.compute(logprobs, oldLogprobs, null, advantages, masks, config, width, tokens).loss().getFloat();
 
       double summed = 0;
       double perMicroMean = 0;
@@ -66,7 +67,7 @@ class GrpoPiecesTest {
         NDIndex rowsOf = new NDIndex("{}:{}", split[0], split[1]);
         double micro =
             PolicyLoss.compute(logprobs.get(rowsOf), oldLogprobs.get(rowsOf), null, advantages.get(rowsOf),
-                    masks.get(rowsOf), config, tokens)
+                    masks.get(rowsOf), config, width, tokens)
                 .loss()
                 .getFloat();
         summed += micro * GrpoTrainer.microBatchWeight(type, split[1] - split[0], rows, splits.length);
@@ -103,29 +104,23 @@ class GrpoPiecesTest {
   @Test
   void theSoftOverlongPenaltyFallsLinearlyInItsBuffer() {
     GrpoConfig d = GrpoConfig.defaults();
-    GrpoConfig c = new GrpoConfig(d.steps(), d.problemsPerStep(), d.groupSize(), 100, d.temperature(), d.topK(),
-        d.topP(), d.lossType(), d.epsilonLow(), d.epsilonHigh(), d.beta(), d.numIterations(), d.scaleRewards(),
-        d.lr(), d.warmupSteps(), d.minLrRatio(), d.weightDecay(), d.beta1(), d.beta2(), d.clipNorm(),
-        d.microBatch(), d.dynamicSampling(), d.maxSamplingRounds(), d.problemsPerRound(), d.maskTruncated(), 20, 0.5,
-        d.accuracyWeight(), d.formatWeight(), d.evalEvery(), d.evalProblems(), d.evalSamples(), d.evalMaxNewTokens(), d.logSamples(),
-        d.markers(), d.seed());
+    GrpoConfig c =
+        d.withRollout(d.rollout().withMaxNewTokens(100)).withReward(d.reward().withOverlong(20, 0.5));
     assertEquals(0, c.overlongPenaltyFor(80));
     assertEquals(-0.25, c.overlongPenaltyFor(90), 1e-12);
     assertEquals(-0.5, c.overlongPenaltyFor(100), 1e-12);
-    assertEquals(0, d.overlongPenaltyFor(d.maxNewTokens()), "off by default");
+    assertEquals(0, d.overlongPenaltyFor(d.rollout().maxNewTokens()), "off by default");
   }
 
   @Test
   void aBadSettingIsNamed() {
     GrpoConfig d = GrpoConfig.defaults();
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class,
-            () -> new GrpoConfig(d.steps(), d.problemsPerStep(), 1, d.maxNewTokens(), d.temperature(), d.topK(),
-                d.topP(), d.lossType(), d.epsilonLow(), d.epsilonHigh(), d.beta(), d.numIterations(),
-                d.scaleRewards(), d.lr(), d.warmupSteps(), d.minLrRatio(), d.weightDecay(), d.beta1(), d.beta2(),
-                d.clipNorm(), d.microBatch(), d.dynamicSampling(), d.maxSamplingRounds(), d.problemsPerRound(), d.maskTruncated(),
-                d.overlongBuffer(), d.overlongPenalty(), d.accuracyWeight(), d.formatWeight(), d.evalEvery(),
-                d.evalProblems(), d.evalSamples(), d.evalMaxNewTokens(), d.logSamples(), d.markers(), d.seed()));
+    InvalidFieldException e =
+        assertThrows(InvalidFieldException.class, () -> d.withRollout(d.rollout().withGroupSize(1)));
+    assertEquals("group_size", e.field());
+    InvalidFieldException across =
+        assertThrows(InvalidFieldException.class, () -> d.withReward(d.reward().withOverlong(256, 1)));
+    assertEquals("reward.overlong_buffer", across.field());
     assertTrue(e.getMessage().startsWith("group_size"), e.getMessage());
   }
 }

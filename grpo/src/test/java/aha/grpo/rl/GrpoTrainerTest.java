@@ -96,12 +96,20 @@ class GrpoTrainerTest {
     return model;
   }
 
+  /** 10 steps of 4 problems x 8 samples, up to 24 tokens, at 3e-3, up to 2 sampling rounds, no evaluation. */
   private static GrpoConfig toyConfig(LossType lossType, int iterations, double beta) {
     GrpoConfig d = GrpoConfig.defaults();
     return new GrpoConfig(
-        10, 4, 8, 24, 1.0, 0, 1.0, lossType, 0.2, 0.28, beta, iterations, ScaleRewards.GROUP,
-        3e-3, 0, 1.0, 0.0, 0.9, 0.99, 1.0, 16, true, 2, 0, true, 0, 1.0, 1.0, 0.1, 0, 0, 0, 24, 2,
-        d.markers(), 11);
+        10,
+        new GrpoConfig.Rollout(4, 8, 24, 1.0, 0, 1.0, true, 2, 0),
+        new PolicyLossConfig(lossType, 0.2, 0.28, beta),
+        new GrpoConfig.Reward(1.0, 0.1, ScaleRewards.GROUP, true, 0, 1.0),
+        new GrpoConfig.Schedule(3e-3, 0, 1.0),
+        new GrpoConfig.Optimizer(0.9, 0.99, 0.0, 1.0, iterations, 16),
+        new GrpoConfig.Eval(0, 0, 0, 24),
+        2,
+        d.markers(),
+        11);
   }
 
   @Test

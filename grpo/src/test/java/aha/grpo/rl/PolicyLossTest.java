@@ -53,11 +53,11 @@ class PolicyLossTest {
     NDArray old = manager.create(lp, new Shape(2, 3));
     NDArray mask = manager.create(new float[] {1, 1, 0, 1, 1, 1}, new Shape(2, 3));
     NDArray advantages = manager.create(new float[] {1f, -0.5f});
-    PolicyLossConfig config = new PolicyLossConfig(type, 0.2, 0.2, 0, 4);
+    PolicyLossConfig config = new PolicyLossConfig(type, 0.2, 0.2, 0);
 
     PolicyLoss.Result result;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      result = PolicyLoss.compute(logprobs, old, null, advantages, mask, config, 10);
+      result = PolicyLoss.compute(logprobs, old, null, advantages, mask, config, 4, 10);
       collector.backward(result.loss());
     }
     assertEquals(expectedLoss, result.loss().getFloat(), 1e-6);
@@ -91,10 +91,10 @@ class PolicyLossTest {
     logprobs.setRequiresGradient(true);
     NDArray mask = manager.ones(new Shape(1, 3));
     NDArray advantages = manager.create(new float[] {1f});
-    PolicyLossConfig config = new PolicyLossConfig(LossType.BNPO, 0.2, 0.2, 0, 3);
+    PolicyLossConfig config = new PolicyLossConfig(LossType.BNPO, 0.2, 0.2, 0);
     PolicyLoss.Result result;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      result = PolicyLoss.compute(logprobs, old, null, advantages, mask, config, 3);
+      result = PolicyLoss.compute(logprobs, old, null, advantages, mask, config, 3, 3);
       collector.backward(result.loss());
     }
     assertEquals((-1.2 - 0.5 - 1.1) / 3, result.loss().getFloat(), 1e-5);
@@ -122,11 +122,11 @@ class PolicyLossTest {
             new Shape(1, 2));
     logprobs.setRequiresGradient(true);
     NDArray mask = manager.ones(new Shape(1, 2));
-    PolicyLossConfig config = new PolicyLossConfig(LossType.BNPO, 0.2, 0.28, 0, 2);
+    PolicyLossConfig config = new PolicyLossConfig(LossType.BNPO, 0.2, 0.28, 0);
     PolicyLoss.Result result;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       result =
-          PolicyLoss.compute(logprobs, old, null, manager.create(new float[] {-1f}), mask, config, 2);
+          PolicyLoss.compute(logprobs, old, null, manager.create(new float[] {-1f}), mask, config, 2, 2);
       collector.backward(result.loss());
     }
     assertEquals((0.8 + 1.5) / 2, result.loss().getFloat(), 1e-5);
@@ -144,12 +144,12 @@ class PolicyLossTest {
     logprobs.setRequiresGradient(true);
     NDArray ref = manager.create(new float[] {(float) (-3 + Math.log(2))}, new Shape(1, 1));
     NDArray old = manager.create(new float[] {-3f}, new Shape(1, 1));
-    PolicyLossConfig config = new PolicyLossConfig(LossType.BNPO, 0.2, 0.2, 0.5, 1);
+    PolicyLossConfig config = new PolicyLossConfig(LossType.BNPO, 0.2, 0.2, 0.5);
     PolicyLoss.Result result;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       result =
           PolicyLoss.compute(
-              logprobs, old, ref, manager.create(new float[] {0f}), manager.ones(new Shape(1, 1)), config, 1);
+              logprobs, old, ref, manager.create(new float[] {0f}), manager.ones(new Shape(1, 1)), config, 1, 1);
       collector.backward(result.loss());
     }
     double k3 = 2 - Math.log(2) - 1;

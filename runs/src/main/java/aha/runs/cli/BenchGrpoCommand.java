@@ -112,7 +112,7 @@ final class BenchGrpoCommand implements Callable<Integer> {
     double learn = median(timed, "time/learn");
     double share = verify / step;
     out.printf(Locale.ROOT, "%nGRPO step, P=%d G=%d, up to %d new tokens, median of %d:%n",
-        config.problemsPerStep(), config.groupSize(), config.maxNewTokens(), timed.size());
+        config.rollout().problemsPerStep(), config.rollout().groupSize(), config.rollout().maxNewTokens(), timed.size());
     out.printf(Locale.ROOT, "  step     %8.3f s%n", step);
     out.printf(Locale.ROOT, "  sample   %8.3f s  %5.1f%%  (verification overlapped)%n", sample, 100 * sample / step);
     out.printf(Locale.ROOT, "  verify   %8.4f s  %5.2f%%  target <= 5%%: %s%n", verify, 100 * share,
@@ -126,8 +126,8 @@ final class BenchGrpoCommand implements Callable<Integer> {
       node.put("learn_s", learn);
       node.put("verify_share", share);
       node.put("tokens_per_s", median(timed, "tokens_per_s"));
-      node.put("problems_per_step", config.problemsPerStep());
-      node.put("group_size", config.groupSize());
+      node.put("problems_per_step", config.rollout().problemsPerStep());
+      node.put("group_size", config.rollout().groupSize());
       out.println(node);
     }
     return 0;

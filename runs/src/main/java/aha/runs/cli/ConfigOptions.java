@@ -32,7 +32,7 @@ public final class ConfigOptions {
       paramLabel = "KEY=VALUE",
       description = {
         "Override one key, after the file; repeatable. The value is YAML:",
-        "grpo.group_size=4, 'grpo.markers=[wait, hmm]'."
+        "grpo.rollout.group_size=4, 'grpo.markers=[wait, hmm]'."
       })
   List<String> sets = new ArrayList<>();
 

@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  aha grpo --model out/base",
-      "  aha grpo --model out/base --set grpo.steps=40 --set grpo.loss_type=dapo",
+      "  aha grpo --model out/base --set grpo.steps=40 --set grpo.loss.type=dapo",
       "  aha grpo --model out/base --problems train.jsonl --held-out test.jsonl --set run.name=mine",
       "  aha grpo --resume out/runs/20261128-231500-grpo",
     })

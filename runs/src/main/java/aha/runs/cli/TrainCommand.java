@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  aha train",
       "  aha train --preset smoke --no-dashboard",
-      "  aha train --set grpo.loss_type=dapo --set grpo.steps=60 --set run.name=dapo",
+      "  aha train --set grpo.loss.type=dapo --set grpo.steps=60 --set run.name=dapo",
       "  aha train --resume out/runs/20261128-231500-default",
     })
 final class TrainCommand implements Callable<Integer> {

@@ -20,7 +20,7 @@ public final class ConfigException extends IllegalArgumentException {
     this.key = key;
   }
 
-  /** The dotted key that is wrong ({@code grpo.group_size}), or null when the error has none. */
+  /** The dotted key that is wrong ({@code grpo.rollout.group_size}), or null when the error has none. */
   public String key() {
     return key;
   }

@@ -1,8 +1,8 @@
 package aha.runs.config;
 
-import aha.problems.YamlLimits;
-
 import aha.grpo.train.BaseConfig;
+import aha.problems.YamlLimits;
+import aha.sampler.settings.InvalidFieldException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -29,8 +29,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Resolves a {@link RunConfig} from a preset, an optional YAML file and {@code --set key=value}
@@ -73,7 +71,45 @@ public final class ConfigLoader {
   /** Every key with a value of its type: what config files and {@code --set} are checked against. */
   private static final ObjectNode SCHEMA = tree(RunConfig.defaults());
 
-  private static final Pattern LEADING_NAME = Pattern.compile("^([A-Za-z_][A-Za-z0-9_.]*)(:?)");
+  /**
+   * The GRPO keys of configs written before the {@code grpo} section was nested (a run's {@code
+   * config.yaml} from then, a script's {@code --set grpo.group_size=4}), and where each lives now.
+   * They are read as their new keys, so old runs resume and old commands work.
+   */
+  private static final Map<String, String> FLAT_GRPO_KEYS =
+      Map.ofEntries(
+          Map.entry("problems_per_step", "rollout.problems_per_step"),
+          Map.entry("group_size", "rollout.group_size"),
+          Map.entry("max_new_tokens", "rollout.max_new_tokens"),
+          Map.entry("temperature", "rollout.temperature"),
+          Map.entry("top_k", "rollout.top_k"),
+          Map.entry("top_p", "rollout.top_p"),
+          Map.entry("dynamic_sampling", "rollout.dynamic_sampling"),
+          Map.entry("max_sampling_rounds", "rollout.max_sampling_rounds"),
+          Map.entry("problems_per_round", "rollout.problems_per_round"),
+          Map.entry("loss_type", "loss.type"),
+          Map.entry("epsilon_low", "loss.epsilon_low"),
+          Map.entry("epsilon_high", "loss.epsilon_high"),
+          Map.entry("beta", "loss.beta"),
+          Map.entry("accuracy_weight", "reward.accuracy_weight"),
+          Map.entry("format_weight", "reward.format_weight"),
+          Map.entry("scale_rewards", "reward.scale_rewards"),
+          Map.entry("mask_truncated", "reward.mask_truncated"),
+          Map.entry("overlong_buffer", "reward.overlong_buffer"),
+          Map.entry("overlong_penalty", "reward.overlong_penalty"),
+          Map.entry("lr", "schedule.lr"),
+          Map.entry("warmup_steps", "schedule.warmup_steps"),
+          Map.entry("min_lr_ratio", "schedule.min_lr_ratio"),
+          Map.entry("beta1", "optimizer.beta1"),
+          Map.entry("beta2", "optimizer.beta2"),
+          Map.entry("weight_decay", "optimizer.weight_decay"),
+          Map.entry("clip_norm", "optimizer.clip_norm"),
+          Map.entry("num_iterations", "optimizer.num_iterations"),
+          Map.entry("micro_batch", "optimizer.micro_batch"),
+          Map.entry("eval_every", "eval.every"),
+          Map.entry("eval_problems", "eval.problems"),
+          Map.entry("eval_samples", "eval.samples"),
+          Map.entry("eval_max_new_tokens", "eval.max_new_tokens"));
 
   private ConfigLoader() {}
 
@@ -176,7 +212,29 @@ public final class ConfigLoader {
       throw new ConfigException(
           null, file + ": expected a mapping of the sections curriculum, base, grpo and run, got " + describe(root));
     }
-    return (ObjectNode) root;
+    return nestFlatGrpoKeys((ObjectNode) root);
+  }
+
+  /** {@code root} with the flat keys of its {@code grpo} section moved to their sections. */
+  private static ObjectNode nestFlatGrpoKeys(ObjectNode root) {
+    if (!(root.get("grpo") instanceof ObjectNode grpo)) {
+      return root;
+    }
+    ObjectNode nested = MAPPER.createObjectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = grpo.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      String newKey = FLAT_GRPO_KEYS.get(field.getKey());
+      if (newKey == null) {
+        deepMerge(nested, MAPPER.createObjectNode().set(field.getKey(), field.getValue()));
+      } else {
+        String[] parts = newKey.split("\\.");
+        ObjectNode section = MAPPER.createObjectNode();
+        section.putObject(parts[0]).set(parts[1], field.getValue());
+        deepMerge(nested, section);
+      }
+    }
+    root.set("grpo", nested);
+    return root;
   }
 
   /** {@code "FILE:LINE:COLUMN: not valid YAML: PROBLEM"}, the problem in SnakeYAML's words. */
@@ -204,6 +262,9 @@ public final class ConfigLoader {
           null, "--set " + set + ": expected key=value (e.g. grpo.steps=50), but there is no '='");
     }
     String key = set.substring(0, equals).strip();
+    if (key.startsWith("grpo.") && FLAT_GRPO_KEYS.containsKey(key.substring(5))) {
+      key = "grpo." + FLAT_GRPO_KEYS.get(key.substring(5));
+    }
     String[] parts = key.split("\\.", -1);
     for (String part : parts) {
       if (part.isEmpty()) {
@@ -324,20 +385,19 @@ public final class ConfigLoader {
     try {
       return MAPPER.treeToValue(resolved, RunConfig.class);
     } catch (JsonMappingException e) {
-      throw bindError(resolved, e);
+      throw bindError(e);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot bind the checked config tree", e);
     }
   }
 
   /**
-   * A record's validation message with the record's dotted path in front. Records start their
-   * messages with the field's snake_case name and a colon ({@code group_size: must be >= 2}),
-   * which becomes {@code grpo.group_size: must be >= 2}; a message that starts with a field's
-   * camelCase name ({@code hiddenSize must be positive}) is put under that field; any other
-   * message under the record.
+   * A record's refusal as a config error. Records name the bad field with an {@link
+   * InvalidFieldException} ({@code rollout.group_size}), which goes under the record's dotted path
+   * ({@code grpo}); any other refusal (an enum's unknown name) is put under the path Jackson was
+   * binding.
    */
-  private static ConfigException bindError(ObjectNode resolved, JsonMappingException e) {
+  private static ConfigException bindError(JsonMappingException e) {
     List<String> path = new ArrayList<>();
     for (JsonMappingException.Reference reference : e.getPath()) {
       if (reference.getFieldName() != null) {
@@ -345,22 +405,17 @@ public final class ConfigLoader {
       }
     }
     String recordPath = String.join(".", path);
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof InvalidFieldException invalid) {
+        String key = join(recordPath, invalid.field());
+        return new ConfigException(key, key + ": " + invalid.problem(), e);
+      }
+    }
     Throwable cause = e;
     while (cause != null && !(cause instanceof IllegalArgumentException)) {
       cause = cause.getCause();
     }
     String message = cause != null ? cause.getMessage() : e.getOriginalMessage();
-    JsonNode record = recordPath.isEmpty() ? resolved : resolved.at("/" + recordPath.replace('.', '/'));
-    Matcher leading = LEADING_NAME.matcher(message);
-    if (record.isObject() && leading.find()) {
-      String field = snakeCase(leading.group(1));
-      if (!record.at("/" + field.replace('.', '/')).isMissingNode()) {
-        String key = join(recordPath, field);
-        boolean colon = !leading.group(2).isEmpty();
-        String rest = colon ? message.substring(leading.end()).strip() : message;
-        return new ConfigException(key, key + ": " + rest, e);
-      }
-    }
     return new ConfigException(
         recordPath.isEmpty() ? null : recordPath, recordPath.isEmpty() ? message : recordPath + ": " + message, e);
   }
@@ -396,6 +451,14 @@ public final class ConfigLoader {
       int distance = keyDistance(path, candidate);
       if (distance < bestDistance) {
         best = candidate;
+        bestDistance = distance;
+      }
+    }
+    // a misspelt flat GRPO key (grpo.group_sise) is nearest its flat name: suggest where it lives now
+    for (Map.Entry<String, String> flat : FLAT_GRPO_KEYS.entrySet()) {
+      int distance = keyDistance(path, "grpo." + flat.getKey());
+      if (distance < bestDistance) {
+        best = "grpo." + flat.getValue();
         bestDistance = distance;
       }
     }
@@ -486,10 +549,6 @@ public final class ConfigLoader {
       return "a list " + value;
     }
     return value.toString();
-  }
-
-  private static String snakeCase(String name) {
-    return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String join(String prefix, String name) {

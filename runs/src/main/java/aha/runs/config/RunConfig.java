@@ -3,9 +3,12 @@ package aha.runs.config;
 import aha.grpo.reflection.ReflectionMarkers;
 import aha.grpo.rl.GrpoConfig;
 import aha.grpo.rl.LossType;
+import aha.grpo.rl.PolicyLossConfig;
 import aha.grpo.rl.ScaleRewards;
 import aha.grpo.train.BaseConfig;
 import aha.problems.gen.CurriculumSpec;
+import aha.sampler.settings.Fields;
+import aha.sampler.settings.InvalidFieldException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +16,7 @@ import java.util.List;
 /**
  * Everything one {@code aha train} run does, from problems to the last GRPO step: the resolved
  * config a run directory stores as {@code config.yaml}. Config files name each component in
- * snake_case ({@code base.pretrain.seq_len}, {@code grpo.group_size}); {@link ConfigLoader} reads
+ * snake_case ({@code base.pretrain.seq_len}, {@code grpo.rollout.group_size}); {@link ConfigLoader} reads
  * and writes them. See docs/config.md.
  *
  * @param curriculum the problems' curriculum: "default" (the built-in mix) or a curriculum YAML
@@ -32,23 +35,18 @@ public record RunConfig(String curriculum, BaseConfig base, GrpoConfig grpo, Run
 
   public RunConfig {
     if (curriculum == null || curriculum.isBlank()) {
-      throw new IllegalArgumentException(
-          "curriculum: expected 'default' or a curriculum YAML file, got '" + curriculum + "'");
+      throw new InvalidFieldException(
+          "curriculum", "expected 'default' or a curriculum YAML file, got '" + curriculum + "'");
     }
-    if (base == null) {
-      throw new IllegalArgumentException("base: missing");
-    }
-    if (grpo == null) {
-      throw new IllegalArgumentException("grpo: missing");
-    }
-    if (run == null) {
-      throw new IllegalArgumentException("run: missing");
-    }
+    Fields.present("base", base);
+    Fields.present("grpo", grpo);
+    Fields.present("run", run);
     // the prompt needs positions too, so a completion cannot take all of them
-    if (grpo.maxNewTokens() >= base.model().maxPositions()) {
-      throw new IllegalArgumentException(
-          "grpo.max_new_tokens: must be less than base.model.max_positions ("
-              + base.model().maxPositions() + "), got " + grpo.maxNewTokens());
+    if (grpo.rollout().maxNewTokens() >= base.model().maxPositions()) {
+      throw new InvalidFieldException(
+          "grpo.rollout.max_new_tokens",
+          "must be less than base.model.max_positions (" + base.model().maxPositions() + "), got "
+              + grpo.rollout().maxNewTokens());
     }
   }
 
@@ -84,38 +82,12 @@ public record RunConfig(String curriculum, BaseConfig base, GrpoConfig grpo, Run
     GrpoConfig grpo =
         new GrpoConfig(
             4, // steps
-            2, // problems_per_step
-            4, // group_size
-            48, // max_new_tokens
-            1.0, // temperature
-            0, // top_k
-            1.0, // top_p
-            LossType.GRPO,
-            0.2, // epsilon_low
-            0.28, // epsilon_high
-            0.0, // beta
-            1, // num_iterations
-            ScaleRewards.GROUP,
-            5e-4, // lr
-            1, // warmup_steps
-            0.1, // min_lr_ratio
-            0.0, // weight_decay
-            0.9, // beta1
-            0.99, // beta2
-            1.0, // clip_norm
-            8, // micro_batch
-            false, // dynamic_sampling
-            1, // max_sampling_rounds
-            0, // problems_per_round
-            true, // mask_truncated
-            0, // overlong_buffer
-            1.0, // overlong_penalty
-            1.0, // accuracy_weight
-            0.1, // format_weight
-            2, // eval_every
-            4, // eval_problems
-            2, // eval_samples
-            48, // eval_max_new_tokens
+            new GrpoConfig.Rollout(2, 4, 48, 1.0, 0, 1.0, false, 1, 0),
+            new PolicyLossConfig(LossType.GRPO, 0.2, 0.28, 0.0),
+            new GrpoConfig.Reward(1.0, 0.1, ScaleRewards.GROUP, true, 0, 1.0),
+            new GrpoConfig.Schedule(5e-4, 1, 0.1),
+            new GrpoConfig.Optimizer(0.9, 0.99, 0.0, 1.0, 1, 8),
+            new GrpoConfig.Eval(2, 4, 2, 48),
             2, // log_samples
             ReflectionMarkers.DEFAULT_MARKERS,
             1); // seed

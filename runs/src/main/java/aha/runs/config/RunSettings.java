@@ -1,5 +1,6 @@
 package aha.runs.config;
 
+import aha.sampler.settings.InvalidFieldException;
 import java.util.regex.Pattern;
 
 /**
@@ -33,28 +34,28 @@ public record RunSettings(
 
   public RunSettings {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "name: use letters, digits, '.', '_' and '-' (at most 100, starting with a letter or"
+      throw new InvalidFieldException(
+          "name", "use letters, digits, '.', '_' and '-' (at most 100, starting with a letter or"
               + " digit), got '" + name + "'");
     }
     if (root == null || root.isBlank()) {
-      throw new IllegalArgumentException("root: must name a folder, got '" + root + "'");
+      throw new InvalidFieldException("root", "must name a folder, got '" + root + "'");
     }
     if (checkpointEvery < 1) {
-      throw new IllegalArgumentException("checkpoint_every: must be >= 1, got " + checkpointEvery);
+      throw new InvalidFieldException("checkpoint_every", "must be >= 1, got " + checkpointEvery);
     }
     if (keepCheckpoints < 1) {
-      throw new IllegalArgumentException("keep_checkpoints: must be >= 1, got " + keepCheckpoints);
+      throw new InvalidFieldException("keep_checkpoints", "must be >= 1, got " + keepCheckpoints);
     }
     if (host == null || host.isBlank()) {
-      throw new IllegalArgumentException("host: must name an address, got '" + host + "'");
+      throw new InvalidFieldException("host", "must name an address, got '" + host + "'");
     }
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port: must be 0..65535 (0: any free port), got " + port);
+      throw new InvalidFieldException("port", "must be 0..65535 (0: any free port), got " + port);
     }
     if (device == null || !DEVICE.matcher(device).matches()) {
-      throw new IllegalArgumentException(
-          "device: expected auto, cpu, gpu or gpu:N, got '" + device + "'");
+      throw new InvalidFieldException(
+          "device", "expected auto, cpu, gpu or gpu:N, got '" + device + "'");
     }
   }
 

@@ -191,7 +191,7 @@ public final class RunReport {
     if (Files.isRegularFile(run.config())) {
       try {
         GrpoConfig config = ConfigLoader.read(run.config()).grpo();
-        return new AhaDetector(new ReflectionMarkers(config.markers()), new Verifier(config.verifier()));
+        return new AhaDetector(new ReflectionMarkers(config.markers()), new Verifier(config.reward().verifier()));
       } catch (IllegalArgumentException | UncheckedIOException e) {
         warn.accept(e.getMessage() + "; highlighting the default reflection markers");
       }

@@ -113,7 +113,7 @@ public final class GrpoStage {
         JsonLinesWriter samples = new JsonLinesWriter(run.samples())) {
       ChatTemplate template = new ChatTemplate(tokenizer);
       Transformer policy = Checkpoints.load(policyDir, manager);
-      Transformer reference = config.beta() > 0 ? Checkpoints.load(settings.base(), manager) : null;
+      Transformer reference = config.loss().beta() > 0 ? Checkpoints.load(settings.base(), manager) : null;
       long stepsDone = resume == null ? 0 : resume.progress().step();
       ProblemSampler sampler =
           VertxFutures.await(ProblemSampler.startForTraining(settings.vertx(), config, policy, template, stepsDone));

@@ -38,9 +38,9 @@ class ConfigCommandTest {
 
   @Test
   void badValueIsExitCodeTwoNamingTheKey() {
-    CliRun run = CliRun.of("config", "show", "--set", "grpo.group_size=1");
+    CliRun run = CliRun.of("config", "show", "--set", "grpo.rollout.group_size=1");
     assertEquals(2, run.exitCode());
-    assertEquals("aha: error: grpo.group_size: must be >= 2, got 1", run.err().strip());
+    assertEquals("aha: error: grpo.rollout.group_size: must be >= 2, got 1", run.err().strip());
     assertEquals("", run.out());
   }
 

@@ -92,7 +92,7 @@ class ConfigDocsTest {
       RunConfig config = ConfigLoader.load("default", file, List.of());
       assertEquals("tiny", config.base().preset());
       assertEquals(60, config.base().pretrain().steps());
-      assertEquals(4, config.grpo().groupSize());
+      assertEquals(4, config.grpo().rollout().groupSize());
     } finally {
       Files.delete(file);
     }

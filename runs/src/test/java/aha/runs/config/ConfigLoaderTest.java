@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import aha.grpo.rl.GrpoConfig;
 import aha.grpo.rl.LossType;
+import aha.grpo.rl.PolicyLossConfig;
 import aha.grpo.rl.ScaleRewards;
 import aha.grpo.train.BaseConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,8 +67,8 @@ class ConfigLoaderTest {
     assertEquals(BaseConfig.preset("tiny").withSeed(1), smoke.base());
     GrpoConfig grpo = smoke.grpo();
     // a handful of completions per step, few steps, short completions: seconds on two cores
-    assertTrue(grpo.steps() <= 5 && grpo.problemsPerStep() * grpo.groupSize() <= 8, grpo.toString());
-    assertTrue(grpo.maxNewTokens() <= 64 && grpo.evalProblems() <= 8, grpo.toString());
+    assertTrue(grpo.steps() <= 5 && grpo.rollout().problemsPerStep() * grpo.rollout().groupSize() <= 8, grpo.toString());
+    assertTrue(grpo.rollout().maxNewTokens() <= 64 && grpo.eval().problems() <= 8, grpo.toString());
     assertEquals(false, smoke.run().dashboard());
   }
 
@@ -99,12 +100,12 @@ class ConfigLoaderTest {
 
   @Test
   void setOverridesFileOverridesPreset() throws IOException {
-    Path file = write("grpo:\n  steps: 7\n  group_size: 3\nrun:\n  name: from-file\n");
+    Path file = write("grpo:\n  steps: 7\n  rollout:\n    group_size: 3\nrun:\n  name: from-file\n");
     RunConfig config =
         ConfigLoader.load("smoke", file, List.of("grpo.steps=9", "run.port=9000", "run.port=9001"));
     assertEquals(9, config.grpo().steps()); // --set beats the file
-    assertEquals(3, config.grpo().groupSize()); // the file beats the preset
-    assertEquals(RunConfig.smoke().grpo().problemsPerStep(), config.grpo().problemsPerStep());
+    assertEquals(3, config.grpo().rollout().groupSize()); // the file beats the preset
+    assertEquals(RunConfig.smoke().grpo().rollout().problemsPerStep(), config.grpo().rollout().problemsPerStep());
     assertEquals("from-file", config.run().name());
     assertEquals(9001, config.run().port()); // the last --set wins
   }
@@ -115,11 +116,16 @@ class ConfigLoaderTest {
         ConfigLoader.load(
             "default",
             null,
-            List.of("grpo.markers=[wait, hmm]", "grpo.lr=1e-3", "grpo={beta: 0.05, top_k: 5}", "run.name=2024"));
+            List.of(
+                "grpo.markers=[wait, hmm]",
+                "grpo.schedule.lr=1e-3",
+                "grpo={loss: {beta: 0.05}, rollout: {top_k: 5}}",
+                "run.name=2024"));
     assertEquals(List.of("wait", "hmm"), config.grpo().markers());
-    assertEquals(1e-3, config.grpo().lr());
-    assertEquals(0.05, config.grpo().beta());
-    assertEquals(5, config.grpo().topK());
+    assertEquals(1e-3, config.grpo().schedule().lr());
+    assertEquals(0.05, config.grpo().loss().beta());
+    assertEquals(5, config.grpo().rollout().topK());
+    assertEquals(GrpoConfig.defaults().rollout().groupSize(), config.grpo().rollout().groupSize());
     assertEquals("2024", config.run().name()); // a number where text belongs is that text
     assertEquals(GrpoConfig.defaults().steps(), config.grpo().steps()); // a section merges
   }
@@ -127,12 +133,12 @@ class ConfigLoaderTest {
   @Test
   void enumsUseTheirWireNames() throws IOException {
     RunConfig config =
-        ConfigLoader.load("default", null, List.of("grpo.loss_type=dr_grpo", "grpo.scale_rewards=none"));
-    assertEquals(LossType.DR_GRPO, config.grpo().lossType());
-    assertEquals(ScaleRewards.NONE, config.grpo().scaleRewards());
+        ConfigLoader.load("default", null, List.of("grpo.loss.type=dr_grpo", "grpo.reward.scale_rewards=none"));
+    assertEquals(LossType.DR_GRPO, config.grpo().loss().type());
+    assertEquals(ScaleRewards.NONE, config.grpo().reward().scaleRewards());
     String yaml = ConfigLoader.toYaml(config);
-    assertTrue(yaml.contains("\n  loss_type: dr_grpo\n"), yaml);
-    assertTrue(yaml.contains("\n  scale_rewards: none\n"), yaml);
+    assertTrue(yaml.contains("\n    type: dr_grpo\n"), yaml);
+    assertTrue(yaml.contains("\n    scale_rewards: none\n"), yaml);
     ObjectMapper json = new ObjectMapper();
     assertEquals("\"dapo\"", json.writeValueAsString(LossType.DAPO));
     assertEquals(ScaleRewards.BATCH, json.readValue("\"batch\"", ScaleRewards.class));
@@ -159,8 +165,8 @@ class ConfigLoaderTest {
             "run.root='yes'",
             "run.host='::1'",
             "grpo.markers=['wait, ', 'no', '# hmm', 'x: y', '1.5']",
-            "grpo.loss_type=dapo",
-            "grpo.lr=3.0e-7",
+            "grpo.loss.type=dapo",
+            "grpo.schedule.lr=3.0e-7",
             "base.preset=micro",
             "base.seed=42",
             "base.corpus.slip_share=0.5",
@@ -180,27 +186,31 @@ class ConfigLoaderTest {
       delimiter = '|',
       value = {
         // --set                              | key                    | message
-        "grpo.group_size=1                    | grpo.group_size        | grpo.group_size: must be >= 2, got 1",
+        "grpo.rollout.group_size=1            | grpo.rollout.group_size | grpo.rollout.group_size: must be >= 2, got 1",
+        "grpo.group_size=1                    | grpo.rollout.group_size | grpo.rollout.group_size: must be >= 2, got 1",
         "grpo.stepz=3                         | grpo.stepz             | --set grpo.stepz: unknown key; did you mean grpo.steps?",
         "grpo.seq_len=64                      | grpo.seq_len           | did you mean base.pretrain.seq_len?",
         "base.pretrain.lrr=0.1                | base.pretrain.lrr      | did you mean base.pretrain.lr?",
-        "grpo.zzzzzzzz=1                      | grpo.zzzzzzzz          | the keys of grpo are steps, problems_per_step,",
+        "grpo.zzzzzzzz=1                      | grpo.zzzzzzzz          | the keys of grpo are steps, rollout, loss, reward,",
         "model.hidden_size=8                  | model                  | --set model: unknown key; did you mean base.model?",
         "zzzzzzzzzz=1                         | zzzzzzzzzz             | the sections are curriculum, base, grpo, run",
         "grpo.steps=abc                       | grpo.steps             | --set grpo.steps: expected an integer, got \"abc\"",
         "grpo.steps=1.5                       | grpo.steps             | grpo.steps: expected an integer, got 1.5",
         "grpo.steps=3000000000                | grpo.steps             | grpo.steps: expected an integer, got 3000000000",
         "grpo.steps=                          | grpo.steps             | grpo.steps: no value; expected an integer",
-        "grpo.lr=fast                         | grpo.lr                | grpo.lr: expected a number, got \"fast\"",
-        "grpo.dynamic_sampling=5              | grpo.dynamic_sampling  | expected true or false, got 5",
+        "grpo.schedule.lr=fast                | grpo.schedule.lr       | grpo.schedule.lr: expected a number, got \"fast\"",
+        "grpo.rollout.dynamic_sampling=5      | grpo.rollout.dynamic_sampling | expected true or false, got 5",
         "grpo.markers=wait                    | grpo.markers           | grpo.markers: expected a list",
         "grpo.steps.x=1                       | grpo.steps             | grpo.steps: is a single value, not a section",
         "grpo=5                               | grpo                   | grpo: expected a section with the keys steps,",
-        "grpo.loss_type=ppo                   | grpo.loss_type         | grpo.loss_type: unknown loss_type 'ppo' (expected one of grpo, bnpo, dr_grpo, dapo)",
-        "grpo.top_p=1.5                       | grpo.top_p             | grpo.top_p: must be in (0, 1], got 1.5",
-        "grpo.max_new_tokens=512              | grpo.max_new_tokens    | grpo.max_new_tokens: must be less than base.model.max_positions (512)",
-        "base.model.hidden_size=0             | base.model.hidden_size | base.model.hidden_size: hiddenSize must be positive",
-        "base.pretrain.steps=0                | base.pretrain          | base.pretrain: need steps >= 1",
+        "grpo.loss.type=ppo                   | grpo.loss.type         | grpo.loss.type: unknown loss type 'ppo' (expected one of grpo, bnpo, dr_grpo, dapo)",
+        "grpo.rollout.top_p=1.5               | grpo.rollout.top_p     | grpo.rollout.top_p: must be in (0, 1], got 1.5",
+        "grpo.reward.overlong_buffer=256      | grpo.reward.overlong_buffer | grpo.reward.overlong_buffer: must be less than rollout.max_new_tokens (256)",
+        "grpo.rollout.max_new_tokens=512      | grpo.rollout.max_new_tokens | grpo.rollout.max_new_tokens: must be less than base.model.max_positions (512)",
+        "base.model.hidden_size=0             | base.model.hidden_size | base.model.hidden_size: must be >= 1, got 0",
+        "base.model.num_heads=3               | base.model.hidden_size | base.model.hidden_size: 128 is not divisible by num_heads 3",
+        "base.pretrain.steps=0                | base.pretrain.steps    | base.pretrain.steps: must be >= 1, got 0",
+        "base.sft.seq_len=1024                | base.sft.seq_len       | base.sft.seq_len: must be at most model.max_positions (512), got 1024",
         "base.preset=huge                     | base.preset            | base.preset: unknown model preset \"huge\"",
         "run.port=70000                       | run.port               | run.port: must be 0..65535",
         "run.device=tpu                       | run.device             | run.device: expected auto, cpu, gpu or gpu:N, got 'tpu'",
@@ -215,6 +225,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aConfigFromBeforeTheGrpoSectionNestedReadsTheSame() throws IOException {
+    // the grpo section of a run's config.yaml as runs wrote it before (every key flat)
+    String flat =
+        "grpo:\n  steps: 7\n  problems_per_step: 3\n  group_size: 5\n  max_new_tokens: 40\n  loss_type: dr_grpo\n"
+            + "  beta: 0.01\n  lr: 1.0e-3\n  warmup_steps: 2\n  micro_batch: 4\n  mask_truncated: false\n"
+            + "  overlong_buffer: 8\n  eval_every: 3\n  eval_samples: 2\n  log_samples: 1\n  seed: 9\n";
+    GrpoConfig d = GrpoConfig.defaults();
+    GrpoConfig expected =
+        d.withSteps(7)
+            .withRollout(d.rollout().withProblems(3, d.rollout().problemsPerRound()).withGroupSize(5).withMaxNewTokens(40))
+            .withLoss(new PolicyLossConfig(LossType.DR_GRPO, 0.2, 0.28, 0.01))
+            .withSchedule(new GrpoConfig.Schedule(1e-3, 2, d.schedule().minLrRatio()))
+            .withOptimizer(new GrpoConfig.Optimizer(0.9, 0.99, 0.0, 1.0, 1, 4))
+            .withReward(d.reward().withMaskTruncated(false).withOverlong(8, 1.0))
+            .withEval(new GrpoConfig.Eval(3, 256, 2, 256))
+            .withLogSamples(1)
+            .withSeed(9);
+    assertEquals(expected, ConfigLoader.load("default", write(flat), List.of()).grpo());
+    // and a flat --set, as older scripts and notes write it, sets the nested key
+    assertEquals(4, ConfigLoader.load("default", null, List.of("grpo.group_size=4")).grpo().rollout().groupSize());
+  }
+
+  @Test
   void setWithoutEqualsSaysSo() {
     ConfigException e =
         assertThrows(ConfigException.class, () -> ConfigLoader.load("default", null, List.of("grpo.steps")));
@@ -226,7 +259,7 @@ class ConfigLoaderTest {
   void unknownKeyInTheFileNamesFileAndKey() throws IOException {
     Path file = write("grpo:\n  group_sise: 4\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load("default", file, List.of()));
-    assertEquals(file + ": grpo.group_sise: unknown key; did you mean grpo.group_size?", e.getMessage());
+    assertEquals(file + ": grpo.group_sise: unknown key; did you mean grpo.rollout.group_size?", e.getMessage());
   }
 
   @Test
@@ -290,7 +323,8 @@ class ConfigLoaderTest {
     List<String> keys = ConfigLoader.keys();
     assertEquals("curriculum", keys.get(0));
     assertTrue(keys.containsAll(List.of("base", "base.model.max_positions", "base.pretrain.seq_len",
-        "grpo.group_size", "grpo.markers", "run.checkpoint_every", "run.device")), keys.toString());
+        "grpo.rollout.group_size", "grpo.loss.type", "grpo.eval.every", "grpo.markers", "run.checkpoint_every",
+        "run.device")), keys.toString());
     assertTrue(keys.indexOf("base.preset") < keys.indexOf("grpo"));
   }
 

@@ -208,7 +208,7 @@ class DashboardBrowserTest {
         List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
             System.getProperty("java.class.path"), "aha.runs.cli.AhaCli", "train", "--preset", "smoke",
             "--no-dashboard", "--set", "run.root=" + root, "--set", "grpo.steps=120",
-            "--set", "grpo.eval_every=40");
+            "--set", "grpo.eval.every=40");
     Process training =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

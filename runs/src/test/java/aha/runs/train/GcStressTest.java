@@ -75,8 +75,8 @@ class GcStressTest {
                 "--set", "base.pretrain.steps=100",
                 "--set", "base.sft.steps=100",
                 "--set", "grpo.steps=100",
-                "--set", "grpo.overlong_buffer=32",
-                "--set", "grpo.mask_truncated=false"));
+                "--set", "grpo.reward.overlong_buffer=32",
+                "--set", "grpo.reward.mask_truncated=false"));
     assertEquals(0, ChildAha.finish(process), name + " run: " + Files.readString(log));
     try (Stream<Path> runs = Files.list(root)) {
       return runs.filter(Files::isDirectory).findFirst().orElseThrow();

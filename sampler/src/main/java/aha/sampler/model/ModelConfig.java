@@ -1,5 +1,8 @@
 package aha.sampler.model;
 
+import aha.sampler.settings.Fields;
+import aha.sampler.settings.InvalidFieldException;
+
 /**
  * The shape of a decoder-only Llama-family transformer: everything needed to build the blocks and
  * to read or write a HuggingFace {@code config.json}. Immutable; the constructor validates.
@@ -31,32 +34,31 @@ public record ModelConfig(
     boolean qkvBias) {
 
   public ModelConfig {
-    positive("vocabSize", vocabSize);
-    positive("hiddenSize", hiddenSize);
-    positive("intermediateSize", intermediateSize);
-    positive("numLayers", numLayers);
-    positive("numHeads", numHeads);
-    positive("numKvHeads", numKvHeads);
-    positive("maxPositions", maxPositions);
+    Fields.atLeast("vocab_size", vocabSize, 1);
+    Fields.atLeast("hidden_size", hiddenSize, 1);
+    Fields.atLeast("intermediate_size", intermediateSize, 1);
+    Fields.atLeast("num_layers", numLayers, 1);
+    Fields.atLeast("num_heads", numHeads, 1);
+    Fields.atLeast("num_kv_heads", numKvHeads, 1);
+    Fields.atLeast("max_positions", maxPositions, 1);
     if (hiddenSize % numHeads != 0) {
-      throw new IllegalArgumentException(
-          "hiddenSize " + hiddenSize + " is not divisible by numHeads " + numHeads);
+      throw new InvalidFieldException(
+          "hidden_size", hiddenSize + " is not divisible by num_heads " + numHeads);
     }
     if (numHeads % numKvHeads != 0) {
-      throw new IllegalArgumentException(
-          "numHeads " + numHeads + " is not divisible by numKvHeads " + numKvHeads);
+      throw new InvalidFieldException(
+          "num_heads", numHeads + " is not divisible by num_kv_heads " + numKvHeads);
     }
     if ((hiddenSize / numHeads) % 2 != 0) {
-      throw new IllegalArgumentException(
-          "head size hiddenSize/numHeads = "
+      throw new InvalidFieldException(
+          "hidden_size",
+          "the head size hidden_size/num_heads = "
               + hiddenSize / numHeads
               + " is odd; rotary embeddings rotate pairs of dimensions and need it even");
     }
-    if (!(ropeTheta > 0) || Double.isInfinite(ropeTheta)) {
-      throw new IllegalArgumentException("ropeTheta must be positive and finite, got " + ropeTheta);
-    }
+    Fields.positive("rope_theta", ropeTheta);
     if (!(rmsNormEps > 0) || !(rmsNormEps < 1)) {
-      throw new IllegalArgumentException("rmsNormEps must be in (0, 1), got " + rmsNormEps);
+      throw new InvalidFieldException("rms_norm_eps", "must be in (0, 1), got " + rmsNormEps);
     }
   }
 
@@ -161,11 +163,5 @@ public record ModelConfig(
   /** Forward plus backward FLOPs per token: three forward passes' worth. */
   public long trainingFlopsPerToken(int context) {
     return 3 * forwardFlopsPerToken(context);
-  }
-
-  private static void positive(String field, int value) {
-    if (value <= 0) {
-      throw new IllegalArgumentException(field + " must be positive, got " + value);
-    }
   }
 }

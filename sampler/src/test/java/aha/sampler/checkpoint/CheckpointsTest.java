@@ -199,7 +199,7 @@ class CheckpointsTest {
             + " architecture \"MistralForCausalLM\"",
         "model_type | \"gpt2\" | field \"model_type\": unsupported model type \"gpt2\"",
         "hidden_size | \"sixteen\" | field \"hidden_size\": expected an integer",
-        "num_attention_heads | 3 | hiddenSize 16 is not divisible by numHeads 3",
+        "num_attention_heads | 3 | hidden_size: 16 is not divisible by num_heads 3",
         "rope_scaling | {\"rope_type\": \"llama3\"} | field \"rope_scaling\"",
         "attention_bias | true | field \"attention_bias\": true",
         "vocab_size | null | field \"vocab_size\": missing",

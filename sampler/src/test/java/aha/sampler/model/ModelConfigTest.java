@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import aha.sampler.settings.InvalidFieldException;
 import ai.djl.Device;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,12 +56,12 @@ class ModelConfigTest {
 
   @ParameterizedTest(name = "{6}")
   @CsvSource({
-    "30, 4, 1, 8, 0.00001, 10000, hiddenSize 30 is not divisible by numHeads 4",
-    "32, 4, 3, 8, 0.00001, 10000, numHeads 4 is not divisible by numKvHeads 3",
-    "12, 4, 2, 8, 0.00001, 10000, head size hiddenSize/numHeads = 3 is odd",
-    "32, 4, 2, 0, 0.00001, 10000, maxPositions must be positive",
-    "32, 4, 2, 8, 0, 10000, rmsNormEps must be in (0, 1)",
-    "32, 4, 2, 8, 0.00001, -1, ropeTheta must be positive",
+    "30, 4, 1, 8, 0.00001, 10000, hidden_size: 30 is not divisible by num_heads 4",
+    "32, 4, 3, 8, 0.00001, 10000, num_heads: 4 is not divisible by num_kv_heads 3",
+    "12, 4, 2, 8, 0.00001, 10000, hidden_size: the head size hidden_size/num_heads = 3 is odd",
+    "32, 4, 2, 0, 0.00001, 10000, max_positions: must be >= 1",
+    "32, 4, 2, 8, 0, 10000, rms_norm_eps: must be in (0, 1)",
+    "32, 4, 2, 8, 0.00001, -1, rope_theta: must be positive",
   })
   void badShapesFailWithAClearMessage(
       int hidden,
@@ -70,9 +71,9 @@ class ModelConfigTest {
       double eps,
       double theta,
       String message) {
-    IllegalArgumentException e =
+    InvalidFieldException e =
         assertThrows(
-            IllegalArgumentException.class,
+            InvalidFieldException.class,
             () ->
                 new ModelConfig(
                     100, hidden, 64, 2, heads, kvHeads, maxPositions, theta, eps, true, false));
