@@ -1,6 +1,8 @@
 package aha.verifier;
 
 import aha.problems.AnswerKind;
+import aha.verifier.budget.Budget;
+import aha.verifier.budget.Limits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
