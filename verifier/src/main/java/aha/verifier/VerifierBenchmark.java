@@ -185,12 +185,6 @@ public final class VerifierBenchmark {
     this.cases = buildCases(seed);
   }
 
-  /** Default verifier settings, seed 42, 2 s of warm-up, 2 s of measurement per subset. */
-  public static VerifierBenchmark withDefaults() {
-    return new VerifierBenchmark(
-        VerifierConfig.defaults(), 42, Duration.ofSeconds(2), Duration.ofSeconds(2));
-  }
-
   public VerifierConfig config() {
     return config;
   }
