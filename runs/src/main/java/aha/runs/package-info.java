@@ -1,2 +1,6 @@
-/** Runs of the lab: the command line now; run directories, checkpoints and the dashboard later. */
+/**
+ * Runs of the lab: the {@code aha} command line ({@code cli}), run configs ({@code config}), the
+ * training pipeline ({@code train}), run directories and checkpoints ({@code store}), the live
+ * dashboard ({@code dashboard}) and the report page ({@code report}).
+ */
 package aha.runs;

@@ -1,6 +1,7 @@
 package aha.verifier;
 
 import aha.problems.AnswerKind;
+import aha.verifier.budget.Budget;
 import aha.verifier.math.AnswerComparator;
 
 /**

@@ -1,5 +1,7 @@
 package aha.verifier;
 
+import aha.verifier.budget.Budget;
+
 /**
  * The judgement of one response against one gold answer.
  *

@@ -2,8 +2,10 @@ package aha.verifier;
 
 import aha.problems.AnswerKind;
 import aha.verifier.AnswerExtractor.Extraction;
-import aha.verifier.math.AnswerComparator;
+import aha.verifier.budget.Budget;
+import aha.verifier.budget.BudgetExceededException;
 import aha.verifier.math.AnswerComparator.Match;
+import aha.verifier.math.AnswerComparator;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;

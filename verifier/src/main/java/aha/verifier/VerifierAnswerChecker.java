@@ -2,6 +2,9 @@ package aha.verifier;
 
 import aha.problems.AnswerChecker;
 import aha.problems.AnswerKind;
+import aha.verifier.budget.Budget;
+import aha.verifier.budget.BudgetExceededException;
+import aha.verifier.budget.Limits;
 import aha.verifier.math.AnswerComparator;
 
 /**

@@ -1,6 +1,8 @@
 package aha.verifier;
 
 import aha.problems.AnswerKind;
+import aha.verifier.budget.Budget;
+import aha.verifier.budget.Limits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -181,12 +183,6 @@ public final class VerifierBenchmark {
     this.warmup = warmup;
     this.measure = measure;
     this.cases = buildCases(seed);
-  }
-
-  /** Default verifier settings, seed 42, 2 s of warm-up, 2 s of measurement per subset. */
-  public static VerifierBenchmark withDefaults() {
-    return new VerifierBenchmark(
-        VerifierConfig.defaults(), 42, Duration.ofSeconds(2), Duration.ofSeconds(2));
   }
 
   public VerifierConfig config() {

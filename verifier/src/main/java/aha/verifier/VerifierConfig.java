@@ -1,5 +1,7 @@
 package aha.verifier;
 
+import aha.verifier.budget.Limits;
+
 /**
  * Settings of a {@link Verifier}.
  *

@@ -2,6 +2,7 @@ package aha.verifier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import aha.verifier.budget.Limits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;

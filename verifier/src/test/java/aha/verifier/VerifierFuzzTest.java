@@ -3,6 +3,7 @@ package aha.verifier;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import aha.problems.AnswerKind;
+import aha.verifier.budget.Budget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import aha.problems.AnswerKind;
+import aha.verifier.budget.Budget;
+import aha.verifier.budget.BudgetExceededException;
+import aha.verifier.budget.Limits;
 import aha.verifier.math.AnswerComparator.Match;
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -114,11 +114,6 @@ public record BaseConfig(
         maskSlips, evalProblems, evalMaxNewTokens, seed);
   }
 
-  public BaseConfig withCorpus(CorpusConfig newCorpus) {
-    return new BaseConfig(preset, model, vocabSize, newCorpus, heldOutProblems, pretrain, sft,
-        maskSlips, evalProblems, evalMaxNewTokens, seed);
-  }
-
   public BaseConfig withEvalProblems(int newEvalProblems) {
     return new BaseConfig(preset, model, vocabSize, corpus, Math.max(heldOutProblems, newEvalProblems),
         pretrain, sft, maskSlips, newEvalProblems, evalMaxNewTokens, seed);

@@ -41,12 +41,12 @@ final class ArithmeticFamily implements ProblemFamily {
     Steps.checkDifficulty(difficulty);
     Rng rng = new Rng(problemSeed);
     Level level = LEVELS[difficulty - 1];
-    Expr expr = null;
+    IntegerExpression expr = null;
     for (int attempt = 0; expr == null; attempt++) {
       if (attempt == 100_000) {
         throw new IllegalStateException("no valid arithmetic expression for seed " + problemSeed);
       }
-      Expr candidate = build(rng, rng.between(level.minLeaves, level.maxLeaves), level);
+      IntegerExpression candidate = build(rng, rng.between(level.minLeaves, level.maxLeaves), level);
       if (candidate != null && acceptable(candidate, level)) {
         expr = candidate;
       }
@@ -62,14 +62,14 @@ final class ArithmeticFamily implements ProblemFamily {
   }
 
   /** A random tree over {@code leaves} numbers; null when a division could not be made exact. */
-  private static Expr build(Rng rng, int leaves, Level level) {
+  private static IntegerExpression build(Rng rng, int leaves, Level level) {
     if (leaves == 1) {
-      return Expr.num(rng.between(1, level.maxLeaf));
+      return IntegerExpression.num(rng.between(1, level.maxLeaf));
     }
     char op = level.ops[rng.nextInt(level.ops.length)];
     if (op == '/') {
       // exact by construction: a leaf that is a multiple of the divisor's value
-      Expr divisor = build(rng, leaves - 1, level);
+      IntegerExpression divisor = build(rng, leaves - 1, level);
       if (divisor == null) {
         return null;
       }
@@ -77,15 +77,15 @@ final class ArithmeticFamily implements ProblemFamily {
       if (v < 2 || v > 12) {
         return null;
       }
-      return Expr.op('/', Expr.num(v * rng.between(2, 9)), divisor);
+      return IntegerExpression.op('/', IntegerExpression.num(v * rng.between(2, 9)), divisor);
     }
     int leftLeaves = rng.between(1, leaves - 1);
-    Expr left = build(rng, leftLeaves, level);
-    Expr right = build(rng, leaves - leftLeaves, level);
-    return left == null || right == null ? null : Expr.op(op, left, right);
+    IntegerExpression left = build(rng, leftLeaves, level);
+    IntegerExpression right = build(rng, leaves - leftLeaves, level);
+    return left == null || right == null ? null : IntegerExpression.op(op, left, right);
   }
 
-  private static long value(Expr e) {
+  private static long value(IntegerExpression e) {
     try {
       return e.value();
     } catch (ArithmeticException overflow) {
@@ -93,7 +93,7 @@ final class ArithmeticFamily implements ProblemFamily {
     }
   }
 
-  private static boolean acceptable(Expr expr, Level level) {
+  private static boolean acceptable(IntegerExpression expr, Level level) {
     List<Long> values = new ArrayList<>();
     try {
       expr.values(values);
@@ -127,7 +127,7 @@ final class ArithmeticFamily implements ProblemFamily {
       long a = (Long) t.get(at - 1);
       long b = (Long) t.get(at + 1);
       char op = ((String) t.get(at)).charAt(0);
-      long c = Expr.apply(op, a, b);
+      long c = IntegerExpression.apply(op, a, b);
       t.set(at - 1, c);
       t.remove(at + 1);
       t.remove(at);
@@ -137,7 +137,7 @@ final class ArithmeticFamily implements ProblemFamily {
         t.remove(from - 1);
       }
       String line = Steps.operand(a) + " " + op + " " + Steps.operand(b) + " = " + c;
-      steps.add(t.size() > 1 ? line + ", so " + Expr.render(t) : line);
+      steps.add(t.size() > 1 ? line + ", so " + IntegerExpression.render(t) : line);
     }
     return (Long) t.get(0);
   }

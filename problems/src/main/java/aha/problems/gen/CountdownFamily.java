@@ -47,7 +47,7 @@ final class CountdownFamily implements ProblemFamily {
     Rng rng = new Rng(problemSeed);
     Level level = LEVELS[difficulty - 1];
     List<Long> numbers = new ArrayList<>();
-    Expr expr = null;
+    IntegerExpression expr = null;
     for (int attempt = 0; expr == null; attempt++) {
       if (attempt == 100_000) {
         throw new IllegalStateException("no countdown expression for seed " + problemSeed);
@@ -66,7 +66,7 @@ final class CountdownFamily implements ProblemFamily {
       List<Long> chosen = new ArrayList<>(numbers);
       rng.shuffle(chosen);
       chosen = chosen.subList(0, rng.between(level.minUsed, numbers.size()));
-      Expr candidate = build(rng, chosen, level.ops);
+      IntegerExpression candidate = build(rng, chosen, level.ops);
       if (candidate != null) {
         long target = candidate.value();
         if (target >= level.minTarget && target <= level.maxTarget && !numbers.contains(target)) {
@@ -93,13 +93,13 @@ final class CountdownFamily implements ProblemFamily {
   }
 
   /** A random tree over the numbers in order; null when an intermediate is not a positive integer. */
-  private static Expr build(Rng rng, List<Long> numbers, String ops) {
+  private static IntegerExpression build(Rng rng, List<Long> numbers, String ops) {
     if (numbers.size() == 1) {
-      return Expr.num(numbers.get(0));
+      return IntegerExpression.num(numbers.get(0));
     }
     int split = rng.between(1, numbers.size() - 1);
-    Expr left = build(rng, numbers.subList(0, split), ops);
-    Expr right = build(rng, numbers.subList(split, numbers.size()), ops);
+    IntegerExpression left = build(rng, numbers.subList(0, split), ops);
+    IntegerExpression right = build(rng, numbers.subList(split, numbers.size()), ops);
     if (left == null || right == null) {
       return null;
     }
@@ -108,7 +108,7 @@ final class CountdownFamily implements ProblemFamily {
     char op = ops.charAt(rng.nextInt(ops.length()));
     // a subtraction that would go negative is turned around rather than thrown away
     if (op == '-' && a < b) {
-      Expr t = left;
+      IntegerExpression t = left;
       left = right;
       right = t;
       long v = a;
@@ -119,6 +119,6 @@ final class CountdownFamily implements ProblemFamily {
     if (useless || (op == '-' && a == b) || (op == '/' && a % b != 0) || a * b > 1_000_000) {
       return null;
     }
-    return Expr.op(op, left, right);
+    return IntegerExpression.op(op, left, right);
   }
 }

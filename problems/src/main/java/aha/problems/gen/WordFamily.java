@@ -41,7 +41,7 @@ final class WordFamily implements ProblemFamily {
     long last;
 
     long op(String what, long a, char op, long b) {
-      return line(what, a + " " + op + " " + b, Expr.apply(op, a, b));
+      return line(what, a + " " + op + " " + b, IntegerExpression.apply(op, a, b));
     }
 
     long line(String what, String arithmetic, long value) {

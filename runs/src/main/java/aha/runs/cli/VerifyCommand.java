@@ -1,10 +1,10 @@
 package aha.runs.cli;
 
 import aha.problems.AnswerKind;
-import aha.verifier.Limits;
 import aha.verifier.Verdict;
 import aha.verifier.Verifier;
 import aha.verifier.VerifierConfig;
+import aha.verifier.budget.Limits;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
  * {@code aha train}. Read-only; bound to {@value DashboardOptions#LOOPBACK} unless told otherwise.
  *
  * <pre>{@code
- * try (Dashboard dashboard = Dashboard.start(Path.of("out/runs"), "127.0.0.1", 0)) {
+ * try (Dashboard dashboard = Dashboard.start(DashboardOptions.of(Path.of("out/runs"), "127.0.0.1", 0))) {
  *   System.out.println(dashboard.url()); // http://127.0.0.1:40123/
  *   ...
  * }
@@ -45,16 +45,11 @@ public final class Dashboard implements AutoCloseable {
   }
 
   /**
-   * Serves the runs under {@code runsRoot} on {@code host:port} (port 0: any free port), with a
-   * Vert.x of its own; returns once the server listens.
+   * Serves the runs under the options' folder on their host and port (port 0: any free port), with
+   * a Vert.x of its own; returns once the server listens.
    *
    * @throws IOException when the server cannot listen there (port taken, unknown host)
    */
-  public static Dashboard start(Path runsRoot, String host, int port) throws IOException {
-    return start(DashboardOptions.of(runsRoot, host, port));
-  }
-
-  /** As {@link #start(Path, String, int)}, with all the options. */
   public static Dashboard start(DashboardOptions options) throws IOException {
     MeteredVertx own = MeteredVertx.create();
     try {

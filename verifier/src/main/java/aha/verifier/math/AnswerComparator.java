@@ -1,9 +1,9 @@
 package aha.verifier.math;
 
 import aha.problems.AnswerKind;
-import aha.verifier.Budget;
-import aha.verifier.BudgetExceededException;
-import aha.verifier.Limits;
+import aha.verifier.budget.Budget;
+import aha.verifier.budget.BudgetExceededException;
+import aha.verifier.budget.Limits;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,7 +108,7 @@ public final class AnswerComparator {
 
   /**
    * Compares candidate text (already extracted from a response, no \boxed wrapper) with the gold.
-   * Never throws except {@link aha.verifier.BudgetExceededException}.
+   * Never throws except {@link aha.verifier.budget.BudgetExceededException}.
    */
   public static Match compare(String candidate, String gold, AnswerKind kind, Budget budget) {
     if (gold == null || kind == null) {

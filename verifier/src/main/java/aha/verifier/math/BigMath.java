@@ -1,7 +1,7 @@
 package aha.verifier.math;
 
-import aha.verifier.Budget;
-import aha.verifier.Limits;
+import aha.verifier.budget.Budget;
+import aha.verifier.budget.Limits;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;

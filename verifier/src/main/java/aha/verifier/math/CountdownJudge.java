@@ -1,6 +1,6 @@
 package aha.verifier.math;
 
-import aha.verifier.Budget;
+import aha.verifier.budget.Budget;
 import aha.verifier.math.AnswerComparator.Match;
 import java.math.BigInteger;
 import java.util.HashMap;

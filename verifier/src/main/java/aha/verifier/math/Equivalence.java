@@ -1,7 +1,7 @@
 package aha.verifier.math;
 
-import aha.verifier.Budget;
-import aha.verifier.BudgetExceededException;
+import aha.verifier.budget.Budget;
+import aha.verifier.budget.BudgetExceededException;
 import aha.verifier.math.AnswerComparator.Match;
 import java.math.BigDecimal;
 import java.math.MathContext;

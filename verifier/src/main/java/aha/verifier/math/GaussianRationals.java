@@ -1,6 +1,6 @@
 package aha.verifier.math;
 
-import aha.verifier.Budget;
+import aha.verifier.budget.Budget;
 
 /**
  * Exact arithmetic on a + b·i with rational a and b, for answers whose only letter is {@code i}:

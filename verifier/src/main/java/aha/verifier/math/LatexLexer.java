@@ -1,6 +1,6 @@
 package aha.verifier.math;
 
-import aha.verifier.Budget;
+import aha.verifier.budget.Budget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

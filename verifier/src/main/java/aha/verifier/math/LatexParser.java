@@ -1,6 +1,6 @@
 package aha.verifier.math;
 
-import aha.verifier.Budget;
+import aha.verifier.budget.Budget;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +59,7 @@ final class LatexParser {
    * @param listContext true for sets, tuples and intervals: plain commas separate items and never
    *     group digits, and "or"/"and" separate items too
    * @throws AnswerParseException when the text is outside the subset
-   * @throws aha.verifier.BudgetExceededException when a cap or the deadline is hit
+   * @throws aha.verifier.budget.BudgetExceededException when a cap or the deadline is hit
    */
   static Expr parse(String text, boolean listContext, Budget budget) {
     budget.require("input length", text.length(), budget.limits().maxInputChars());

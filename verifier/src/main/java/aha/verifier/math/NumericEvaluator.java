@@ -1,6 +1,6 @@
 package aha.verifier.math;
 
-import aha.verifier.Budget;
+import aha.verifier.budget.Budget;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;

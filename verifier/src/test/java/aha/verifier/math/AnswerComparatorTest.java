@@ -3,8 +3,8 @@ package aha.verifier.math;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import aha.problems.AnswerKind;
-import aha.verifier.Budget;
-import aha.verifier.Limits;
+import aha.verifier.budget.Budget;
+import aha.verifier.budget.Limits;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -3,8 +3,8 @@ package aha.verifier.math;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import aha.problems.AnswerKind;
-import aha.verifier.Limits;
-import aha.verifier.Budget;
+import aha.verifier.budget.Budget;
+import aha.verifier.budget.Limits;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import aha.problems.AnswerKind;
-import aha.verifier.Budget;
-import aha.verifier.Limits;
+import aha.verifier.budget.Budget;
+import aha.verifier.budget.Limits;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -102,7 +102,7 @@ class HostileAnswerTest {
           AnswerComparator.compare(candidate, "x", AnswerKind.EXPRESSION, expired);
       assertNotNull(match);
       throw new AssertionError("expected the guard to fire, got " + match);
-    } catch (aha.verifier.BudgetExceededException e) {
+    } catch (aha.verifier.budget.BudgetExceededException e) {
       assertEquals(Budget.WALL_CLOCK_GUARD, e.getMessage());
     }
   }
@@ -117,7 +117,7 @@ class HostileAnswerTest {
       AnswerComparator.Match match =
           AnswerComparator.compare("e^{x}e^{y}", "e^{x+y}", AnswerKind.EXPRESSION, budget);
       throw new AssertionError("expected the work budget to be spent, got " + match);
-    } catch (aha.verifier.BudgetExceededException e) {
+    } catch (aha.verifier.budget.BudgetExceededException e) {
       assertEquals("work budget exceeded (500 steps)", e.getMessage());
     }
   }

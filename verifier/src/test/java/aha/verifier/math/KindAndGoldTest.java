@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import aha.problems.AnswerKind;
-import aha.verifier.Budget;
-import aha.verifier.Limits;
+import aha.verifier.budget.Budget;
+import aha.verifier.budget.Limits;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

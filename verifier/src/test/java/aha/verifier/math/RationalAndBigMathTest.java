@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class RationalAndBigMathTest {
-  private static final aha.verifier.Budget ANY = aha.verifier.Budget.unlimitedTime(aha.verifier.Limits.defaults());
+  private static final aha.verifier.budget.Budget ANY = aha.verifier.budget.Budget.unlimitedTime(aha.verifier.budget.Limits.defaults());
 
 
   @Test

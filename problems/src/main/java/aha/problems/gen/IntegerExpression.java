@@ -9,7 +9,7 @@ import java.util.List;
  * left-to-right rules, except that a right operand of equal precedence is always parenthesized, so
  * that reading the text left to right evaluates the nodes exactly as the tree does.
  */
-abstract class Expr {
+abstract class IntegerExpression {
 
   /** The value; throws ArithmeticException on division by zero, inexact division or overflow. */
   abstract long value();
@@ -25,11 +25,11 @@ abstract class Expr {
   /** Visits every node's value, children first. */
   abstract void values(List<Long> out);
 
-  static Expr num(long value) {
+  static IntegerExpression num(long value) {
     return new Num(value);
   }
 
-  static Expr op(char op, Expr left, Expr right) {
+  static IntegerExpression op(char op, IntegerExpression left, IntegerExpression right) {
     return new Op(op, left, right);
   }
 
@@ -84,7 +84,7 @@ abstract class Expr {
     return op == '*' || op == '/' ? 2 : 1;
   }
 
-  private static final class Num extends Expr {
+  private static final class Num extends IntegerExpression {
     private final long value;
 
     Num(long value) {
@@ -115,12 +115,12 @@ abstract class Expr {
     }
   }
 
-  private static final class Op extends Expr {
+  private static final class Op extends IntegerExpression {
     private final char op;
-    private final Expr left;
-    private final Expr right;
+    private final IntegerExpression left;
+    private final IntegerExpression right;
 
-    Op(char op, Expr left, Expr right) {
+    Op(char op, IntegerExpression left, IntegerExpression right) {
       this.op = op;
       this.left = left;
       this.right = right;
@@ -143,7 +143,7 @@ abstract class Expr {
       wrap(right, right.precedence() <= precedence(), out);
     }
 
-    private static void wrap(Expr child, boolean parens, List<Object> out) {
+    private static void wrap(IntegerExpression child, boolean parens, List<Object> out) {
       if (parens) {
         out.add("(");
       }

@@ -1,4 +1,4 @@
-package aha.verifier;
+package aha.verifier.budget;
 
 /** A verdict ran past its deadline or a cap; the answer is judged wrong with this message. */
 public final class BudgetExceededException extends RuntimeException {

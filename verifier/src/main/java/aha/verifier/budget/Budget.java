@@ -1,4 +1,4 @@
-package aha.verifier;
+package aha.verifier.budget;
 
 /**
  * The work budget and caps of one verdict. Every loop in parsing and evaluation calls {@link

@@ -1,4 +1,4 @@
-package aha.verifier;
+package aha.verifier.budget;
 
 /**
  * Caps that keep hostile answers cheap. Anything past a cap is judged wrong with a reason that names
