@@ -1,0 +1,289 @@
+package aha.grpo.rl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import aha.problems.AnswerKind;
+import aha.problems.Problem;
+import aha.problems.ProblemMeta;
+import aha.sampler.generate.Completion;
+import aha.sampler.generate.FinishReason;
+import aha.sampler.generate.SamplingParams;
+import aha.sampler.model.ModelConfig;
+import aha.sampler.model.Transformer;
+import aha.sampler.tokenizer.BpeTrainer;
+import aha.sampler.tokenizer.ChatTemplate;
+import aha.sampler.tokenizer.Message;
+import aha.sampler.tokenizer.Tokenizer;
+import aha.verifier.Verdict;
+import ai.djl.ndarray.NDManager;
+import io.vertx.core.Future;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link GrpoTrainer#step()} through a fake {@link RolloutSource} whose completions are known: which
+ * groups dynamic sampling keeps, the overlong penalty, the masking of truncated completions, what
+ * is published and the metrics, in well under a second a step.
+ */
+class GrpoStepTest {
+
+  @TempDir static Path dir;
+  private static Tokenizer tokenizer;
+  private static ChatTemplate template;
+  private static NDManager manager;
+  private static final List<Problem> PROBLEMS = new ArrayList<>();
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    List<String> texts = new ArrayList<>();
+    for (int a = 0; a < 8; a++) {
+      Problem problem =
+          new Problem("p" + a, "What is " + a + " + 1?", Integer.toString(a + 1), AnswerKind.NUMERIC, null,
+              new ProblemMeta("toy", 1, a, "test"));
+      PROBLEMS.add(problem);
+      List<Message> messages = new ArrayList<>(ChatTemplate.reasoningConversation(problem.question()));
+      messages.add(Message.assistant("wait, let me check " + a, Integer.toString(a + 1)));
+      texts.add(ChatTemplate.render(messages));
+    }
+    BpeTrainer.withChatTokens(300).train(texts).save(dir.resolve("tokenizer.json"));
+    tokenizer = Tokenizer.load(dir);
+    template = new ChatTemplate(tokenizer);
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    tokenizer.close();
+    manager.close();
+  }
+
+  /** What one completion of the script is: right or wrong, how long, cut at the limit or not. */
+  private record Outcome(boolean correct, int length, boolean truncated) {
+    static Outcome right(int length) {
+      return new Outcome(true, length, false);
+    }
+
+    static Outcome wrong(int length) {
+      return new Outcome(false, length, false);
+    }
+  }
+
+  /** The outcome of completion {@code j} of the {@code index}-th problem of sampling call {@code call}. */
+  @FunctionalInterface
+  private interface Script {
+    Outcome outcome(int call, int index, int j);
+  }
+
+  /** A rollout source with scripted completions; it records what the trainer asked and published. */
+  private static final class ScriptedRollouts implements RolloutSource {
+    final Script script;
+    final List<List<Problem>> asked = new ArrayList<>();
+    final List<SamplingParams> params = new ArrayList<>();
+    final List<Long> published = new ArrayList<>();
+    long version;
+
+    ScriptedRollouts(Script script) {
+      this.script = script;
+    }
+
+    @Override
+    public Future<List<ScoredGroup>> sample(List<Problem> problems, int g, SamplingParams params) {
+      int call = asked.size();
+      asked.add(problems);
+      this.params.add(params);
+      List<ScoredGroup> groups = new ArrayList<>();
+      for (int i = 0; i < problems.size(); i++) {
+        Problem problem = problems.get(i);
+        int[] prompt = template.encodePrompt(ChatTemplate.reasoningConversation(problem.question()));
+        List<ScoredCompletion> completions = new ArrayList<>();
+        for (int j = 0; j < g; j++) {
+          Outcome outcome = script.outcome(call, i, j);
+          int[] tokens = new int[outcome.length()];
+          Arrays.fill(tokens, 40 + j); // any ids of the vocabulary
+          Completion completion =
+              new Completion(
+                  tokens, new float[tokens.length], outcome.truncated() ? FinishReason.LENGTH : FinishReason.STOP);
+          String answer = outcome.correct() ? problem.answer() : "0";
+          String text = "<think>wait, let me check</think><answer>" + answer + "</answer>";
+          Verdict verdict =
+              new Verdict(outcome.correct(), outcome.correct() ? 1.1 : 0.1, true, answer, outcome.correct() ? "correct" : "wrong");
+          completions.add(new ScoredCompletion(problem.id(), j, text, completion, verdict, version, 1, 0.1));
+        }
+        groups.add(new ScoredGroup(problem, prompt, completions));
+      }
+      return Future.succeededFuture(groups);
+    }
+
+    @Override
+    public Future<Long> publishWeights(long newVersion, Transformer policy) {
+      published.add(newVersion);
+      version = newVersion;
+      return Future.succeededFuture(newVersion);
+    }
+  }
+
+  /** 3 steps of 2 problems × 4 completions, up to 16 tokens; each test changes what it is about. */
+  private static GrpoConfig config() {
+    GrpoConfig d = GrpoConfig.defaults();
+    return new GrpoConfig(
+        3,
+        new GrpoConfig.Rollout(2, 4, 16, 1.0, 0, 1.0, true, 3, 2),
+        new PolicyLossConfig(LossType.DAPO, 0.2, 0.28, 0.0),
+        new GrpoConfig.Reward(1.0, 0.1, ScaleRewards.GROUP, true, 0, 1.0),
+        new GrpoConfig.Schedule(1e-2, 0, 1.0),
+        new GrpoConfig.Optimizer(0.9, 0.99, 0.0, 1.0, 1, 8),
+        new GrpoConfig.Eval(0, 0, 0, 16),
+        1,
+        d.markers(),
+        5);
+  }
+
+  private static Transformer tinyModel() {
+    ModelConfig tiny = ModelConfig.tiny();
+    Transformer model =
+        new Transformer(
+            new ModelConfig(tokenizer.vocabSize(), 32, 64, 1, 4, 2, 128, tiny.ropeTheta(), tiny.rmsNormEps(), false, false));
+    model.initialize(manager, 3);
+    return model;
+  }
+
+  private static GrpoTrainer trainer(GrpoConfig config, Transformer model, RolloutSource rollouts) {
+    return new GrpoTrainer(config, model, null, template, PROBLEMS, List.of(), null, rollouts);
+  }
+
+  private static float[] firstWeights(Transformer model) {
+    return model.hfTensor(model.hfTensorNames().get(0)).clone();
+  }
+
+  @Test
+  void dynamicSamplingDropsGroupsWhoseRewardsAllAgreeAndSamplesAgain() {
+    // call 0: one group all right, one all wrong; call 1: the first mixed, the second all wrong;
+    // call 2: both mixed. The step needs 2 informative groups: it takes call 1's first and call 2's first.
+    ScriptedRollouts rollouts =
+        new ScriptedRollouts(
+            (call, index, j) -> {
+              boolean mixed = call == 2 || (call == 1 && index == 0);
+              boolean right = mixed ? j < 2 : call == 0 && index == 0;
+              return right ? Outcome.right(6) : Outcome.wrong(8);
+            });
+    try (GrpoTrainer trainer = trainer(config(), tinyModel(), rollouts)) {
+      GrpoTrainer.StepResult result = trainer.step();
+      Map<String, Double> m = result.metrics();
+
+      assertEquals(3, rollouts.asked.size(), "three sampling requests until two groups inform");
+      assertEquals(6.0, m.get("groups/sampled"));
+      assertEquals(2.0, m.get("groups/learnt"));
+      assertEquals(3.0 / 6, m.get("frac_reward_zero_std"), 1e-12);
+      // right: 4 + 0, 2 + 0, 2 + 2 of 24
+      assertEquals(10.0 / 24, m.get("accuracy"), 1e-12);
+      assertEquals((10 * 6 + 14 * 8) / 24.0, m.get("completions/mean_length"), 1e-12);
+      assertEquals(1.0, m.get("policy_version"));
+      assertEquals(List.of(1L), rollouts.published);
+      assertTrue(m.get("grad_norm") > 0, m.toString());
+      // each request asks for problems_per_round new problems with a seed of its own
+      assertEquals(6, new HashSet<>(rollouts.asked.stream().flatMap(List::stream).toList()).size());
+      assertEquals(3, rollouts.params.stream().map(SamplingParams::seed).distinct().count());
+      assertEquals(16, rollouts.params.get(0).maxNewTokens());
+      // the sample log holds log_samples groups, with the step's version
+      assertEquals(1, result.samples().size());
+      assertEquals(4, result.samples().get(0).get("completions").size());
+    }
+  }
+
+  @Test
+  void withoutDynamicSamplingOneRequestIsLearntFromWhole() {
+    GrpoConfig d = config();
+    GrpoConfig config = d.withRollout(d.rollout().withDynamicSampling(false, 3).withProblems(2, 0));
+    ScriptedRollouts rollouts = new ScriptedRollouts((call, index, j) -> index == 0 ? Outcome.right(5) : Outcome.wrong(5));
+    try (GrpoTrainer trainer = trainer(config, tinyModel(), rollouts)) {
+      Map<String, Double> m = trainer.step().metrics();
+      assertEquals(1, rollouts.asked.size());
+      assertEquals(2.0, m.get("groups/learnt"), "uninformative groups are kept without dynamic sampling");
+      assertEquals(1.0, m.get("frac_reward_zero_std"));
+      // every advantage is 0, so the policy gradient is too
+      assertEquals(0.0, m.get("grad_norm"), 1e-12);
+    }
+  }
+
+  @Test
+  void theOverlongPenaltyMakesAllRightGroupsInformative() {
+    // every completion right, lengths 4, 12, 16 and 4 of at most 16, the last 8 tokens a buffer:
+    // rewards 1.1, 1.1 - 0.5, 1.1 - 1.0, 1.1
+    GrpoConfig d = config();
+    GrpoConfig config = d.withReward(d.reward().withOverlong(8, 1.0).withMaskTruncated(false));
+    int[] lengths = {4, 12, 16, 4};
+    ScriptedRollouts rollouts = new ScriptedRollouts((call, index, j) -> Outcome.right(lengths[j]));
+    try (GrpoTrainer trainer = trainer(config, tinyModel(), rollouts)) {
+      Map<String, Double> m = trainer.step().metrics();
+      assertEquals(1.0, m.get("accuracy"));
+      assertEquals((1.1 + 0.6 + 0.1 + 1.1) / 4, m.get("reward/mean"), 1e-12);
+      assertEquals(0.0, m.get("frac_reward_zero_std"));
+      assertEquals(2.0, m.get("groups/learnt"));
+      assertEquals(1, rollouts.asked.size(), "the first request informs");
+    }
+  }
+
+  @Test
+  void truncatedCompletionsAreLeftOutOfTheLoss() {
+    // mixed groups whose every completion hit the token limit
+    Script allTruncated = (call, index, j) -> new Outcome(j % 2 == 0, 16, true);
+
+    Transformer masked = tinyModel();
+    float[] before = firstWeights(masked);
+    ScriptedRollouts rollouts = new ScriptedRollouts(allTruncated);
+    try (GrpoTrainer trainer = trainer(config(), masked, rollouts)) {
+      Map<String, Double> m = trainer.step().metrics();
+      assertEquals(2.0, m.get("groups/learnt"));
+      assertEquals(1.0, m.get("completions/clipped_ratio"));
+      assertEquals(0.0, m.get("grad_norm"), 1e-12, "no token is in the loss");
+      assertEquals(0.0, m.get("entropy"), 1e-12);
+    }
+    assertArrayEquals(before, firstWeights(masked), "nothing learnt from masked completions");
+
+    GrpoConfig d = config();
+    Transformer unmasked = tinyModel();
+    try (GrpoTrainer trainer =
+        trainer(d.withReward(d.reward().withMaskTruncated(false)), unmasked, new ScriptedRollouts(allTruncated))) {
+      Map<String, Double> m = trainer.step().metrics();
+      assertTrue(m.get("grad_norm") > 0, m.toString());
+      assertTrue(m.get("entropy") > 0, m.toString());
+    }
+    assertNotEquals(Arrays.toString(before), Arrays.toString(firstWeights(unmasked)));
+  }
+
+  @Test
+  void eachStepPublishesItsVersionAndSamplesWithAFreshSeed() {
+    ScriptedRollouts rollouts = new ScriptedRollouts((call, index, j) -> j == 0 ? Outcome.right(3) : Outcome.wrong(3));
+    try (GrpoTrainer trainer = trainer(config(), tinyModel(), rollouts)) {
+      List<String> keys = null;
+      for (int step = 1; step <= 3; step++) {
+        GrpoTrainer.StepResult result = trainer.step();
+        assertEquals(step, result.step());
+        assertEquals(step, trainer.steps());
+        // the completions were sampled by the weights published after the step before
+        assertEquals(step - 1, result.samples().get(0).get("completions").get(0).get("policy_version").asLong());
+        if (keys == null) {
+          keys = List.copyOf(result.metrics().keySet());
+        }
+        assertEquals(keys, List.copyOf(result.metrics().keySet()), "every step reports the same keys, in order");
+      }
+      assertEquals(List.of(1L, 2L, 3L), rollouts.published);
+      assertEquals(3, rollouts.params.stream().map(SamplingParams::seed).distinct().count());
+      assertEquals(3, trainer.progress().step());
+      assertEquals(6, trainer.progress().problemCursor());
+      assertTrue(keys.containsAll(List.of("reward/mean", "accuracy", "kl", "entropy", "grad_norm", "lr",
+          "groups/learnt", "time/sample", "time/learn", "aha/keyword_rate", "aha/transitions")), keys.toString());
+    }
+  }
+}
