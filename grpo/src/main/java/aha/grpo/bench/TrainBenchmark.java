@@ -3,6 +3,7 @@ package aha.grpo.bench;
 import ai.djl.ndarray.NDManager;
 import aha.grpo.train.BaseConfig;
 import aha.grpo.train.Batch;
+import aha.grpo.train.StageListener;
 import aha.grpo.train.TrainConfig;
 import aha.grpo.train.Trainer;
 import aha.sampler.bench.BenchReport;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -305,12 +307,18 @@ public final class TrainBenchmark {
       model.initialize(manager, settings.seed());
       Batch batch = randomBatch();
       try (Trainer trainer = new Trainer(model, trainConfig(total))) {
+        long start = System.nanoTime();
         trainer.train(
             () -> batch,
             List.of(),
-            report -> {
-              reportSeconds[report.step() - 1] = report.seconds();
-              losses[report.step() - 1] = report.loss();
+            "bench",
+            new StageListener() {
+              @Override
+              public void onStep(String stage, long step, Map<String, Double> figures) {
+                // seconds since the first step started, when step ended
+                reportSeconds[(int) step - 1] = (System.nanoTime() - start) / 1e9;
+                losses[(int) step - 1] = figures.get("loss");
+              }
             });
       }
     }

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -61,19 +62,6 @@ public final class BasePipeline {
    */
   public static final String HELD_OUT = "held-out.jsonl";
 
-  /** Told what happens, for progress bars and logs. All methods are optional. */
-  public interface Listener {
-    default void onMessage(String line) {}
-
-    default void onStageStart(String stage, int steps) {}
-
-    default void onStep(String stage, Trainer.StepReport report) {}
-
-    default void onHeldOut(String stage, int step, double loss) {}
-
-    default void onStageEnd(String stage) {}
-  }
-
   /**
    * The text a run trains and measures on.
    *
@@ -87,16 +75,16 @@ public final class BasePipeline {
   private final BaseConfig config;
   private final CurriculumSpec curriculum;
   private final Device device;
-  private final Listener listener;
+  private final StageListener listener;
   private final Verifier verifier = new Verifier(VerifierConfig.defaults());
   private final ObjectNode report = new ObjectMapper().createObjectNode();
   private Data data;
 
-  public BasePipeline(BaseConfig config, CurriculumSpec curriculum, Device device, Listener listener) {
+  public BasePipeline(BaseConfig config, CurriculumSpec curriculum, Device device, StageListener listener) {
     this.config = config;
     this.curriculum = curriculum;
     this.device = device;
-    this.listener = listener == null ? new Listener() {} : listener;
+    this.listener = listener == null ? StageListener.NONE : listener;
     ObjectNode recipe = report.putObject("config");
     recipe.set("base", new ObjectMapper().valueToTree(config));
     recipe.put("curriculum_seed", curriculum.seed());
@@ -122,7 +110,7 @@ public final class BasePipeline {
     Path tokenizerFile = out.resolve(TOKENIZER);
     long start = System.nanoTime();
     if (tokenizer == null) {
-      listener.onStageStart("tokenizer", 0);
+      listener.onStageStart("tokenizer", 0, 0);
       List<String> texts = new ArrayList<>(d.corpus().documents());
       d.corpus().conversations().forEach(c -> texts.add(c.render()));
       BpeTrainer.withChatTokens(config.vocabSize()).train(texts).save(tokenizerFile);
@@ -254,20 +242,9 @@ public final class BasePipeline {
   private Trainer.Result train(
       String stage, Transformer model, TrainConfig trainConfig, java.util.function.Supplier<Batch> batches,
       List<Batch> heldOut) {
-    listener.onStageStart(stage, trainConfig.steps());
+    listener.onStageStart(stage, 0, trainConfig.steps());
     try (Trainer trainer = new Trainer(model, trainConfig)) {
-      Trainer.Result result =
-          trainer.train(batches, heldOut, new Trainer.Listener() {
-            @Override
-            public void onStep(Trainer.StepReport step) {
-              listener.onStep(stage, step);
-            }
-
-            @Override
-            public void onHeldOut(int step, double loss) {
-              listener.onHeldOut(stage, step, loss);
-            }
-          });
+      Trainer.Result result = trainer.train(batches, heldOut, stage, listener);
       listener.onStageEnd(stage);
       listener.onMessage(String.format(
           "%s: %d steps in %.0f s (%.0f ms/step), loss %.3f -> %.3f, held-out %.3f",
@@ -279,7 +256,7 @@ public final class BasePipeline {
 
   private void evaluate(Transformer model, ChatTemplate template, List<Problem> problems) {
     long start = System.nanoTime();
-    listener.onStageStart("eval", problems.size());
+    listener.onStageStart("eval", 0, problems.size());
     EvalConfig evalConfig =
         EvalConfig.protocol(0, 1.0, config.evalMaxNewTokens(), config.seed());
     EvalReport result;
@@ -287,7 +264,7 @@ public final class BasePipeline {
       int[] done = {0};
       result = new Evaluator(generator, template, verifier).evaluate(problems, evalConfig, n -> {
         done[0] += n;
-        listener.onStep("eval", new Trainer.StepReport(done[0], problems.size(), Double.NaN, 0, 0, 0, seconds(start)));
+        listener.onStep("eval", done[0], Map.of());
       });
     }
     listener.onStageEnd("eval");

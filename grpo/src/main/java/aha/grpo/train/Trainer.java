@@ -11,7 +11,9 @@ import ai.djl.util.Pair;
 import aha.sampler.model.Scalars;
 import aha.sampler.model.Transformer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -26,33 +28,6 @@ import java.util.function.Supplier;
  * <p>Dimensions: B rows, T tokens per row, V vocabulary.
  */
 public final class Trainer implements AutoCloseable {
-
-  /** Told about every step and every held-out evaluation. */
-  public interface Listener {
-    void onStep(StepReport report);
-
-    default void onHeldOut(int step, double loss) {}
-  }
-
-  /**
-   * One finished step.
-   *
-   * @param step 1-based
-   * @param steps steps in the run
-   * @param loss the batch's training loss
-   * @param lr the learning rate used
-   * @param gradNorm global gradient norm before clipping
-   * @param tokens tokens read so far (B * T per step)
-   * @param seconds wall time since the run started
-   */
-  public record StepReport(
-      int step, int steps, double loss, double lr, double gradNorm, long tokens, double seconds) {
-
-    /** Tokens per second so far. */
-    public double tokensPerSecond() {
-      return seconds > 0 ? tokens / seconds : 0;
-    }
-  }
 
   /**
    * A finished run.
@@ -93,9 +68,11 @@ public final class Trainer implements AutoCloseable {
    * Trains for {@code config.steps()} steps on batches from {@code train}.
    *
    * @param heldOut fixed batches for the held-out loss; may be empty
-   * @param listener may be null
+   * @param stage what the listener is told the steps are ({@code pretrain}, {@code sft})
+   * @param listener told about each step: its {@code loss}, {@code lr}, {@code grad_norm}, {@code
+   *     tokens_per_s} and, when one was measured after it, {@code held_out_loss}
    */
-  public Result train(Supplier<Batch> train, List<Batch> heldOut, Listener listener) {
+  public Result train(Supplier<Batch> train, List<Batch> heldOut, String stage, StageListener listener) {
     LrSchedule schedule = config.schedule();
     long start = System.nanoTime();
     long tokens = 0;
@@ -118,18 +95,19 @@ public final class Trainer implements AutoCloseable {
         tailSum += loss;
         tailCount++;
       }
-      if (listener != null) {
-        double seconds = (System.nanoTime() - start) / 1e9;
-        listener.onStep(new StepReport(step + 1, config.steps(), loss, lr, gradNorm, tokens, seconds));
-      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Map<String, Double> figures = new LinkedHashMap<>();
+      figures.put("loss", loss);
+      figures.put("lr", lr);
+      figures.put("grad_norm", gradNorm);
+      figures.put("tokens_per_s", seconds > 0 ? tokens / seconds : 0);
       boolean last = step == config.steps() - 1;
       boolean due = config.evalEvery() > 0 && (step + 1) % config.evalEvery() == 0;
       if (!heldOut.isEmpty() && (last || due)) {
         heldOutLoss = heldOutLoss(heldOut);
-        if (listener != null) {
-          listener.onHeldOut(step + 1, heldOutLoss);
-        }
+        figures.put("held_out_loss", heldOutLoss);
       }
+      listener.onStep(stage, step + 1, figures);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Result(tailSum / tailCount, heldOutLoss, firstLoss, config.steps(), tokens, seconds);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import aha.grpo.train.PackedExamples;
+import aha.grpo.train.StageListener;
 import aha.grpo.train.TrainConfig;
 import aha.grpo.train.Trainer;
 import aha.problems.AnswerKind;
@@ -91,7 +92,7 @@ class GrpoTrainerTest {
     int longest = examples.stream().mapToInt(e -> e.ids().length).max().orElseThrow();
     TrainConfig sft = new TrainConfig(120, 16, longest, 1e-2, 10, 0.1, 0.0, 0.9, 0.95, 1.0, 0, 0, 5);
     try (Trainer trainer = new Trainer(model, sft)) {
-      trainer.train(new PackedExamples(examples, 16, longest, template.endOfTextId(), 5), List.of(), null);
+      trainer.train(new PackedExamples(examples, 16, longest, template.endOfTextId(), 5), List.of(), "sft", StageListener.NONE);
     }
     return model;
   }

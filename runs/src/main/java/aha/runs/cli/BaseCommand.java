@@ -2,7 +2,6 @@ package aha.runs.cli;
 
 import aha.grpo.train.BaseConfig;
 import aha.grpo.train.BasePipeline;
-import aha.grpo.train.Trainer;
 import aha.problems.gen.CurriculumSpec;
 import aha.sampler.model.Devices;
 import ai.djl.Device;
@@ -13,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,7 +76,7 @@ final class BaseCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     long start = System.nanoTime();
-    try (Progress progress = new Progress(out)) {
+    try (StageBars progress = new StageBars(out)) {
       new BasePipeline(config, common.curriculum(), common.device(), progress).run(output);
     }
     out.printf(Locale.ROOT, "base model written to %s in %.0f s%n", output, (System.nanoTime() - start) / 1e9);
@@ -164,56 +162,6 @@ final class BaseCommand implements Callable<Integer> {
         JniUtils.setNumThreads(threads);
       }
       return Devices.resolve(device);
-    }
-  }
-
-  /** One progress bar per stage, showing loss and tokens per second; messages in between. */
-  static final class Progress implements BasePipeline.Listener, AutoCloseable {
-    private final PrintWriter out;
-    private ProgressBar bar;
-
-    Progress(PrintWriter out) {
-      this.out = out;
-    }
-
-    @Override
-    public void onMessage(String line) {
-      out.println(line);
-      out.flush();
-    }
-
-    @Override
-    public void onStageStart(String stage, int steps) {
-      close();
-      if (steps > 0) {
-        bar = ProgressBars.create(stage, steps, null);
-      } else {
-        onMessage(stage + " ...");
-      }
-    }
-
-    @Override
-    public void onStep(String stage, Trainer.StepReport report) {
-      if (bar == null) {
-        return;
-      }
-      bar.stepTo(report.step());
-      if (!Double.isNaN(report.loss())) {
-        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f  %.1fk tok/s", report.loss(), report.tokensPerSecond() / 1000));
-      }
-    }
-
-    @Override
-    public void onStageEnd(String stage) {
-      close();
-    }
-
-    @Override
-    public void close() {
-      if (bar != null) {
-        bar.close();
-        bar = null;
-      }
     }
   }
 }

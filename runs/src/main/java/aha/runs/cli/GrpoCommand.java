@@ -1,8 +1,6 @@
 package aha.runs.cli;
 
-import aha.grpo.eval.EvalReport;
 import aha.grpo.rl.GrpoConfig;
-import aha.grpo.rl.GrpoTrainer;
 import aha.grpo.train.BasePipeline;
 import aha.problems.AtomicFiles;
 import aha.problems.Problem;
@@ -22,10 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -110,7 +105,7 @@ final class GrpoCommand implements Callable<Integer> {
 
     GrpoStage.Result result;
     Vertx vertx = Vertx.vertx();
-    try (StageProgress progress = new StageProgress(config.steps(), out)) {
+    try (StageBars progress = new StageBars(out)) {
       GrpoStage.Settings settings =
           new GrpoStage.Settings(run, base, 0, resolved.run().checkpointEvery(), resolved.run().keepCheckpoints(),
               Devices.resolve(resolved.run().device()), vertx, null);
@@ -152,45 +147,5 @@ final class GrpoCommand implements Callable<Integer> {
     return List.of(
         problems != null ? ProblemSets.read(problems) : data.train(),
         heldOut != null ? ProblemSets.read(heldOut) : data.heldOut());
-  }
-
-  /**
-   * A progress bar over GRPO steps on stderr, showing accuracy and length as it goes, and each
-   * held-out evaluation's figures as a line on {@code out}.
-   */
-  static final class StageProgress implements GrpoStage.Listener, AutoCloseable {
-    private final ProgressBar bar;
-    private final PrintWriter out;
-
-    StageProgress(long steps, PrintWriter out) {
-      this.out = out;
-      bar = ProgressBars.create("grpo", steps, null);
-    }
-
-    @Override
-    public void onStart(long stepsDone, long steps) {
-      bar.stepTo(stepsDone);
-    }
-
-    @Override
-    public void onStep(GrpoTrainer.StepResult result) {
-      Map<String, Double> m = result.metrics();
-      bar.stepTo(result.step());
-      bar.setExtraMessage(
-          String.format(Locale.ROOT, "acc %.2f len %.0f aha %.2f", m.get("accuracy"),
-              m.get("completions/mean_length"), m.get("aha/response_share")));
-    }
-
-    @Override
-    public void onEval(long step, EvalReport report) {
-      bar.setExtraMessage(String.format(Locale.ROOT, "eval pass@1 %.3f", report.passAt1Greedy()));
-      out.printf(Locale.ROOT, "%neval at GRPO step %d: %s%n", step, report.headline());
-      out.flush();
-    }
-
-    @Override
-    public void close() {
-      bar.close();
-    }
   }
 }

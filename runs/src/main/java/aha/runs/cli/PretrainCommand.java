@@ -82,7 +82,7 @@ final class PretrainCommand implements Callable<Integer> {
     config = config.withPretrain(stage);
     PrintWriter out = spec.commandLine().getOut();
     long start = System.nanoTime();
-    try (BaseCommand.Progress progress = new BaseCommand.Progress(out)) {
+    try (StageBars progress = new StageBars(out)) {
       new BasePipeline(config, common.curriculum(), common.device(), progress).pretrain(output, tokenizer);
     }
     out.printf(Locale.ROOT, "pretrained model written to %s in %.0f s%n", output, (System.nanoTime() - start) / 1e9);

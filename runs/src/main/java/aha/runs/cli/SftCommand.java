@@ -78,7 +78,7 @@ final class SftCommand implements Callable<Integer> {
     config = config.withSft(stage);
     PrintWriter out = spec.commandLine().getOut();
     long start = System.nanoTime();
-    try (BaseCommand.Progress progress = new BaseCommand.Progress(out)) {
+    try (StageBars progress = new StageBars(out)) {
       new BasePipeline(config, common.curriculum(), common.device(), progress).sft(model, output);
     }
     out.printf(Locale.ROOT, "fine-tuned model written to %s in %.0f s%n", output, (System.nanoTime() - start) / 1e9);

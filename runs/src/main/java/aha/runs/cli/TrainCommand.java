@@ -1,8 +1,5 @@
 package aha.runs.cli;
 
-import aha.grpo.eval.EvalReport;
-import aha.grpo.rl.GrpoTrainer;
-import aha.grpo.train.Trainer;
 import aha.problems.AtomicFiles;
 import aha.runs.config.ConfigLoader;
 import aha.runs.config.RunConfig;
@@ -20,7 +17,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -112,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
             config.run().keepCheckpoints(),
             Devices.resolve(config.run().device()));
     GrpoStage.Result result;
-    try (Progress progress = new Progress(out)) {
+    try (StageBars progress = new StageBars(out)) {
       result = TrainPipeline.run(plan, run, shared.vertx(), progress);
       Manifest.read(run.manifest()).endedNow("finished").write(run.manifest());
     } catch (IOException | RuntimeException e) {
@@ -142,68 +138,6 @@ final class TrainCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(
           "aha train: port " + config.run().port() + " is taken (" + taken.getMessage() + "); using a free one");
       return Dashboard.start(shared, DashboardOptions.of(root, config.run().host(), 0));
-    }
-  }
-
-  /** The base stages' bars, then the GRPO bar. */
-  private static final class Progress implements TrainPipeline.Listener, AutoCloseable {
-    private final BaseCommand.Progress base;
-    private GrpoCommand.StageProgress grpo;
-    private final PrintWriter out;
-
-    Progress(PrintWriter out) {
-      this.out = out;
-      this.base = new BaseCommand.Progress(out);
-    }
-
-    @Override
-    public void onMessage(String line) {
-      base.onMessage(line);
-    }
-
-    @Override
-    public void onStageStart(String stage, int steps) {
-      base.onStageStart(stage, steps);
-    }
-
-    @Override
-    public void onStep(String stage, Trainer.StepReport report) {
-      base.onStep(stage, report);
-    }
-
-    @Override
-    public void onHeldOut(String stage, int step, double loss) {
-      base.onHeldOut(stage, step, loss);
-    }
-
-    @Override
-    public void onStageEnd(String stage) {
-      base.onStageEnd(stage);
-    }
-
-    @Override
-    public void onStart(long stepsDone, long steps) {
-      base.close();
-      grpo = new GrpoCommand.StageProgress(steps, out);
-      grpo.onStart(stepsDone, steps);
-    }
-
-    @Override
-    public void onStep(GrpoTrainer.StepResult result) {
-      grpo.onStep(result);
-    }
-
-    @Override
-    public void onEval(long step, EvalReport report) {
-      grpo.onEval(step, report);
-    }
-
-    @Override
-    public void close() {
-      base.close();
-      if (grpo != null) {
-        grpo.close();
-      }
     }
   }
 }

@@ -6,6 +6,7 @@ import aha.grpo.rl.GrpoTrainer;
 import aha.grpo.rl.ProblemSampler;
 import aha.grpo.train.AdamW;
 import aha.grpo.train.BasePipeline;
+import aha.grpo.train.StageListener;
 import aha.problems.AtomicFiles;
 import aha.problems.Problem;
 import aha.runs.store.CheckpointStore;
@@ -30,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +38,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The GRPO stage of a run: trains a policy from a base checkpoint with {@link GrpoTrainer} and
- * writes what the run directory holds (docs/run-format.md): one metrics line and the logged
+ * The GRPO stage of a run: trains a policy from a base checkpoint with {@link GrpoTrainer}, its
+ * rollouts from a {@link ProblemSampler} on the caller's Vert.x, and writes what the run directory
+ * holds (docs/run-format.md): one metrics line and the logged
  * samples per step, an eval report per evaluation, and a checkpoint every {@code checkpointEvery}
  * steps and after the last. A stage that finds a GRPO checkpoint in the run continues from the
  * newest one, after dropping the metric and sample lines of the steps it will run again, so the
@@ -56,17 +57,6 @@ public final class GrpoStage {
   static final String OPTIMIZER = "optimizer.safetensors";
   static final String PROGRESS = "trainer.json";
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** Told about each step and evaluation, for progress bars and logs. */
-  public interface Listener {
-    default void onStart(long stepsDone, long steps) {}
-
-    default void onStep(GrpoTrainer.StepResult result) {}
-
-    default void onEval(long step, EvalReport report) {}
-
-    default void onCheckpoint(long step, Path dir) {}
-  }
 
   /**
    * Where and how the stage runs.
@@ -90,9 +80,15 @@ public final class GrpoStage {
 
   private GrpoStage() {}
 
-  /** Runs (or continues) the stage to {@code config.steps()} steps. */
+  /** The stage's name in metric lines and progress. */
+  public static final String STAGE = "grpo";
+
+  /**
+   * Runs (or continues) the stage to {@code config.steps()} steps, a plain loop: step, evaluate
+   * when due, append the metrics and samples, checkpoint when due, tell {@code listener}.
+   */
   public static Result run(
-      GrpoConfig config, Settings settings, List<Problem> train, List<Problem> heldOut, Listener listener)
+      GrpoConfig config, Settings settings, List<Problem> train, List<Problem> heldOut, StageListener listener)
       throws IOException {
     RunDirectory run = settings.run();
     CheckpointStore checkpoints = run.checkpoints(settings.keepCheckpoints());
@@ -109,7 +105,7 @@ public final class GrpoStage {
     EvalReport lastEval = null;
     try (NDManager manager = NDManager.newBaseManager(settings.device());
         Tokenizer tokenizer = Tokenizer.load(settings.base());
-        JsonLinesWriter metrics = new JsonLinesWriter(run.metrics());
+        MetricsLog metrics = new MetricsLog(run.metrics(), clock);
         JsonLinesWriter samples = new JsonLinesWriter(run.samples())) {
       ChatTemplate template = new ChatTemplate(tokenizer);
       Transformer policy = Checkpoints.load(policyDir, manager);
@@ -119,12 +115,12 @@ public final class GrpoStage {
           VertxFutures.await(ProblemSampler.startForTraining(settings.vertx(), config, policy, template, stepsDone));
       try (GrpoTrainer trainer =
           new GrpoTrainer(config, policy, reference, template, train, heldOut, resume, sampler)) {
-        listener.onStart(trainer.steps(), config.steps());
+        listener.onStageStart(STAGE, trainer.steps(), config.steps());
         if (trainer.steps() == 0) {
           firstEval = trainer.evaluate(true);
           if (firstEval != null) {
             writeEval(run, settings.stepOffset(), firstEval);
-            listener.onEval(0, firstEval);
+            listener.onEval(STAGE, 0, firstEval);
           }
         }
         while (trainer.steps() < config.steps()) {
@@ -135,19 +131,20 @@ public final class GrpoStage {
             writeEval(run, global, eval);
             firstEval = firstEval == null ? eval : firstEval;
             lastEval = eval;
-            listener.onEval(result.step(), eval);
+            listener.onEval(STAGE, result.step(), eval);
           }
-          metrics.append(metricsLine(global, result.metrics(), clock));
+          metrics.append(STAGE, global, result.metrics());
           for (ObjectNode sample : result.samples()) {
             sample.put("step", global);
             samples.append(sample);
           }
-          listener.onStep(result);
+          listener.onStep(STAGE, result.step(), result.metrics());
           if (result.step() == config.steps() || result.step() % settings.checkpointEvery() == 0) {
             Path dir = checkpoints.write(global, into -> writeCheckpoint(into, trainer, settings.base()));
-            listener.onCheckpoint(global, dir);
+            listener.onCheckpoint(STAGE, global, dir);
           }
         }
+        listener.onStageEnd(STAGE);
       } finally {
         VertxFutures.await(sampler.close());
       }
@@ -159,35 +156,6 @@ public final class GrpoStage {
   /** The eval report of global step {@code globalStep}, as {@code eval/step-N.json}. */
   private static void writeEval(RunDirectory run, long globalStep, EvalReport report) throws IOException {
     AtomicFiles.writeString(run.evalDir().resolve("step-" + globalStep + ".json"), report.toJson(globalStep));
-  }
-
-  /** The keys every metrics line starts with: global step, stage, wall-clock time, the run's elapsed seconds. */
-  static ObjectNode lineStart(long globalStep, String stage, RunClock clock) {
-    ObjectNode line = JSON.createObjectNode();
-    line.put("step", globalStep);
-    line.put("stage", stage);
-    line.put("time", Instant.now().toString());
-    line.put("elapsed_s", clock.elapsedSeconds());
-    return line;
-  }
-
-  /** A GRPO metrics line: {@link #lineStart}, then the step's metrics. */
-  static ObjectNode metricsLine(long globalStep, Map<String, Double> values, RunClock clock) {
-    ObjectNode line = lineStart(globalStep, "grpo", clock);
-    values.forEach((key, value) -> putNumber(line, key, value));
-    return line;
-  }
-
-  /**
-   * Puts a figure on a metrics line; one that was not measured or not finite (a skipped step's NaN
-   * gradient norm) goes in as null, so that every line stays strict JSON.
-   */
-  static void putNumber(ObjectNode line, String key, Double value) {
-    if (value == null || value.isNaN() || value.isInfinite()) {
-      line.putNull(key);
-    } else {
-      line.put(key, value);
-    }
   }
 
   /** The newest checkpoint of this stage (global step past {@code stepOffset}), if any. */

@@ -3,19 +3,18 @@ package aha.runs.train;
 import aha.grpo.rl.GrpoConfig;
 import aha.grpo.train.BaseConfig;
 import aha.grpo.train.BasePipeline;
-import aha.grpo.train.Trainer;
+import aha.grpo.train.StageListener;
 import aha.problems.gen.CurriculumSpec;
 import aha.runs.store.CheckpointStore;
 import aha.runs.store.JsonLines;
-import aha.runs.store.JsonLinesWriter;
 import aha.runs.store.RunDirectory;
 import ai.djl.Device;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The whole experiment in one run directory: problems → tokenizer → pretraining → SFT ({@link
@@ -50,16 +49,13 @@ public final class TrainPipeline {
       BaseConfig base, CurriculumSpec curriculum, GrpoConfig grpo, int checkpointEvery, int keepCheckpoints,
       Device device) {}
 
-  /** What the pipeline tells its caller: the base stage's events and the GRPO stage's. */
-  public interface Listener extends BasePipeline.Listener, GrpoStage.Listener {}
-
   private TrainPipeline() {}
 
   /**
    * Runs the plan into {@code run}, continuing wherever an earlier attempt stopped; the GRPO
    * stage's sampling service runs on {@code vertx}.
    */
-  public static GrpoStage.Result run(Plan plan, RunDirectory run, Vertx vertx, Listener listener)
+  public static GrpoStage.Result run(Plan plan, RunDirectory run, Vertx vertx, StageListener listener)
       throws IOException {
     Path base = run.dir().resolve(BASE);
     long baseSteps = (long) plan.base().pretrain().steps() + plan.base().sft().steps();
@@ -72,13 +68,12 @@ public final class TrainPipeline {
     // a base stage that runs here starts the run's clock; otherwise GRPO goes on from its last line
     RunClock clock = baseDone ? null : RunClock.startingNow();
     BasePipeline.Data data;
-    try (JsonLinesWriter metrics = new JsonLinesWriter(run.metrics())) {
-      BaseMetrics lines = new BaseMetrics(metrics, plan.base().pretrain().steps(), clock, listener);
+    try (MetricsLog metrics = new MetricsLog(run.metrics(), clock)) {
+      StageListener lines = new BaseLines(metrics, plan.base().pretrain().steps()).andThen(listener);
       BasePipeline pipeline = new BasePipeline(plan.base(), plan.curriculum(), plan.device(), lines);
       if (!baseDone) {
         Path partial = run.dir().resolve(BASE_PARTIAL);
         pipeline.run(partial);
-        lines.flush();
         Files.move(partial, base);
       }
       data = pipeline.data();
@@ -91,72 +86,20 @@ public final class TrainPipeline {
   }
 
   /**
-   * Writes the base stage's metric lines and passes every event on. A step's line waits until the
-   * next step (or the stage's end) so that a held-out loss measured after it joins its line.
+   * Writes a metrics line for each pretraining and SFT step, numbered globally (SFT after
+   * pretraining). The trainer calls it between steps, where an I/O error can only travel unchecked;
+   * {@link #run} unwraps it.
    */
-  private static final class BaseMetrics implements BasePipeline.Listener {
-    private final JsonLinesWriter metrics;
-    private final int pretrainSteps;
-    private final BasePipeline.Listener next;
-    private final RunClock clock;
-    private ObjectNode pending;
-
-    BaseMetrics(JsonLinesWriter metrics, int pretrainSteps, RunClock clock, BasePipeline.Listener next) {
-      this.metrics = metrics;
-      this.clock = clock;
-      this.pretrainSteps = pretrainSteps;
-      this.next = next;
-    }
-
+  private record BaseLines(MetricsLog metrics, int pretrainSteps) implements StageListener {
     @Override
-    public void onMessage(String line) {
-      next.onMessage(line);
-    }
-
-    @Override
-    public void onStageStart(String stage, int steps) {
-      next.onStageStart(stage, steps);
-    }
-
-    @Override
-    public void onStep(String stage, Trainer.StepReport report) {
+    public void onStep(String stage, long step, Map<String, Double> figures) {
       if (!"pretrain".equals(stage) && !"sft".equals(stage)) {
-        next.onStep(stage, report); // the closing evaluation's progress: not a training step
-        return;
+        return; // the closing evaluation's progress: not a training step
       }
-      flush();
-      long global = report.step() + ("sft".equals(stage) ? pretrainSteps : 0);
-      pending = GrpoStage.lineStart(global, stage, clock);
-      GrpoStage.putNumber(pending, "loss", report.loss());
-      GrpoStage.putNumber(pending, "lr", report.lr());
-      GrpoStage.putNumber(pending, "grad_norm", report.gradNorm());
-      GrpoStage.putNumber(pending, "tokens_per_s", report.tokensPerSecond());
-      next.onStep(stage, report);
-    }
-
-    @Override
-    public void onHeldOut(String stage, int step, double loss) {
-      if (pending != null) {
-        GrpoStage.putNumber(pending, "held_out_loss", loss);
-      }
-      flush();
-      next.onHeldOut(stage, step, loss);
-    }
-
-    @Override
-    public void onStageEnd(String stage) {
-      flush();
-      next.onStageEnd(stage);
-    }
-
-    void flush() {
-      if (pending != null) {
-        try {
-          metrics.append(pending);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        pending = null;
+      try {
+        metrics.append(stage, step + ("sft".equals(stage) ? pretrainSteps : 0), figures);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
   }

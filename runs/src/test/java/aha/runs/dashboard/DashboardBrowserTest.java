@@ -114,7 +114,9 @@ class DashboardBrowserTest {
             points(js, "reward") >= before + 2 && points(js, "length") >= before + 2);
         long drawsAfter = ((Number) js.executeScript("return ahaDashboard.draws('reward')")).longValue();
         assertTrue(drawsAfter > drawsBefore, drawsBefore + " -> " + drawsAfter);
-        assertTrue(browser.findElement(By.cssSelector("#runs .live.on")).isDisplayed());
+        // read in one script: the run list is redrawn on every poll, so a found element can go stale
+        waitFor(browser, Duration.ofSeconds(10), "the live dot", () -> (Boolean) js.executeScript(
+            "const dot = document.querySelector('#runs .live.on'); return dot !== null && dot.offsetParent !== null;"));
         assertTrue(
             browser.findElement(By.id("warnings")).getText().startsWith("Skipped 1 malformed line"),
             browser.findElement(By.id("warnings")).getText());
