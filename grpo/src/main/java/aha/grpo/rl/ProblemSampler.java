@@ -26,7 +26,7 @@ import java.util.List;
 public final class ProblemSampler implements RolloutSource {
 
   /** The most completions the sampler decodes together in one batch during GRPO. */
-  static final int MAX_TRAINING_BATCH_ROWS = 256;
+  public static final int MAX_TRAINING_BATCH_ROWS = 256;
 
   private final SamplingService<PolicyReplica, Problem, VerifierScorer.Read> service;
   private final ChatTemplate template;
@@ -57,13 +57,22 @@ public final class ProblemSampler implements RolloutSource {
    */
   public static Future<ProblemSampler> startForTraining(
       Vertx vertx, GrpoConfig config, Transformer policy, ChatTemplate template, long initialVersion) {
+    return startForTraining(vertx, config, policy, template, initialVersion, MAX_TRAINING_BATCH_ROWS);
+  }
+
+  /**
+   * As {@link #startForTraining(Vertx, GrpoConfig, Transformer, ChatTemplate, long)}, with at most
+   * {@code maxBatchRows} rows a sampler call: a request of more rows is decoded in several batches,
+   * each verified while the next decodes ({@code aha bench grpo --batch-rows} measures the trade).
+   */
+  public static Future<ProblemSampler> startForTraining(
+      Vertx vertx, GrpoConfig config, Transformer policy, ChatTemplate template, long initialVersion,
+      int maxBatchRows) {
     SamplingServiceConfig serviceConfig =
         SamplingServiceConfig.defaults()
             .withName("grpo")
             .withMaxBatchRows(
-                Math.min(
-                    MAX_TRAINING_BATCH_ROWS,
-                    config.rollout().problemsSampledPerRound() * config.rollout().groupSize()))
+                Math.min(maxBatchRows, config.rollout().problemsSampledPerRound() * config.rollout().groupSize()))
             .withMaxPromptTokens(policy.config().maxPositions())
             .withInitialPolicyVersion(initialVersion);
     return start(

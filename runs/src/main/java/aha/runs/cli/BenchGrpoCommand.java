@@ -59,6 +59,15 @@ final class BenchGrpoCommand implements Callable<Integer> {
   @Option(names = "--steps", paramLabel = "N", description = "Timed steps after the warm-up (default: ${DEFAULT-VALUE}).")
   int steps = 3;
 
+  @Option(
+      names = "--batch-rows",
+      paramLabel = "N",
+      description = {
+        "Most completions decoded together in one sampler call (default: ${DEFAULT-VALUE}, the",
+        "run's). Fewer split a step's request into batches, each verified while the next decodes."
+      })
+  int batchRows = ProblemSampler.MAX_TRAINING_BATCH_ROWS;
+
   @Option(names = "--json", description = "Print one JSON object as the last line.")
   boolean json;
 
@@ -66,6 +75,9 @@ final class BenchGrpoCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (steps < 1) {
       throw new UserInputException("--steps must be positive, got " + steps);
+    }
+    if (batchRows < 1) {
+      throw new UserInputException("--batch-rows must be positive, got " + batchRows);
     }
     if (!Files.isDirectory(model)) {
       throw new UserInputException(model + ": not a checkpoint directory (run 'aha base' first, or pass --model)");
@@ -85,7 +97,7 @@ final class BenchGrpoCommand implements Callable<Integer> {
       Vertx vertx = Vertx.vertx();
       ProblemSampler sampler = null;
       try {
-        sampler = VertxFutures.await(ProblemSampler.startForTraining(vertx, config, policy, template, 0));
+        sampler = VertxFutures.await(ProblemSampler.startForTraining(vertx, config, policy, template, 0, batchRows));
         try (GrpoTrainer trainer =
             new GrpoTrainer(config, policy, null, template, train, List.of(), null, sampler)) {
         for (int i = 0; i <= steps; i++) {
@@ -128,6 +140,7 @@ final class BenchGrpoCommand implements Callable<Integer> {
       node.put("tokens_per_s", median(timed, "tokens_per_s"));
       node.put("problems_per_step", config.rollout().problemsPerStep());
       node.put("group_size", config.rollout().groupSize());
+      node.put("batch_rows", batchRows);
       out.println(node);
     }
     return 0;
