@@ -13,6 +13,7 @@ import aha.problems.Problem;
 import aha.sampler.generate.FinishReason;
 import aha.sampler.generate.Generator;
 import aha.sampler.generate.SamplingParams;
+import aha.sampler.model.NoGrad;
 import aha.sampler.model.Scalars;
 import aha.sampler.model.Transformer;
 import aha.sampler.service.VertxFutures;
@@ -381,7 +382,7 @@ public final class GrpoTrainer implements AutoCloseable {
     for (List<Row> batch : micro) {
       try (NDScope ignored = new NDScope()) {
         TokenLogprobs.Result result =
-            Autograd.noGrad(
+            NoGrad.call(
                 () -> TokenLogprobs.compute(model, manager, prompts(batch), completions(batch), config.rollout().temperature()));
         float[] values = result.logprobs().toFloatArray(); // (B, L) row-major
         int width = (int) result.logprobs().getShape().get(1);

@@ -1,6 +1,7 @@
 package aha.grpo.train;
 
 import aha.sampler.model.HostValues;
+import aha.sampler.model.NoGrad;
 import aha.sampler.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -108,7 +109,7 @@ public final class AdamW {
    */
   public double step(double lr) {
     try (NDScope ignored = new NDScope()) {
-      return Autograd.noGrad(() -> update(lr));
+      return NoGrad.call(() -> update(lr));
     }
   }
 
@@ -180,7 +181,7 @@ public final class AdamW {
     double norm = globalNorm(gradients);
     float scale = clipScale(norm, maxNorm);
     if (scale != 1f) {
-      Autograd.noGrad(
+      NoGrad.call(
           () -> {
             gradients.forEach(g -> Scalars.muli(g, scale));
             return null;
@@ -224,7 +225,7 @@ public final class AdamW {
       throw new IllegalArgumentException(
           "optimizer state has " + state.firstMoments().size() + " parameters, the model " + parameters.size());
     }
-    Autograd.noGrad(
+    NoGrad.call(
         () -> {
           for (int i = 0; i < parameters.size(); i++) {
             long size = firstMoments.get(i).size();

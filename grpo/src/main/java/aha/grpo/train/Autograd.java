@@ -7,13 +7,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import java.util.function.Supplier;
 
 /**
- * The autograd controls DJL's API lacks: running code with gradient recording off (libtorch's
- * grad mode is per thread, on by default, and in-place updates of leaf parameters fail while it is
- * on), zeroing a gradient in place (DJL's {@code subi(itself)} keeps a NaN), and the one backward
- * call every trainer goes through.
+ * The autograd controls DJL's API lacks: zeroing a gradient in place (DJL's {@code subi(itself)}
+ * keeps a NaN) and the one backward call every trainer goes through. Running code with gradient
+ * recording off is {@link NoGrad}'s, one helper for the sampler and the trainers alike.
  */
 public final class Autograd {
 
@@ -27,11 +25,6 @@ public final class Autograd {
   public static final String GC_BEFORE_BACKWARD = "aha.gcBeforeBackward";
 
   private Autograd() {}
-
-  /** Calls {@code body} with grad mode off on this thread, restoring it afterwards. */
-  public static <T> T noGrad(Supplier<T> body) {
-    return NoGrad.call(body);
-  }
 
   /** Back-propagates {@code loss} through {@code collector}, first churning memory when asked. */
   public static void backward(GradientCollector collector, NDArray loss) {

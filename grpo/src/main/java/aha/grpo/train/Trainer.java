@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
+import aha.sampler.model.NoGrad;
 import aha.sampler.model.Scalars;
 import aha.sampler.model.Transformer;
 import java.util.ArrayList;
@@ -133,7 +134,7 @@ public final class Trainer implements AutoCloseable {
         continue;
       }
       try (NDScope ignored = new NDScope()) {
-        double loss = Autograd.noGrad(() -> (double) loss(model, manager, batch).getFloat());
+        double loss = NoGrad.call(() -> (double) loss(model, manager, batch).getFloat());
         sum += loss * counted;
         count += counted;
       }

@@ -221,8 +221,7 @@ public final class ConfigLoader {
       return root;
     }
     ObjectNode nested = MAPPER.createObjectNode();
-    for (Iterator<Map.Entry<String, JsonNode>> it = grpo.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : grpo.properties()) {
       String newKey = FLAT_GRPO_KEYS.get(field.getKey());
       if (newKey == null) {
         deepMerge(nested, MAPPER.createObjectNode().set(field.getKey(), field.getValue()));
