@@ -1,10 +1,8 @@
 package aha.runs.config;
 
-import aha.grpo.reflection.ReflectionMarkers;
 import aha.grpo.rl.GrpoConfig;
 import aha.grpo.rl.LossType;
 import aha.grpo.rl.PolicyLossConfig;
-import aha.grpo.rl.ScaleRewards;
 import aha.grpo.train.BaseConfig;
 import aha.problems.gen.CurriculumSpec;
 import aha.sampler.settings.Fields;
@@ -79,18 +77,15 @@ public record RunConfig(String curriculum, BaseConfig base, GrpoConfig grpo, Run
    * and without the dashboard (tests need no port).
    */
   public static RunConfig smoke() {
+    GrpoConfig d = GrpoConfig.defaults();
     GrpoConfig grpo =
-        new GrpoConfig(
-            4, // steps
-            new GrpoConfig.Rollout(2, 4, 48, 1.0, 0, 1.0, false, 1, 0),
-            new PolicyLossConfig(LossType.GRPO, 0.2, 0.28, 0.0),
-            new GrpoConfig.Reward(1.0, 0.1, ScaleRewards.GROUP, true, 0, 1.0),
-            new GrpoConfig.Schedule(5e-4, 1, 0.1),
-            new GrpoConfig.Optimizer(0.9, 0.99, 0.0, 1.0, 1, 8),
-            new GrpoConfig.Eval(2, 4, 2, 48),
-            2, // log_samples
-            ReflectionMarkers.DEFAULT_MARKERS,
-            1); // seed
+        d.withSteps(4)
+            .withRollout(new GrpoConfig.Rollout(2, 4, 48, 1.0, 0, 1.0, false, 1, 0))
+            .withLoss(new PolicyLossConfig(LossType.GRPO, 0.2, 0.28, 0.0))
+            .withSchedule(new GrpoConfig.Schedule(5e-4, 1, 0.1))
+            .withOptimizer(new GrpoConfig.Optimizer(0.9, 0.99, 0.0, 1.0, 1, 8))
+            .withEval(new GrpoConfig.Eval(2, 4, 2, 48))
+            .withLogSamples(2);
     RunSettings run = new RunSettings("smoke", "out/runs", 2, 2, false, "127.0.0.1", 8088, "cpu");
     return new RunConfig(DEFAULT_CURRICULUM, BaseConfig.preset("tiny").withSeed(1), grpo, run);
   }
