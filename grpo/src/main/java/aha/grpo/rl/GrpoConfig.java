@@ -201,12 +201,8 @@ public record GrpoConfig(
       double beta1, double beta2, double weightDecay, double clipNorm, int numIterations, int microBatch) {
 
     public Optimizer {
-      if (!(beta1 >= 0 && beta1 < 1)) {
-        throw new InvalidFieldException("beta1", "must be in [0, 1), got " + beta1);
-      }
-      if (!(beta2 >= 0 && beta2 < 1)) {
-        throw new InvalidFieldException("beta2", "must be in [0, 1), got " + beta2);
-      }
+      Fields.belowOne("beta1", beta1);
+      Fields.belowOne("beta2", beta2);
       Fields.nonNegative("weight_decay", weightDecay);
       Fields.nonNegative("clip_norm", clipNorm);
       Fields.atLeast("num_iterations", numIterations, 1);

@@ -1,7 +1,6 @@
 package aha.grpo.rl;
 
 import aha.sampler.settings.Fields;
-import aha.sampler.settings.InvalidFieldException;
 
 /**
  * Settings of the clipped policy loss: the {@code grpo.loss} section of a run config.
@@ -16,9 +15,7 @@ public record PolicyLossConfig(LossType type, double epsilonLow, double epsilonH
 
   public PolicyLossConfig {
     Fields.present("type", type);
-    if (!(epsilonLow >= 0 && epsilonLow < 1)) {
-      throw new InvalidFieldException("epsilon_low", "must be in [0, 1), got " + epsilonLow);
-    }
+    Fields.belowOne("epsilon_low", epsilonLow);
     Fields.nonNegative("epsilon_high", epsilonHigh);
     Fields.nonNegative("beta", beta);
   }

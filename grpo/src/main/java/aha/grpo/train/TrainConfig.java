@@ -46,12 +46,8 @@ public record TrainConfig(
     }
     Fields.between("min_lr_ratio", minLrRatio, 0, 1);
     Fields.nonNegative("weight_decay", weightDecay);
-    if (!(beta1 >= 0 && beta1 < 1)) {
-      throw new InvalidFieldException("beta1", "must be in [0, 1), got " + beta1);
-    }
-    if (!(beta2 >= 0 && beta2 < 1)) {
-      throw new InvalidFieldException("beta2", "must be in [0, 1), got " + beta2);
-    }
+    Fields.belowOne("beta1", beta1);
+    Fields.belowOne("beta2", beta2);
     Fields.nonNegative("clip_norm", clipNorm);
     Fields.atLeast("eval_every", evalEvery, 0);
     Fields.atLeast("eval_batches", evalBatches, 0);

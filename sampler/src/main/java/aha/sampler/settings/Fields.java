@@ -33,6 +33,13 @@ public final class Fields {
     }
   }
 
+  /** {@code 0 <= value < 1}: a decay rate, a clipping margin. */
+  public static void belowOne(String field, double value) {
+    if (!(value >= 0 && value < 1)) {
+      throw new InvalidFieldException(field, "must be in [0, 1), got " + value);
+    }
+  }
+
   /** A value that is there. */
   public static <T> T present(String field, T value) {
     if (value == null) {
