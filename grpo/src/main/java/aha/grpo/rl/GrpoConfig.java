@@ -176,9 +176,9 @@ public record GrpoConfig(
   public record Schedule(double lr, int warmupSteps, double minLrRatio) {
 
     public Schedule {
-      Fields.positive("lr", lr);
       Fields.atLeast("warmup_steps", warmupSteps, 0);
-      Fields.between("min_lr_ratio", minLrRatio, 0, 1);
+      // the schedule itself checks lr and min_lr_ratio, naming them; warmup is capped by over()
+      new LrSchedule(lr, 0, 1, minLrRatio);
     }
 
     /** The schedule over {@code optimizerSteps} steps. */
@@ -201,17 +201,16 @@ public record GrpoConfig(
       double beta1, double beta2, double weightDecay, double clipNorm, int numIterations, int microBatch) {
 
     public Optimizer {
-      Fields.belowOne("beta1", beta1);
-      Fields.belowOne("beta2", beta2);
-      Fields.nonNegative("weight_decay", weightDecay);
-      Fields.nonNegative("clip_norm", clipNorm);
+      // AdamW's settings check beta1, beta2, weight_decay and clip_norm, naming them (built from
+      // the parameters: a compact constructor does not see its fields yet)
+      new AdamW.Settings(beta1, beta2, AdamW.Settings.EPS, weightDecay, clipNorm);
       Fields.atLeast("num_iterations", numIterations, 1);
       Fields.atLeast("micro_batch", microBatch, 1);
     }
 
     /** AdamW's settings. */
     public AdamW.Settings adamW() {
-      return new AdamW.Settings(beta1, beta2, 1e-8, weightDecay, clipNorm);
+      return new AdamW.Settings(beta1, beta2, AdamW.Settings.EPS, weightDecay, clipNorm);
     }
   }
 

@@ -2,6 +2,7 @@ package aha.grpo.train;
 
 import aha.sampler.model.HostValues;
 import aha.sampler.model.NoGrad;
+import aha.sampler.settings.Fields;
 import aha.sampler.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -44,15 +45,16 @@ public final class AdamW {
    *     no clipping)
    */
   public record Settings(double beta1, double beta2, double eps, double weightDecay, double clipNorm) {
+    /** The ε the stages use: small enough not to matter unless the second moment is near 0. */
+    public static final double EPS = 1e-8;
+
+    /** Refuses a bad value naming the setting it comes from, as the stages' configs spell it. */
     public Settings {
-      if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-        throw new IllegalArgumentException("betas must be in [0, 1), got " + beta1 + ", " + beta2);
-      }
-      if (!(eps > 0) || !(weightDecay >= 0) || !(clipNorm >= 0)) {
-        throw new IllegalArgumentException(
-            "need eps > 0, weight decay >= 0 and clip norm >= 0, got "
-                + eps + ", " + weightDecay + ", " + clipNorm);
-      }
+      Fields.belowOne("beta1", beta1);
+      Fields.belowOne("beta2", beta2);
+      Fields.positive("eps", eps);
+      Fields.nonNegative("weight_decay", weightDecay);
+      Fields.nonNegative("clip_norm", clipNorm);
     }
 
     /** The usual LLM settings: betas (0.9, 0.95), eps 1e-8, decay 0.1, clipping at norm 1. */

@@ -1,5 +1,8 @@
 package aha.grpo.train;
 
+import aha.sampler.settings.Fields;
+import aha.sampler.settings.InvalidFieldException;
+
 /**
  * Linear warmup, then cosine decay: step s (0-based) of n gets {@code peak * (s + 1) / warmup}
  * while {@code s < warmup}, then falls along half a cosine from {@code peak} at {@code s = warmup}
@@ -12,17 +15,15 @@ package aha.grpo.train;
  */
 public record LrSchedule(double peak, int warmup, int steps, double minRatio) {
 
+  /** Refuses a bad value naming the setting it comes from, as the stages' configs spell it. */
   public LrSchedule {
-    if (!(peak > 0) || Double.isInfinite(peak)) {
-      throw new IllegalArgumentException("peak learning rate must be positive, got " + peak);
+    Fields.positive("lr", peak);
+    Fields.atLeast("steps", steps, 1);
+    Fields.atLeast("warmup_steps", warmup, 0);
+    if (warmup > steps) {
+      throw new InvalidFieldException("warmup_steps", "must be at most steps (" + steps + "), got " + warmup);
     }
-    if (steps < 1 || warmup < 0 || warmup > steps) {
-      throw new IllegalArgumentException(
-          "need 0 <= warmup <= steps and steps >= 1, got warmup " + warmup + ", steps " + steps);
-    }
-    if (!(minRatio >= 0 && minRatio <= 1)) {
-      throw new IllegalArgumentException("min ratio must be in [0, 1], got " + minRatio);
-    }
+    Fields.between("min_lr_ratio", minRatio, 0, 1);
   }
 
   /** The rate of step {@code step}, 0-based. */

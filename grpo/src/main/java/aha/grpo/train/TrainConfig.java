@@ -1,7 +1,6 @@
 package aha.grpo.train;
 
 import aha.sampler.settings.Fields;
-import aha.sampler.settings.InvalidFieldException;
 
 /**
  * One training stage (pretraining or SFT): batch shape, length, optimizer and schedule.
@@ -39,16 +38,10 @@ public record TrainConfig(
     Fields.atLeast("steps", steps, 1);
     Fields.atLeast("batch_size", batchSize, 1);
     Fields.atLeast("seq_len", seqLen, 2);
-    Fields.positive("lr", lr);
-    Fields.atLeast("warmup_steps", warmupSteps, 0);
-    if (warmupSteps > steps) {
-      throw new InvalidFieldException("warmup_steps", "must be at most steps (" + steps + "), got " + warmupSteps);
-    }
-    Fields.between("min_lr_ratio", minLrRatio, 0, 1);
-    Fields.nonNegative("weight_decay", weightDecay);
-    Fields.belowOne("beta1", beta1);
-    Fields.belowOne("beta2", beta2);
-    Fields.nonNegative("clip_norm", clipNorm);
+    // the components check the rest and name what is wrong (a compact constructor sees its
+    // parameters, not yet its fields, so they are built from the parameters)
+    new LrSchedule(lr, warmupSteps, steps, minLrRatio);
+    new AdamW.Settings(beta1, beta2, AdamW.Settings.EPS, weightDecay, clipNorm);
     Fields.atLeast("eval_every", evalEvery, 0);
     Fields.atLeast("eval_batches", evalBatches, 0);
   }
@@ -60,7 +53,7 @@ public record TrainConfig(
 
   /** The optimizer settings of this stage. */
   public AdamW.Settings optimizer() {
-    return new AdamW.Settings(beta1, beta2, 1e-8, weightDecay, clipNorm);
+    return new AdamW.Settings(beta1, beta2, AdamW.Settings.EPS, weightDecay, clipNorm);
   }
 
   /** Tokens read per step, B * T. */

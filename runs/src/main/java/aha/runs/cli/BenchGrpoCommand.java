@@ -100,16 +100,16 @@ final class BenchGrpoCommand implements Callable<Integer> {
         sampler = VertxFutures.await(ProblemSampler.startForTraining(vertx, config, policy, template, 0, batchRows));
         try (GrpoTrainer trainer =
             new GrpoTrainer(config, policy, null, template, train, List.of(), null, sampler)) {
-        for (int i = 0; i <= steps; i++) {
-          Map<String, Double> m = trainer.step().metrics();
-          out.printf(Locale.ROOT, "%s step %d: %.2f s (sample %.2f, verify %.4f, learn %.2f), %.0f tokens/s%n",
-              i == 0 ? "warm-up" : "timed  ", i, m.get("time/step"), m.get("time/sample"), m.get("time/verify"),
-              m.get("time/learn"), m.get("tokens_per_s"));
-          out.flush();
-          if (i > 0) {
-            timed.add(m);
+          for (int i = 0; i <= steps; i++) {
+            Map<String, Double> m = trainer.step().metrics();
+            out.printf(Locale.ROOT, "%s step %d: %.2f s (sample %.2f, verify %.4f, learn %.2f), %.0f tokens/s%n",
+                i == 0 ? "warm-up" : "timed  ", i, m.get("time/step"), m.get("time/sample"), m.get("time/verify"),
+                m.get("time/learn"), m.get("tokens_per_s"));
+            out.flush();
+            if (i > 0) {
+              timed.add(m);
+            }
           }
-        }
         }
       } finally {
         if (sampler != null) {
