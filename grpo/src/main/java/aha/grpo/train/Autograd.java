@@ -19,8 +19,10 @@ public final class Autograd {
    * The system property that, set to {@code true}, collects garbage and churns small direct
    * buffers between every forward and backward pass: the conditions under which a tensor whose
    * memory Java owns, kept by autograd past its handle's close, is freed and reused (see {@link
-   * Scalars}). Training must give the same gradients bit for bit with it on; the stress test and
-   * anyone chasing a suspected use-after-free turn it on ({@code AHA_JAVA_OPTS=-Daha.gcBeforeBackward=true}).
+   * Scalars}). The free alone shows: glibc and tcmalloc write their free-list links into the first
+   * bytes of a block as they free it. Training must give the same gradients bit for bit with it on;
+   * the stress tests and anyone chasing a suspected use-after-free turn it on ({@code
+   * AHA_JAVA_OPTS=-Daha.gcBeforeBackward=true}; docs/djl-notes.md has the other run-time checks).
    */
   public static final String GC_BEFORE_BACKWARD = "aha.gcBeforeBackward";
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import aha.grpo.train.Autograd;
 import aha.problems.AnswerKind;
 import aha.problems.Problem;
 import aha.problems.ProblemMeta;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link GrpoTrainer#step()} through a fake {@link RolloutSource} whose completions are known: which
@@ -150,11 +153,15 @@ class GrpoStepTest {
   }
 
   private static Transformer tinyModel() {
+    return tinyModel(3);
+  }
+
+  private static Transformer tinyModel(long seed) {
     ModelConfig tiny = ModelConfig.tiny();
     Transformer model =
         new Transformer(
             new ModelConfig(tokenizer.vocabSize(), 32, 64, 1, 4, 2, 128, tiny.ropeTheta(), tiny.rmsNormEps(), false, false));
-    model.initialize(manager, 3);
+    model.initialize(manager, seed);
     return model;
   }
 
@@ -284,6 +291,60 @@ class GrpoStepTest {
       assertEquals(6, trainer.progress().problemCursor());
       assertTrue(keys.containsAll(List.of("reward/mean", "accuracy", "kl", "entropy", "grad_norm", "lr",
           "groups/learnt", "time/sample", "time/learn", "aha/keyword_rate", "aha/transitions")), keys.toString());
+    }
+  }
+
+  /**
+   * The paths of the loss that the smoke run of the GC stress test (runs module) never takes: a
+   * temperature below 1, two updates per batch (π_old from the host), a KL term against a
+   * reference model and three micro-batches, under each loss type. A forced collection before every
+   * backward pass frees any tensor over Java memory whose handle was closed too early, and the
+   * allocator writes its free-list links into that memory at once: the gradients, so the metrics and
+   * the weights after the step, must still be the same bits as without it.
+   */
+  @ParameterizedTest
+  @EnumSource(LossType.class)
+  void everyLossPathLearnsTheSameWithACollectionBeforeEachBackward(LossType type) {
+    GrpoConfig d = config();
+    GrpoConfig config =
+        d.withRollout(new GrpoConfig.Rollout(2, 4, 16, 0.7, 0, 1.0, false, 1, 2))
+            .withLoss(new PolicyLossConfig(type, 0.2, 0.28, 0.04))
+            .withOptimizer(new GrpoConfig.Optimizer(0.9, 0.99, 0.0, 1.0, 2, 3));
+    Script mixed = (call, index, j) -> j < 2 ? Outcome.right(6 + j) : Outcome.wrong(9 + index);
+
+    Transformer plain = tinyModel();
+    Map<String, Double> plainMetrics = learnOneStep(config, plain, mixed);
+    Transformer churned = tinyModel();
+    Map<String, Double> churnedMetrics;
+    System.setProperty(Autograd.GC_BEFORE_BACKWARD, "true");
+    try {
+      churnedMetrics = learnOneStep(config, churned, mixed);
+    } finally {
+      System.clearProperty(Autograd.GC_BEFORE_BACKWARD);
+    }
+
+    assertTrue(plainMetrics.get("grad_norm") > 0 && plainMetrics.get("kl") > 0, plainMetrics.toString());
+    for (Map.Entry<String, Double> e : plainMetrics.entrySet()) {
+      String key = e.getKey();
+      if (key.startsWith("time/") || key.equals("tokens_per_s")) {
+        continue; // wall-clock figures
+      }
+      // doubles compared through their bits: equal, not merely close
+      assertEquals(
+          Double.doubleToLongBits(e.getValue()),
+          Double.doubleToLongBits(churnedMetrics.get(key)),
+          key + ": " + e.getValue() + " vs " + churnedMetrics.get(key));
+    }
+    for (String name : plain.hfTensorNames()) {
+      assertArrayEquals(plain.hfTensor(name), churned.hfTensor(name), name);
+    }
+  }
+
+  /** One step of {@code model}, its KL term against a reference model of other weights. */
+  private static Map<String, Double> learnOneStep(GrpoConfig config, Transformer model, Script script) {
+    try (GrpoTrainer trainer =
+        new GrpoTrainer(config, model, tinyModel(4), template, PROBLEMS, List.of(), null, new ScriptedRollouts(script))) {
+      return trainer.step().metrics();
     }
   }
 }
