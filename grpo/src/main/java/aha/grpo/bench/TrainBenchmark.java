@@ -9,6 +9,7 @@ import aha.grpo.train.Trainer;
 import aha.sampler.bench.BenchReport;
 import aha.sampler.bench.PythonPeer;
 import aha.sampler.bench.SampleBenchmark;
+import aha.sampler.model.IntraOpThreads;
 import aha.sampler.model.ModelConfig;
 import aha.sampler.model.Transformer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,7 +61,8 @@ public final class TrainBenchmark {
    * @param seqLen T, tokens per row
    * @param steps timed steps
    * @param warmup untimed steps before them
-   * @param threads libtorch intra-op threads (and the peer's)
+   * @param threads libtorch intra-op threads, or 0 to fit them to the load ({@link
+   *     IntraOpThreads}); the peer gets the most this allows
    * @param seed seeds the weights and the tokens
    */
   public record Settings(
@@ -94,8 +96,9 @@ public final class TrainBenchmark {
       if (warmup < 0) {
         throw new IllegalArgumentException("warm-up steps must be at least 0, got " + warmup);
       }
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+      if (threads < 0) {
+        throw new IllegalArgumentException(
+            "threads must be 0 (fitted to the load) or more, got " + threads);
       }
     }
 
@@ -208,14 +211,14 @@ public final class TrainBenchmark {
           String.format(
               Locale.ROOT,
               "train benchmark: preset %s (vocabulary %d), batch %d x %d tokens, %d timed steps"
-                  + " after %d warm-up, %d threads, allocator %s%n",
+                  + " after %d warm-up, %s, allocator %s%n",
               s.preset(),
               s.config().vocabSize(),
               s.batch(),
               s.seqLen(),
               s.steps(),
               s.warmup(),
-              s.threads(),
+              IntraOpThreads.describe(s.threads()),
               allocator));
       out.append(
           String.format(
@@ -264,7 +267,8 @@ public final class TrainBenchmark {
       node.put("seq_len", s.seqLen());
       node.put("steps", s.steps());
       node.put("warmup", s.warmup());
-      node.put("threads", s.threads());
+      node.put("threads", IntraOpThreads.most(s.threads()));
+      node.put("threads_fitted", s.threads() == 0);
       node.put("allocator", allocator);
       node.put("ms_per_step", msPerStep());
       node.put("ms_per_step_best", bestMsPerStep());
@@ -389,7 +393,8 @@ public final class TrainBenchmark {
             Double.toString(LEARNING_RATE),
             "--seed",
             Long.toString(settings.seed())));
-    JsonNode result = peer.runScript(settings.config(), settings.threads(), arguments);
+    JsonNode result =
+        peer.runScript(settings.config(), IntraOpThreads.most(settings.threads()), arguments);
     if (!result.path("ms_per_step_median").isNumber()) {
       throw new IllegalStateException(
           "the Python peer " + peer.script() + " reported no ms_per_step_median: " + result);

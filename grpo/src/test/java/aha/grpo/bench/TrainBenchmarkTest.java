@@ -91,7 +91,7 @@ class TrainBenchmarkTest {
 
   @ParameterizedTest(name = "batch={0} seqLen={1} steps={2} warmup={3} threads={4}")
   @CsvSource({"0, 8, 3, 1, 1", "2, 1, 3, 1, 1", "2, 65, 3, 1, 1", "2, 8, 0, 1, 1",
-      "2, 8, 3, -1, 1", "2, 8, 3, 1, 0"})
+      "2, 8, 3, -1, 1", "2, 8, 3, 1, -1"})
   void settingsRefuseWhatCannotRun(int batch, int seqLen, int steps, int warmup, int threads) {
     assertThrows(
         IllegalArgumentException.class,

@@ -4,9 +4,8 @@ import aha.grpo.train.BaseConfig;
 import aha.grpo.train.BasePipeline;
 import aha.problems.gen.CurriculumSpec;
 import aha.sampler.model.Devices;
+import aha.sampler.model.IntraOpThreads;
 import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -127,9 +126,9 @@ final class BaseCommand implements Callable<Integer> {
         names = "--threads",
         paramLabel = "N",
         description = {
-          "libtorch's intra-op threads (default: one per core). On a machine other jobs share, 1",
-          "avoids OpenMP threads spinning while waiting for a descheduled peer (or set",
-          "OMP_WAIT_POLICY=PASSIVE)."
+          "libtorch's intra-op threads, fixed whatever the load (default: fitted to the cores",
+          "other processes leave free, at most one per core; see docs/compute.md). Fix it for a",
+          "run that must repeat bit for bit while other jobs come and go."
         })
     Integer threads;
 
@@ -158,8 +157,7 @@ final class BaseCommand implements Callable<Integer> {
         if (threads < 1) {
           throw new UserInputException("--threads must be positive, got " + threads);
         }
-        Engine.getInstance(); // loads libtorch, which the next call needs
-        JniUtils.setNumThreads(threads);
+        IntraOpThreads.fix(threads);
       }
       return Devices.resolve(device);
     }

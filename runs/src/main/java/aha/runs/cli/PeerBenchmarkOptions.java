@@ -27,7 +27,10 @@ final class PeerBenchmarkOptions {
   @Option(
       names = "--threads",
       paramLabel = "N",
-      description = "libtorch intra-op threads, also given to the peer (default: the CPU count).")
+      description = {
+        "libtorch intra-op threads, fixed, and the peer's (default: fitted to the cores other",
+        "processes leave free, at most the CPU count, which the peer gets)."
+      })
   Integer threads;
 
   @Option(
@@ -47,9 +50,15 @@ final class PeerBenchmarkOptions {
   @Option(names = "--json", description = "Also print the figures as one JSON object, last line.")
   boolean json;
 
-  /** The libtorch threads of aha and of the peer: {@code --threads}, or the CPU count. */
+  /**
+   * The benchmark's thread setting: {@code --threads}, or 0 to fit aha's threads to the load (the
+   * peer then gets the CPU count).
+   */
   int threadCount() {
-    return threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (threads != null && threads < 1) {
+      throw new UserInputException("--threads must be positive, got " + threads);
+    }
+    return threads == null ? 0 : threads;
   }
 
   /**

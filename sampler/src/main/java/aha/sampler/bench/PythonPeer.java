@@ -1,5 +1,6 @@
 package aha.sampler.bench;
 
+import aha.sampler.model.IntraOpThreads;
 import aha.sampler.model.ModelConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -146,7 +147,7 @@ public final class PythonPeer {
     JsonNode result =
         runScript(
             settings.config(),
-            settings.threads(),
+            IntraOpThreads.most(settings.threads()),
             List.of(
                 "--batch",
                 Integer.toString(settings.batch()),

@@ -12,6 +12,7 @@ import aha.sampler.generate.Completion;
 import aha.sampler.generate.Generator;
 import aha.sampler.generate.SamplingParams;
 import aha.sampler.model.KvCache;
+import aha.sampler.model.IntraOpThreads;
 import aha.sampler.model.ModelConfig;
 import aha.sampler.model.Transformer;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,7 +75,8 @@ public final class SampleBenchmark {
    * @param batch B, sequences decoded together
    * @param promptTokens P, the length of every prompt
    * @param newTokens N, tokens generated per sequence (the first by the prefill)
-   * @param threads libtorch intra-op threads (and the peer's)
+   * @param threads libtorch intra-op threads, or 0 to fit them to the load ({@link
+   *     IntraOpThreads}); the peer gets the most this allows
    * @param repeats timed runs after the warm-up
    * @param seed seeds the weights and the prompts
    */
@@ -107,8 +109,9 @@ public final class SampleBenchmark {
                 + config.maxPositions()
                 + " positions");
       }
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+      if (threads < 0) {
+        throw new IllegalArgumentException(
+            "threads must be 0 (fitted to the load) or more, got " + threads);
       }
       if (repeats < 1) {
         throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
@@ -205,13 +208,13 @@ public final class SampleBenchmark {
       out.append(
           String.format(
               Locale.ROOT,
-              "sample benchmark: preset %s, batch %d, %d-token prompts, %d new tokens, %d"
-                  + " threads, allocator %s%n",
+              "sample benchmark: preset %s, batch %d, %d-token prompts, %d new tokens, %s,"
+                  + " allocator %s%n",
               s.preset(),
               s.batch(),
               s.promptTokens(),
               s.newTokens(),
-              s.threads(),
+              IntraOpThreads.describe(s.threads()),
               allocator));
       out.append(String.format(Locale.ROOT, "  decode path     %s%n", path));
       out.append(
@@ -291,7 +294,8 @@ public final class SampleBenchmark {
       node.put("batch", s.batch());
       node.put("prompt_tokens", s.promptTokens());
       node.put("new_tokens", s.newTokens());
-      node.put("threads", s.threads());
+      node.put("threads", IntraOpThreads.most(s.threads()));
+      node.put("threads_fitted", s.threads() == 0);
       node.put("allocator", allocator);
       node.put("path", path);
       node.put("tokens_per_s", tokensPerSecond);
@@ -327,13 +331,12 @@ public final class SampleBenchmark {
   }
 
   /**
-   * Sets libtorch's intra-op threads for this process. Call it before {@link #run}; it is global
-   * to the engine.
+   * Applies a benchmark's thread setting ({@link IntraOpThreads#use}) to this process and the
+   * calling thread. Call it before {@link #run}; it is global to the engine.
    */
   public static void setThreads(int threads) {
-    if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
-      JniUtils.setNumThreads(threads);
-    }
+    IntraOpThreads.use(threads);
+    IntraOpThreads.fit();
   }
 
   /** The threads libtorch uses now. */
