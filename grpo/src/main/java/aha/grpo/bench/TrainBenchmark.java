@@ -39,6 +39,11 @@ import java.util.Random;
  * generators), which does not change the arithmetic; each side's first and last losses are printed
  * to show that both trained.
  *
+ * <p>Beside each side's step time the report prints the intra-op threads its torch ran with and its
+ * process's peak resident set: aha's is the whole JVM's ({@code VmHWM}, read before the peer
+ * starts), the peer's its Python process's (also {@code VmHWM}: {@code ru_maxrss} would carry the
+ * JVM's peak over the exec), so each includes its runtime.
+ *
  * <p>Dimensions: B rows, T tokens per row, V vocabulary.
  */
 public final class TrainBenchmark {
@@ -144,6 +149,7 @@ public final class TrainBenchmark {
    * @param bestMsPerStep fastest step
    * @param firstLoss loss of its first step
    * @param lastLoss loss of its last step
+   * @param peakRssMb its process's peak resident set in MB, or NaN when it did not say
    * @param torchVersion the torch it ran on
    * @param threads torch's intra-op threads as it reported them
    * @param preload the LD_PRELOAD it ran under, or "none"
@@ -153,6 +159,7 @@ public final class TrainBenchmark {
       double bestMsPerStep,
       double firstLoss,
       double lastLoss,
+      double peakRssMb,
       String torchVersion,
       int threads,
       String preload)
@@ -163,18 +170,22 @@ public final class TrainBenchmark {
    *
    * @param settings what ran
    * @param allocator the LD_PRELOAD the JVM ran under, or "glibc malloc"
+   * @param threads libtorch's intra-op threads as it reported them after the steps
    * @param stepMillis every timed step's wall time, in order
    * @param firstLoss loss of the first step (warm-up included)
    * @param lastLoss loss of the last step
+   * @param peakRssMb this process's peak resident set in MB after the steps (JVM included), or NaN
    * @param peer the Python peer's figures, or null when it did not run
    * @param peerNote why the peer did not run, or null
    */
   public record Result(
       Settings settings,
       String allocator,
+      int threads,
       double[] stepMillis,
       double firstLoss,
       double lastLoss,
+      double peakRssMb,
       PeerResult peer,
       String peerNote) {
 
@@ -223,12 +234,14 @@ public final class TrainBenchmark {
       out.append(
           String.format(
               Locale.ROOT,
-              "  aha step        %,.1f ms (median; best %,.1f; all %s), %,.0f tokens/s, loss %.3f"
-                  + " -> %.3f%n",
+              "  aha step        %,.1f ms (median; best %,.1f; all %s; %d threads), %,.0f tokens/s,"
+                  + " peak RSS %s, loss %.3f -> %.3f%n",
               msPerStep(),
               bestMsPerStep(),
               BenchReport.joined(stepMillis, "%.1f"),
+              threads,
               tokensPerSecond(),
+              BenchReport.megabytes(peakRssMb),
               firstLoss,
               lastLoss));
       if (peer != null) {
@@ -236,12 +249,13 @@ public final class TrainBenchmark {
             String.format(
                 Locale.ROOT,
                 "  python peer     %,.1f ms (median; best %,.1f; torch %s eager, %d threads,"
-                    + " LD_PRELOAD %s), loss %.3f -> %.3f%n",
+                    + " LD_PRELOAD %s), peak RSS %s, loss %.3f -> %.3f%n",
                 peer.msPerStep(),
                 peer.bestMsPerStep(),
                 peer.torchVersion(),
                 peer.threads(),
                 peer.preload(),
+                BenchReport.megabytes(peer.peakRssMb()),
                 peer.firstLoss(),
                 peer.lastLoss()));
         out.append(
@@ -269,6 +283,7 @@ public final class TrainBenchmark {
       node.put("warmup", s.warmup());
       node.put("threads", IntraOpThreads.most(s.threads()));
       node.put("threads_fitted", s.threads() == 0);
+      node.put("aha_threads", threads); // what libtorch reported after the run
       node.put("allocator", allocator);
       node.put("ms_per_step", msPerStep());
       node.put("ms_per_step_best", bestMsPerStep());
@@ -277,11 +292,13 @@ public final class TrainBenchmark {
       node.put("tokens_per_s", tokensPerSecond());
       node.put("loss_first", firstLoss);
       node.put("loss_last", lastLoss);
+      BenchReport.putMegabytes(node, "peak_rss_mb", peakRssMb);
       if (peer != null) {
         node.put("peer_ms_per_step", peer.msPerStep());
         node.put("peer_ms_per_step_best", peer.bestMsPerStep());
         node.put("peer_loss_first", peer.firstLoss());
         node.put("peer_loss_last", peer.lastLoss());
+        BenchReport.putMegabytes(node, "peer_peak_rss_mb", peer.peakRssMb());
       }
       return BenchReport.endJson(node, peer, peerRatio(), TARGET_PEER_RATIO, peerNote, targetMet());
     }
@@ -326,6 +343,9 @@ public final class TrainBenchmark {
             });
       }
     }
+    // read before the peer runs; the peer is another process, whose memory does not count here
+    int threads = SampleBenchmark.threads();
+    double peakRssMb = BenchReport.peakRssMegabytes();
     double[] stepMillis = new double[settings.steps()];
     for (int i = settings.warmup(); i < total; i++) {
       double previous = i == 0 ? 0 : reportSeconds[i - 1];
@@ -335,9 +355,11 @@ public final class TrainBenchmark {
     return new Result(
         settings,
         BenchReport.allocator(),
+        threads,
         stepMillis,
         losses[0],
         losses[total - 1],
+        peakRssMb,
         peerResult,
         peer == null ? peerNote : null);
   }
@@ -404,8 +426,9 @@ public final class TrainBenchmark {
         result.path("ms_per_step_best").asDouble(),
         result.path("loss_first").asDouble(),
         result.path("loss_last").asDouble(),
+        result.path("peak_rss_mb").asDouble(Double.NaN),
         result.path("torch_version").asText(),
         result.path("threads").asInt(),
-        PythonPeer.preload());
+        PythonPeer.preloadOf(result));
   }
 }

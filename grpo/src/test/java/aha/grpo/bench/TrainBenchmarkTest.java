@@ -31,6 +31,7 @@ class TrainBenchmarkTest {
       assertTrue(ms > 0, "step ms " + ms);
     }
     assertTrue(result.bestMsPerStep() <= result.msPerStep());
+    assertEquals(1, result.threads());
     assertEquals(2 * 8 / (result.msPerStep() / 1000), result.tokensPerSecond(), 1e-6);
     // four AdamW steps on one batch bring its loss down from about ln(V)
     assertEquals(Math.log(ModelConfig.tiny().vocabSize()), result.firstLoss(), 0.5);
@@ -50,25 +51,35 @@ class TrainBenchmarkTest {
   @Test
   void theMedianIsTheMiddleStep() {
     TrainBenchmark.Result result =
-        new TrainBenchmark.Result(tiny(), "none", new double[] {30, 10, 20}, 1, 1, null, "x");
+        new TrainBenchmark.Result(
+            tiny(), "none", 1, new double[] {30, 10, 20}, 1, 1, Double.NaN, null, "x");
     assertEquals(20, result.msPerStep());
     assertEquals(10, result.bestMsPerStep());
     TrainBenchmark.Result even =
-        new TrainBenchmark.Result(tiny(), "none", new double[] {40, 10, 20, 30}, 1, 1, null, "x");
+        new TrainBenchmark.Result(
+            tiny(), "none", 1, new double[] {40, 10, 20, 30}, 1, 1, Double.NaN, null, "x");
     assertEquals(25, even.msPerStep());
   }
 
   @Test
-  void theRatioIsAhasTimeOverThePeersAndLowerIsBetter() {
+  void theRatioIsAhasTimeOverThePeersAndLowerIsBetter() throws Exception {
     TrainBenchmark.PeerResult peer =
-        new TrainBenchmark.PeerResult(100, 90, 4, 3, "1.13", 1, "none");
+        new TrainBenchmark.PeerResult(100, 90, 4, 3, 400, "1.13", 1, "none");
     TrainBenchmark.Result faster =
-        new TrainBenchmark.Result(tiny(), "none", new double[] {80}, 4, 3, peer, null);
+        new TrainBenchmark.Result(tiny(), "none", 2, new double[] {80}, 4, 3, 900, peer, null);
     assertEquals(0.8, faster.peerRatio(), 1e-12);
     assertTrue(faster.targetMet());
     assertTrue(faster.format().contains("0.80x the peer's time"), faster.format());
+    // both sides' threads and peak memory beside their figures, in the text and the JSON
+    String[] lines = faster.format().split("\\R");
+    assertTrue(lines[1].contains("2 threads") && lines[1].contains("peak RSS 900 MB"), lines[1]);
+    assertTrue(lines[2].contains("1 threads") && lines[2].contains("peak RSS 400 MB"), lines[2]);
+    JsonNode json = new ObjectMapper().readTree(faster.toJson());
+    assertEquals(2, json.path("aha_threads").asInt());
+    assertEquals(1, json.path("peer_threads").asInt());
+    assertEquals(400, json.path("peer_peak_rss_mb").asDouble());
     TrainBenchmark.Result slower =
-        new TrainBenchmark.Result(tiny(), "none", new double[] {95}, 4, 3, peer, null);
+        new TrainBenchmark.Result(tiny(), "none", 2, new double[] {95}, 4, 3, 900, peer, null);
     assertFalse(slower.targetMet());
     assertTrue(slower.format().contains("MISSED"), slower.format());
   }
@@ -113,6 +124,8 @@ class TrainBenchmarkTest {
     TrainBenchmark.PeerResult peer = result.peer();
     assertTrue(peer.msPerStep() > 0, "peer ms " + peer.msPerStep());
     assertEquals(1, peer.threads());
+    assertEquals(PythonPeer.preload(), peer.preload());
+    assertTrue(peer.peakRssMb() > 0, "peer peak RSS " + peer.peakRssMb());
     // the same shapes from random weights start near ln(V) on both sides
     assertEquals(result.firstLoss(), peer.firstLoss(), 0.5);
     assertTrue(peer.lastLoss() < peer.firstLoss(), result.format());

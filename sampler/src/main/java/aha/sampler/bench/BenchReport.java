@@ -1,15 +1,18 @@
 package aha.sampler.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * The pieces of a speed benchmark's report that {@link SampleBenchmark} and the training
  * benchmark ({@code aha.grpo.bench.TrainBenchmark}) word the same way, so that their reports read
- * alike and a change of wording is made once: the allocator the timings ran under, a list of
- * timings, a target's verdict, and how aha compared with the Python peer, or why the peer did not
- * run, in the text and in the JSON object.
+ * alike and a change of wording is made once: the allocator the timings ran under, a process's
+ * peak memory, a list of timings, a target's verdict, and how aha compared with the Python peer, or
+ * why the peer did not run, in the text and in the JSON object.
  */
 public final class BenchReport {
 
@@ -22,6 +25,35 @@ public final class BenchReport {
   public static String allocator() {
     String preload = System.getenv("LD_PRELOAD");
     return preload == null || preload.isBlank() ? "glibc malloc" : preload;
+  }
+
+  /**
+   * This process's peak resident set so far ({@code VmHWM} in {@code /proc/self/status}), in MB,
+   * or NaN where that file cannot tell (not Linux).
+   */
+  public static double peakRssMegabytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0; // the line counts kB
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // no figure: reported as unknown
+    }
+    return Double.NaN;
+  }
+
+  /** A memory figure in MB for a report, such as "412 MB", or "unknown" for NaN. */
+  public static String megabytes(double mb) {
+    return Double.isNaN(mb) ? "unknown" : String.format(Locale.ROOT, "%,.0f MB", mb);
+  }
+
+  /** Puts {@code mb} under {@code key} when it is known; JSON has no NaN. */
+  public static void putMegabytes(ObjectNode node, String key, double mb) {
+    if (!Double.isNaN(mb)) {
+      node.put(key, mb);
+    }
   }
 
   /** The median of {@code values}, which are left as they are. */
@@ -53,8 +85,9 @@ public final class BenchReport {
 
   /**
    * Ends a benchmark's JSON object, after its own figures and the peer's, and returns it on one
-   * line: the conditions the peer ran under and aha's ratio to it against the ratio aimed for, or
-   * why the peer did not run, then whether every target that could be checked was met.
+   * line: the conditions the peer ran under (torch, threads, preload) and aha's ratio to it against
+   * the ratio aimed for, or why the peer did not run, then whether every target that could be
+   * checked was met.
    *
    * @param peer what the peer reported, or null when it did not run
    * @param ratio aha's figure over the peer's; read only when the peer ran
@@ -71,6 +104,7 @@ public final class BenchReport {
       boolean targetsMet) {
     if (peer != null) {
       node.put("peer_torch_version", peer.torchVersion());
+      node.put("peer_threads", peer.threads());
       node.put("peer_preload", peer.preload());
       node.put("ratio", ratio);
       node.put("target_ratio", targetRatio);

@@ -22,9 +22,11 @@ import java.util.concurrent.TimeUnit;
  * decoded greedily in eager Python PyTorch (Debian's python3-torch 1.13.1 over OpenBLAS with
  * OpenMP), run as a subprocess of this JVM.
  *
- * <p>The peer inherits this process's environment, so it runs under the same {@code LD_PRELOAD}
- * allocator as aha (tcmalloc when {@code ./aha} set it, glibc malloc otherwise), and gets the same
- * thread count both through {@code OMP_NUM_THREADS} and {@code torch.set_num_threads}.
+ * <p>The peer runs under tcmalloc, as a careful PyTorch user runs it: this process's {@code
+ * LD_PRELOAD} when it has one ({@code ./aha} preloads tcmalloc), else {@link #TCMALLOC} where it is
+ * installed, so that a JVM started without the launcher does not hand the peer glibc malloc. It
+ * gets the benchmark's thread count both through {@code OMP_NUM_THREADS} and {@code
+ * torch.set_num_threads}, and reports the threads and the preload it ran with.
  */
 public final class PythonPeer {
 
@@ -34,16 +36,22 @@ public final class PythonPeer {
   /** Where the peer script lives in the repository. */
   public static final Path SCRIPT = Path.of("bench", "peer_decode.py");
 
+  /** The allocator a peer gets when this process has no {@code LD_PRELOAD}, where installed. */
+  public static final Path TCMALLOC = Path.of("/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4");
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long PROBE_TIMEOUT_S = 60;
 
   /**
    * What every peer's result tells beside its timings, which {@link BenchReport#endJson} reports
-   * for any peer: the torch it ran on and its allocator.
+   * for any peer: the torch it ran on, its threads and its allocator.
    */
   public interface Conditions {
     /** The torch version the peer ran on. */
     String torchVersion();
+
+    /** torch's intra-op threads as the peer reported them. */
+    int threads();
 
     /** The LD_PRELOAD the peer ran under, or "none". */
     String preload();
@@ -166,7 +174,7 @@ public final class PythonPeer {
         result.path("torch_version").asText(),
         result.path("kv_cache").asText(),
         result.path("threads").asInt(),
-        preload());
+        preloadOf(result));
   }
 
   /**
@@ -193,6 +201,10 @@ public final class PythonPeer {
       Map<String, String> env = builder.environment();
       env.put("OMP_NUM_THREADS", Integer.toString(threads));
       env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
+      String preload = preload();
+      if (!preload.equals("none")) {
+        env.put("LD_PRELOAD", preload);
+      }
       env.put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ in the repository
       Process process = builder.start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -223,10 +235,25 @@ public final class PythonPeer {
     }
   }
 
-  /** The LD_PRELOAD a peer inherits from this process, or "none". */
+  /**
+   * The LD_PRELOAD a peer runs under: this process's, else {@link #TCMALLOC} where installed, else
+   * "none".
+   */
   public static String preload() {
-    String preload = System.getenv("LD_PRELOAD");
-    return preload == null || preload.isBlank() ? "none" : preload;
+    String inherited = System.getenv("LD_PRELOAD");
+    if (inherited != null && !inherited.isBlank()) {
+      return inherited;
+    }
+    return Files.isRegularFile(TCMALLOC) ? TCMALLOC.toString() : "none";
+  }
+
+  /**
+   * The LD_PRELOAD a peer's {@code result} says it ran under, or {@link #preload()} for a script
+   * that does not say ({@code --peer-script} may name an older one).
+   */
+  public static String preloadOf(JsonNode result) {
+    JsonNode reported = result.path("preload");
+    return reported.isTextual() ? reported.asText() : preload();
   }
 
   /** The model shape under ModelConfig's field names, which the script reads. */

@@ -153,6 +153,7 @@ public final class SampleBenchmark {
    * @param settings what ran
    * @param path the decode path timed
    * @param allocator the LD_PRELOAD the JVM ran under, or "glibc malloc"
+   * @param threads libtorch's intra-op threads as it reported them after the run
    * @param tokensPerSecond best decode rate over the repeats
    * @param tokensPerSecondMedian median decode rate
    * @param rates every repeat's decode rate
@@ -166,6 +167,7 @@ public final class SampleBenchmark {
       Settings settings,
       String path,
       String allocator,
+      int threads,
       double tokensPerSecond,
       double tokensPerSecondMedian,
       double[] rates,
@@ -220,11 +222,12 @@ public final class SampleBenchmark {
       out.append(
           String.format(
               Locale.ROOT,
-              "  aha decode      %,.0f tokens/s (best of %d; median %,.0f; all %s)%n",
+              "  aha decode      %,.0f tokens/s (best of %d; median %,.0f; all %s; %d threads)%n",
               tokensPerSecond,
               rates.length,
               tokensPerSecondMedian,
-              BenchReport.joined(rates, "%,.0f")));
+              BenchReport.joined(rates, "%,.0f"),
+              threads));
       out.append(
           String.format(
               Locale.ROOT, "  aha prefill     %,.0f tokens/s%n", prefillTokensPerSecond));
@@ -296,6 +299,7 @@ public final class SampleBenchmark {
       node.put("new_tokens", s.newTokens());
       node.put("threads", IntraOpThreads.most(s.threads()));
       node.put("threads_fitted", s.threads() == 0);
+      node.put("aha_threads", threads); // what libtorch reported after the run
       node.put("allocator", allocator);
       node.put("path", path);
       node.put("tokens_per_s", tokensPerSecond);
@@ -385,6 +389,7 @@ public final class SampleBenchmark {
         settings,
         "Generator.sample, greedy",
         BenchReport.allocator(),
+        threads(),
         Arrays.stream(rates).max().orElseThrow(),
         BenchReport.median(rates),
         rates,

@@ -2,6 +2,7 @@ package aha.sampler.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import aha.sampler.model.ModelConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,7 @@ class SampleBenchmarkTest {
 
     assertTrue(result.tokensPerSecond() > 0, "tokens/s " + result.tokensPerSecond());
     assertTrue(result.modelTokensPerSecond() > 0, "model tokens/s");
+    assertEquals(1, result.threads());
     assertEquals(5, result.matmuls().size());
     assertTrue(result.rooflineGflops() > 0, "roofline " + result.rooflineGflops());
     double expected = result.achievedGflops() / result.rooflineGflops();
@@ -39,6 +42,7 @@ class SampleBenchmarkTest {
     for (String key : new String[] {"tokens_per_s", "roofline_gflops", "roofline_fraction"}) {
       assertTrue(json.path(key).isNumber(), key + " in " + json);
     }
+    assertEquals(1, json.path("aha_threads").asInt());
     assertFalse(json.has("peer_tokens_per_s"));
     assertEquals("--no-peer", json.path("peer_note").asText());
   }
@@ -81,6 +85,11 @@ class SampleBenchmarkTest {
     assertTrue(peer.tokensPerSecond() > 0, "peer tokens/s " + peer.tokensPerSecond());
     assertEquals("prealloc", peer.kvCache());
     assertEquals(1, peer.threads());
+    // the child reports its own LD_PRELOAD: tcmalloc where installed, even if this JVM has none
+    assertEquals(PythonPeer.preload(), peer.preload());
+    if (Files.isRegularFile(PythonPeer.TCMALLOC)) {
+      assertNotEquals("none", peer.preload());
+    }
   }
 
   @Test
