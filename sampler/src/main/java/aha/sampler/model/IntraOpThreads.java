@@ -17,7 +17,9 @@ import java.util.List;
  * for and keeps 0.6-0.9 of it. So each thread that computes calls {@link #fit()} before a forward
  * pass, and gets as many threads as there are cores minus what other processes used in the last
  * second: all of them on an idle machine (libtorch's default, so idle speed is unchanged), fewer
- * as soon as something else wants a core, all again when it is gone.
+ * as soon as something else wants a core, all again when it is gone. A forward pass too small to
+ * share ({@link #ONE_THREAD_BELOW_FLOPS}: decode steps of a small model or a small batch) runs on
+ * one thread whatever the load.
  *
  * <p>What other processes use is read from Linux's {@code /proc/stat} (every core's busy time)
  * less {@code /proc/self/stat} (this process's CPU time). Where those cannot be read, or where
@@ -34,6 +36,16 @@ import java.util.List;
  * must be reproducible bit for bit under changing load should fix the count.
  */
 public final class IntraOpThreads {
+
+  /**
+   * Forward passes of fewer matmul FLOPs than this run on one thread. Below it, a step is a few
+   * hundred operations of a few microseconds each, and two threads meeting at every one of them
+   * cost more than they share: decoding nano on 2 idle cores gave 11-15k tokens/s on one thread
+   * against 5-9k on two at batch 8 to 16 (about 12-24 MFLOP a step), 17-18k against 12-14k at
+   * batch 32 (48 MFLOP), and about the same at batch 64 (97 MFLOP); micro at batch 16 (about 160
+   * MFLOP) was 10% faster on two (docs/compute.md).
+   */
+  public static final long ONE_THREAD_BELOW_FLOPS = 64_000_000L;
 
   /** How often the load is read again: often enough to follow a job starting or ending. */
   static final long WINDOW_NANOS = 1_000_000_000L;
@@ -114,8 +126,17 @@ public final class IntraOpThreads {
    * file reads). Does nothing unless the engine is PyTorch.
    */
   public static void fit() {
+    fit(Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #fit()} for an operation of {@code flops} matmul FLOPs: one thread when it is
+   * smaller than {@link #ONE_THREAD_BELOW_FLOPS}, unless the count is fixed.
+   */
+  public static void fit(long flops) {
     int fixedNow = fixedCount;
-    int want = fixedNow > 0 ? fixedNow : chooseForLoad();
+    int want =
+        fixedNow > 0 ? fixedNow : flops < ONE_THREAD_BELOW_FLOPS ? 1 : chooseForLoad();
     int[] applied = APPLIED.get();
     if (applied[0] != want) {
       apply(want);

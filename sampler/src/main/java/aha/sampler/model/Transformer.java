@@ -192,11 +192,11 @@ public final class Transformer extends AbstractBlock {
     if (tokens.getShape().dimension() != 2) {
       throw new IllegalArgumentException("tokens must be (B, T), got " + tokens.getShape());
     }
-    // this thread's libtorch threads, fitted to the free cores (the backward pass and the
-    // optimizer step that follow a training forward run on this thread too)
-    IntraOpThreads.fit();
     int t = Math.toIntExact(tokens.getShape().get(1));
     int start = cache == null ? 0 : cache.length();
+    // this thread's libtorch threads, fitted to the free cores and to this pass's size (the
+    // backward pass and the optimizer step that follow a training forward run on this thread too)
+    IntraOpThreads.fit(tokens.getShape().get(0) * t * config.forwardFlopsPerToken(start + t));
     if (tokens.getDataType() != DataType.INT64 && tokens.getDataType() != DataType.INT32) {
       tokens = tokens.toType(DataType.INT64, false); // (B, T)
     }
