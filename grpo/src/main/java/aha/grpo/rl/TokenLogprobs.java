@@ -84,12 +84,19 @@ public final class TokenLogprobs {
       completionLogits = Scalars.div(completionLogits, temperature); // (B, L, V)
     }
     NDArray logSoftmax = completionLogits.logSoftmax(-1); // (B, L, V)
+    // log-softmax's backward reads its output: the logits (and their scaled copy) are freed now
+    completionLogits.close();
+    logits.close();
     NDArray picked =
         logSoftmax.gather(targets.expandDims(-1), -1).squeeze(-1); // (B, L)
 
     NDArray mask = manager.create(rightAligned(completions, longestCompletion), new Shape(batch, longestCompletion)); // (B, L)
     NDArray detached = logSoftmax.stopGradient(); // (B, L, V)
-    NDArray tokenEntropy = detached.exp().mul(detached).sum(new int[] {-1}).neg(); // (B, L)
+    NDArray tokenEntropy;
+    try (NDArray probs = detached.exp(); // (B, L, V)
+        NDArray weighted = probs.mul(detached)) { // (B, L, V)
+      tokenEntropy = weighted.sum(new int[] {-1}).neg(); // (B, L)
+    }
     double realTokens = Math.max(1, mask.sum().getFloat());
     double entropy = tokenEntropy.mul(mask).sum().getFloat() / realTokens;
     return new Result(picked, mask, entropy);

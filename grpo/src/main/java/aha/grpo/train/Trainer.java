@@ -151,8 +151,11 @@ public final class Trainer implements AutoCloseable {
     NDArray inputs = manager.create(batch.inputs(), shape); // (B, T)
     NDArray targets = manager.create(batch.targets(), shape); // (B, T)
     NDArray mask = manager.create(batch.mask(), shape); // (B, T)
-    NDArray logits = model.forward(inputs, (int[]) null); // (B, T, V)
-    NDArray logProbs = logits.logSoftmax(-1); // (B, T, V)
+    NDArray logProbs;
+    // log-softmax's backward reads its output: the logits are freed before backward
+    try (NDArray logits = model.forward(inputs, (int[]) null)) { // (B, T, V)
+      logProbs = logits.logSoftmax(-1); // (B, T, V)
+    }
     NDArray picked = logProbs.gather(targets.expandDims(-1), -1).squeeze(-1); // (B, T)
     float counted = Math.max(1, batch.lossTokens());
     return Scalars.div(picked.mul(mask).sum(), -counted); // ()

@@ -39,7 +39,10 @@ public final class RmsNorm extends AbstractBlock {
 
   /** Normalizes {@code x} of shape (..., C). */
   public NDArray forward(NDArray x) {
-    NDArray meanSquare = x.square().mean(new int[] {-1}, true); // (..., 1)
+    NDArray meanSquare;
+    try (NDArray squared = x.square()) { // (..., C), which backward does not read: freed now
+      meanSquare = squared.mean(new int[] {-1}, true); // (..., 1)
+    }
     NDArray normalized = x.div(Scalars.add(meanSquare, eps).sqrt()); // (..., C)
     return normalized.mul(weight.getArray()); // (..., C)
   }

@@ -125,8 +125,17 @@ public final class Rotary implements AutoCloseable {
       // one position per row (T = 1): every head times the matrix of its row, or of all rows
       return x.matMul(angles.get(0)); // (B, 1, h, hs)
     }
-    NDArray rotated = x.matMul(angles.get(2)); // (B, T, h, hs)
-    return x.mul(angles.get(0)).add(rotated.mul(angles.get(1))); // (B, T, h, hs)
+    // products by constant tables keep only the table for backward, and an add keeps nothing, so
+    // each term is freed as soon as it is used (see Attention on training memory)
+    NDArray sinTerm;
+    try (NDArray rotated = x.matMul(angles.get(2))) { // (B, T, h, hs)
+      sinTerm = rotated.mul(angles.get(1)); // (B, T, h, hs)
+    }
+    try (NDArray cosTerm = x.mul(angles.get(0))) { // (B, T, h, hs)
+      return cosTerm.add(sinTerm); // (B, T, h, hs)
+    } finally {
+      sinTerm.close();
+    }
   }
 
   @Override

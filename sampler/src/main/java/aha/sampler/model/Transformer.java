@@ -412,13 +412,17 @@ public final class Transformer extends AbstractBlock {
 
     NDArray forward(
         NDArray x, NDList angles, NDArray maskBias, KvCache cache, int index, int start) {
-      // attention on the normalized input, added back as residual
-      NDArray attended =
+      // attention on the normalized input, added back as residual; an add keeps nothing for
+      // backward, so each branch's output is freed once added (see Attention on training memory)
+      try (NDArray attended =
           attention.forward(
-              inputNorm.forward(x), angles, maskBias, cache, index, start); // (B, T, C)
-      x = x.add(attended); // (B, T, C)
+              inputNorm.forward(x), angles, maskBias, cache, index, start)) { // (B, T, C)
+        x = x.add(attended); // (B, T, C)
+      }
       // MLP on the normalized result, added back as residual
-      return x.add(mlp.forward(postAttentionNorm.forward(x))); // (B, T, C)
+      try (NDArray transformed = mlp.forward(postAttentionNorm.forward(x))) { // (B, T, C)
+        return x.add(transformed); // (B, T, C)
+      }
     }
 
     @Override
