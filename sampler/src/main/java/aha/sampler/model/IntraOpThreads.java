@@ -31,9 +31,11 @@ import java.util.List;
  * thread then uses that count, whatever the load. The count is per thread in OpenMP, so the
  * sampler's worker threads and the trainer's thread each set their own.
  *
- * <p>Results: on the shapes measured (nano and micro training steps) one and two threads give
- * bit-identical losses, but kernels are free to block reductions by thread count, so a run that
- * must be reproducible bit for bit under changing load should fix the count.
+ * <p>Results: on the shapes measured (nano and micro training steps, nano sampling at batch 48) one
+ * and two threads give bit-identical losses and completions, but kernels are free to block
+ * reductions by thread count, and some do: the default job's sampler log-probabilities moved in
+ * their last bits when late decode steps went to one thread (docs/compute.md). A run that must be
+ * reproducible bit for bit under changing load should fix the count.
  */
 public final class IntraOpThreads {
 

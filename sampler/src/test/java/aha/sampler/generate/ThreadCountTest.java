@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link IntraOpThreads} changes libtorch's thread count with the load and the size of a pass, so
- * a completion must not depend on it: the nano model at batch 48 (large enough that both the
- * prefill and the first decode steps run on two threads when allowed) samples the same tokens and
- * the same log-probabilities, bit for bit, on one thread and on two.
+ * completions should not depend on it: the nano model at batch 48 samples the same tokens and the
+ * same log-probabilities, bit for bit, on one thread and on two. (Not every shape is bit-exact
+ * across thread counts; docs/compute.md says where the default job's log-probabilities moved.)
  */
 class ThreadCountTest {
 
