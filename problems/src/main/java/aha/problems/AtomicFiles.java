@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +18,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -53,20 +56,50 @@ public final class AtomicFiles {
 
   /** Atomically replaces {@code target} with what {@code action} writes, encoded as UTF-8. */
   public static void write(Path target, WriterAction action) throws IOException {
-    writeChannel(
-        target,
-        channel -> {
-          Writer out =
-              new BufferedWriter(
-                  new OutputStreamWriter(
-                      Channels.newOutputStream(channel),
-                      StandardCharsets.UTF_8
-                          .newEncoder()
-                          .onMalformedInput(CodingErrorAction.REPORT)
-                          .onUnmappableCharacter(CodingErrorAction.REPORT)));
-          action.writeTo(out);
-          out.flush();
-        });
+    writeChannel(target, textWriter(action));
+  }
+
+  /** Writes what {@code action} writes to a channel as UTF-8, refusing unencodable text. */
+  private static ChannelAction textWriter(WriterAction action) {
+    return channel -> {
+      Writer out =
+          new BufferedWriter(
+              new OutputStreamWriter(
+                  Channels.newOutputStream(channel),
+                  StandardCharsets.UTF_8
+                      .newEncoder()
+                      .onMalformedInput(CodingErrorAction.REPORT)
+                      .onUnmappableCharacter(CodingErrorAction.REPORT)));
+      action.writeTo(out);
+      out.flush();
+    };
+  }
+
+  /**
+   * Replaces each target with its text, all or none: every text is written and synced to a
+   * temporary file beside its target before the first is renamed into place, so a write that
+   * fails (a full disk, a directory that cannot be written) leaves every target as it was. Only a
+   * rename failing after an earlier one succeeded, which needs the file system to fail between two
+   * renames, could leave some replaced.
+   *
+   * @param texts each target and its text, renamed in this order
+   */
+  public static void writeStrings(Map<Path, String> texts) throws IOException {
+    Map<Path, Path> staged = new LinkedHashMap<>(); // target -> its temporary file
+    try {
+      for (Map.Entry<Path, String> entry : texts.entrySet()) {
+        Path target = entry.getKey().toAbsolutePath();
+        staged.put(target, stage(target, textWriter(out -> out.write(entry.getValue()))));
+      }
+      for (Map.Entry<Path, Path> entry : staged.entrySet()) {
+        commit(entry.getValue(), entry.getKey());
+      }
+      staged.clear();
+    } finally {
+      for (Path temp : staged.values()) {
+        Files.deleteIfExists(temp);
+      }
+    }
   }
 
   /** Atomically replaces {@code target} with {@code bytes}. */
@@ -89,28 +122,58 @@ public final class AtomicFiles {
 
   private static void writeChannel(Path target, ChannelAction action) throws IOException {
     Path absolute = target.toAbsolutePath();
-    Path dir = absolute.getParent();
-    Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+    Path temp = stage(absolute, action);
     boolean moved = false;
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        action.writeTo(channel);
-        channel.force(true);
-      }
-      copyPermissions(absolute, temp);
-      try {
-        Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-      }
+      commit(temp, absolute);
       moved = true;
-      syncDirectory(dir);
     } finally {
       if (!moved) {
         Files.deleteIfExists(temp);
       }
     }
+  }
+
+  /**
+   * Writes {@code action}'s content to a new temporary file beside {@code target} (an absolute
+   * path), synced, with the permissions the target should get; deletes it again on failure.
+   */
+  private static Path stage(Path target, ChannelAction action) throws IOException {
+    Path dir = target.getParent();
+    Files.createDirectories(dir);
+    if (Files.isDirectory(target)) {
+      throw new FileSystemException(target.toString(), null, "is a directory, not a file to write");
+    }
+    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    boolean written = false;
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        action.writeTo(channel);
+        channel.force(true);
+      } catch (FileSystemException e) {
+        throw e; // names its file already
+      } catch (IOException e) {
+        // "No space left on device" and the like name no file: name the one being written
+        throw new FileSystemException(target.toString(), null, e.getMessage());
+      }
+      copyPermissions(target, temp);
+      written = true;
+      return temp;
+    } finally {
+      if (!written) {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  /** Renames a staged {@code temp} over {@code target}, atomically where the file system can. */
+  private static void commit(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    syncDirectory(target.getParent());
   }
 
   private static void copyPermissions(Path target, Path temp) throws IOException {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -144,6 +145,25 @@ public final class ProblemSets {
    *     answer, no kind, difficulty outside 0..5, a duplicate id); nothing is written then
    */
   public static void write(Path jsonl, List<Problem> problems) throws IOException {
+    AtomicFiles.writeString(jsonl, jsonLines(jsonl, problems));
+  }
+
+  /**
+   * Writes several problem sets, all or none ({@link AtomicFiles#writeStrings}): a set that would
+   * not read back, or a file that cannot be written, leaves every file as it was.
+   *
+   * @param sets each file and its problems, in the order they are renamed into place
+   */
+  public static void writeAll(Map<Path, List<Problem>> sets) throws IOException {
+    Map<Path, String> texts = new LinkedHashMap<>();
+    for (Map.Entry<Path, List<Problem>> set : sets.entrySet()) {
+      texts.put(set.getKey(), jsonLines(set.getKey(), set.getValue()));
+    }
+    AtomicFiles.writeStrings(texts);
+  }
+
+  /** The JSONL text of {@code problems}, checked as {@link #write} says; {@code jsonl} names them. */
+  private static String jsonLines(Path jsonl, List<Problem> problems) {
     StringBuilder text = new StringBuilder();
     Map<String, Integer> firstIndexOfId = new HashMap<>();
     for (int i = 0; i < problems.size(); i++) {
@@ -162,7 +182,7 @@ public final class ProblemSets {
       }
       text.append(toJson(problem)).append('\n');
     }
-    AtomicFiles.writeString(jsonl, text.toString());
+    return text.toString();
   }
 
   /**

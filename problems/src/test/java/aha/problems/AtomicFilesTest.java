@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +67,7 @@ class AtomicFilesTest {
                       }
                       throw new IOException("disk on fire");
                     }));
-    assertEquals("disk on fire", thrown.getMessage());
+    assertEquals(target.toAbsolutePath() + ": disk on fire", thrown.getMessage(), "names the file");
     assertEquals("old content\n", Files.readString(target));
     assertEquals(List.of(target), listing());
   }
@@ -89,6 +92,38 @@ class AtomicFilesTest {
     Path target = dir.resolve("s.txt");
     assertThrows(IOException.class, () -> AtomicFiles.writeString(target, "lone \uD800 surrogate"));
     assertEquals(List.of(), listing());
+  }
+
+  @Test
+  void severalFilesAreWrittenAllOrNone() throws IOException {
+    Path first = dir.resolve("train.jsonl");
+    Files.writeString(first, "old train");
+    Path blocker = dir.resolve("blocker");
+    Files.writeString(blocker, "a file where a directory should be");
+    Map<Path, String> texts = new LinkedHashMap<>();
+    texts.put(first, "new train");
+    texts.put(blocker.resolve("test.jsonl"), "new test");
+    assertThrows(IOException.class, () -> AtomicFiles.writeStrings(texts));
+    assertEquals("old train", Files.readString(first), "the first file is as it was");
+    assertEquals(List.of(blocker, first), listing(), "no temporary file left");
+
+    texts.remove(blocker.resolve("test.jsonl"));
+    texts.put(dir.resolve("test.jsonl"), "new test");
+    AtomicFiles.writeStrings(texts);
+    assertEquals("new train", Files.readString(first));
+    assertEquals("new test", Files.readString(dir.resolve("test.jsonl")));
+  }
+
+  @Test
+  void aFailedWriteNamesItsFileAndWhy() throws IOException {
+    Path directory = Files.createDirectories(dir.resolve("out.jsonl"));
+    FileSystemException e =
+        assertThrows(FileSystemException.class, () -> AtomicFiles.writeString(directory, "x"));
+    assertEquals(directory.toAbsolutePath().toString(), e.getFile());
+    assertTrue(e.getReason().contains("is a directory"), e.getReason());
+    FileSystemException encoding =
+        assertThrows(FileSystemException.class, () -> AtomicFiles.writeString(dir.resolve("s.txt"), "lone \uD800 surrogate"));
+    assertTrue(encoding.getFile().endsWith("s.txt"), encoding.getMessage());
   }
 
   @Test

@@ -52,6 +52,17 @@ class CurriculumSpecTest {
   }
 
   @Test
+  void aSecondDocumentIsRefusedWithItsLine() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> CurriculumSpec.parse(
+                "seed: 1\nfamilies:\n  - family: addition\n---\nseed: 2\n", "c.yaml"));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().startsWith("c.yaml: line 5: a second YAML document is not supported"), e.getMessage());
+  }
+
+  @Test
   void readsTheExample() {
     CurriculumSpec spec = CurriculumSpec.parse(EXAMPLE, "curriculum.yaml");
     assertEquals(7, spec.seed());

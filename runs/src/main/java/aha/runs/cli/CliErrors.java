@@ -2,7 +2,11 @@ package aha.runs.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 
 /**
@@ -27,6 +31,23 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
     return INTERNAL_ERROR;
   }
 
+  /** Why a file operation failed, in words. */
+  private static String reason(FileSystemException failed) {
+    if (failed.getReason() != null) {
+      return failed.getReason();
+    }
+    if (failed instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (failed instanceof FileAlreadyExistsException) {
+      return "already exists (where a directory is needed, it is a file)";
+    }
+    if (failed instanceof NotDirectoryException) {
+      return "not a directory";
+    }
+    return failed.getClass().getSimpleName();
+  }
+
   /** The one-line message for an input problem, or null when the exception is a bug. */
   private static String userMessage(Throwable exception) {
     if (exception instanceof UncheckedIOException unchecked) {
@@ -34,6 +55,10 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
     }
     if (exception instanceof NoSuchFileException missing) {
       return missing.getFile() + ": no such file";
+    }
+    if (exception instanceof FileSystemException failed && failed.getFile() != null) {
+      // Java's own message is often the bare path; say what went wrong with it too
+      return failed.getFile() + ": " + reason(failed);
     }
     if (exception instanceof IOException
         || exception instanceof UserInputException

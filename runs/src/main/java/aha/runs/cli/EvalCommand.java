@@ -96,6 +96,7 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     EvalConfig config = evalConfig();
+    OutputFiles.refuseInput("-o", output, "the --problems file", sampling.problems);
     List<Problem> all = sampling.readProblems();
 
     long started = System.nanoTime();

@@ -20,11 +20,12 @@ import aha.verifier.math.AnswerComparator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
@@ -86,24 +87,6 @@ final class ProblemsCommand implements Runnable {
     }
     ProblemSets.write(output, problems);
     spec.commandLine().getErr().printf("wrote %,d problems to %s%n", problems.size(), output);
-  }
-
-  /**
-   * Refuses an output file that is the input file: the input is the record of what the output was
-   * made from, and a slip of {@code -o} should not cost it (nor, for calibrate, a long sampling
-   * job's input).
-   */
-  private static void refuseOverwrite(Path input, Path output) throws IOException {
-    if (output == null || output.toString().equals("-")) {
-      return;
-    }
-    boolean same =
-        input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())
-            || (Files.exists(input) && Files.exists(output) && Files.isSameFile(input, output));
-    if (same) {
-      throw new UserInputException(
-          "-o " + output + " is the input file; write to another file and keep the input");
-    }
   }
 
   @Command(
@@ -239,10 +222,15 @@ final class ProblemsCommand implements Runnable {
       if (train.toAbsolutePath().normalize().equals(test.toAbsolutePath().normalize())) {
         throw new UserInputException("--train and --test name the same file: " + train);
       }
+      OutputFiles.refuseInput("--train", train, "the input file", input);
+      OutputFiles.refuseInput("--test", test, "the input file", input);
       ProblemSplitter.Split split =
           ProblemSplitter.split(ProblemSets.read(input), testFraction, seed);
-      ProblemSets.write(train, split.train());
-      ProblemSets.write(test, split.test());
+      // both files or neither: a test file that cannot be written leaves no train file behind
+      Map<Path, List<Problem>> sets = new LinkedHashMap<>();
+      sets.put(train, split.train());
+      sets.put(test, split.test());
+      ProblemSets.writeAll(sets);
       spec.commandLine()
           .getOut()
           .printf(
@@ -372,6 +360,7 @@ final class ProblemsCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new UserInputException("--format: " + e.getMessage());
       }
+      OutputFiles.refuseInput("-o", output, "the input file", input);
       writeProblems(
           spec, output, ProblemImporter.importFile(input, parsed, AnswerComparator::inferKind));
       return 0;
@@ -439,7 +428,7 @@ final class ProblemsCommand implements Runnable {
         throw new UserInputException("-n must be at least 1, got " + samples);
       }
       checkpoint.checkSampling(temperature);
-      refuseOverwrite(input, output);
+      OutputFiles.refuseInput("-o", output, "the input file", input);
       checkpoint.checkCheckpoint();
       List<Problem> problems = ProblemSets.read(input);
       if (problems.isEmpty()) {
@@ -529,7 +518,7 @@ final class ProblemsCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new UserInputException("--pass-rate: " + e.getMessage());
       }
-      refuseOverwrite(input, output);
+      OutputFiles.refuseInput("-o", output, "the input file", input);
       List<ProblemSets.Entry> entries = ProblemSets.readEntries(input);
       List<Problem> kept = band.select(input, entries);
       writeProblems(spec, output, kept);

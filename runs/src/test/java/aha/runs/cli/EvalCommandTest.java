@@ -1,5 +1,6 @@
 package aha.runs.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,6 +52,15 @@ class EvalCommandTest {
     }
     args.addAll(List.of(extra));
     return CliRun.of(args.toArray(String[]::new));
+  }
+
+  @Test
+  void refusesAReportOverItsProblemsFileBeforeSampling() throws IOException {
+    byte[] before = Files.readAllBytes(problems);
+    CliRun run = eval("-o", problems.toString());
+    assertEquals(2, run.exitCode(), run.err());
+    assertTrue(run.err().contains("-o " + problems + " is the --problems file"), run.err());
+    assertArrayEquals(before, Files.readAllBytes(problems), "the problems are untouched");
   }
 
   @Test

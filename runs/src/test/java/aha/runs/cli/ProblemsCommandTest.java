@@ -92,6 +92,48 @@ class ProblemsCommandTest {
   }
 
   @Test
+  void splitAndImportRefuseToWriteOverTheirInput() throws IOException {
+    Path all = dir.resolve("all.jsonl");
+    CliRun.of("problems", "gen", "--family", "addition", "-n", "50", "-o", all.toString());
+    byte[] before = Files.readAllBytes(all);
+    Path other = dir.resolve("other.jsonl");
+    // the same file spelt another way counts as the input too
+    String sameFile = dir.resolve("sub").resolve("..").resolve("all.jsonl").toString();
+    Files.createDirectories(dir.resolve("sub"));
+
+    CliRun train = CliRun.of("problems", "split", all.toString(), "--train", sameFile, "--test", other.toString());
+    assertEquals(2, train.exitCode());
+    assertTrue(train.err().contains("--train " + sameFile + " is the input file"), train.err());
+    CliRun test = CliRun.of("problems", "split", all.toString(), "--train", other.toString(), "--test", all.toString());
+    assertEquals(2, test.exitCode());
+    assertTrue(test.err().contains("--test " + all + " is the input file"), test.err());
+    CliRun imported = CliRun.of("problems", "import", all.toString(), "--format", "verl", "-o", all.toString());
+    assertEquals(2, imported.exitCode());
+    assertTrue(imported.err().contains("-o " + all + " is the input file"), imported.err());
+
+    assertArrayEquals(before, Files.readAllBytes(all), "the input is untouched");
+    assertFalse(Files.exists(other), "nothing written");
+  }
+
+  @Test
+  void splitWritesBothFilesOrNeither() throws IOException {
+    Path all = dir.resolve("all.jsonl");
+    CliRun.of("problems", "gen", "--family", "addition", "-n", "50", "-o", all.toString());
+    Path train = dir.resolve("train.jsonl");
+    Path blocker = dir.resolve("blocker");
+    Files.writeString(blocker, "a file where the test file's directory should be\n");
+    Path test = blocker.resolve("test.jsonl");
+
+    CliRun split = CliRun.of("problems", "split", all.toString(), "--train", train.toString(), "--test", test.toString());
+    assertEquals(2, split.exitCode(), split.err());
+    assertTrue(split.err().contains("blocker"), "the error names the path: " + split.err());
+    assertFalse(Files.exists(train), "no train file left behind");
+    try (var listing = Files.list(dir)) {
+      assertTrue(listing.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+    }
+  }
+
+  @Test
   void lintFindsLeakageWrongGoldsAndSchemaErrorsWithLines() throws IOException {
     Path train = dir.resolve("train.jsonl");
     Path test = dir.resolve("test.jsonl");

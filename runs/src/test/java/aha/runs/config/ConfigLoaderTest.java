@@ -49,6 +49,10 @@ class ConfigLoaderTest {
     java.nio.file.Files.writeString(file, "run:\n  name: " + "x".repeat(aha.problems.YamlLimits.MAX_CHARS) + "\n");
     ConfigException big = assertThrows(ConfigException.class, () -> ConfigLoader.load("default", file, List.of()));
     assertTrue(big.getMessage().contains("longer than"), big.getMessage());
+    assertTrue(big.getMessage().length() < 500, "the error does not repeat the value");
+    java.nio.file.Files.writeString(file, "run:\n  name: first\n---\nrun:\n  name: second\n");
+    ConfigException second = assertThrows(ConfigException.class, () -> ConfigLoader.load("default", file, List.of()));
+    assertTrue(second.getMessage().contains("line 4: a second YAML document is not supported"), second.getMessage());
   }
 
   @Test
