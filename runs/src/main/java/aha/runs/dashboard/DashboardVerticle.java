@@ -10,7 +10,9 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
@@ -20,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The dashboard's HTTP server: a JSON API over the runs, a live metrics stream per run
- * (server-sent events), and the pages. Read-only: every route is a GET, and anything else is
- * answered 405.
+ * (server-sent events), and the pages. Read-only: every route answers GET and HEAD (the headers a
+ * GET would get, no body), and anything else is answered 405.
  *
  * <pre>
  * GET /api/runs                      the runs: name, status, stage, last step, ...
@@ -46,6 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class DashboardVerticle extends VerticleBase {
 
   private static final String JSON_TYPE = "application/json; charset=utf-8";
+  private static final String EVENT_STREAM_TYPE = "text/event-stream; charset=utf-8";
 
   /** A stream with nothing to say sends a comment this often, so dead connections are noticed. */
   private static final long HEARTBEAT_MILLIS = 15_000;
@@ -105,27 +108,39 @@ final class DashboardVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.route().handler(this::guard);
-    router.get("/api/runs").handler(this::runs);
-    router.get("/api/runs/:run").handler(this::run);
-    router.get("/api/runs/:run/metrics").handler(this::metrics);
-    router.get("/api/runs/:run/events").handler(this::events);
-    router.get("/api/runs/:run/samples").handler(this::samples);
-    router.get("/api/runs/:run/problems").handler(this::problems);
-    router.get("/api/runs/:run/eval").handler(this::evals);
-    router.get("/metrics").handler(this::prometheus);
-    router.get().handler(this::asset);
+    read(router, "/api/runs").handler(this::runs);
+    read(router, "/api/runs/:run").handler(this::run);
+    read(router, "/api/runs/:run/metrics").handler(this::metrics);
+    read(router, "/api/runs/:run/events").handler(this::events);
+    read(router, "/api/runs/:run/samples").handler(this::samples);
+    read(router, "/api/runs/:run/problems").handler(this::problems);
+    read(router, "/api/runs/:run/eval").handler(this::evals);
+    read(router, "/metrics").handler(this::prometheus);
+    router.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::asset);
     return router;
+  }
+
+  /** A route for GET and HEAD of {@code path}; Vert.x sends no body in answer to a HEAD. */
+  private static Route read(Router router, String path) {
+    return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
   }
 
   /** Read-only, this machine only (when bound to loopback), and no sniffing or framing. */
   private void guard(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
-    if (ctx.request().method() != HttpMethod.GET) {
-      response.putHeader(HttpHeaders.ALLOW, "GET");
-      error(ctx, 405, "the dashboard is read-only: only GET");
+    HttpMethod method = ctx.request().method();
+    if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+      response.putHeader(HttpHeaders.ALLOW, "GET, HEAD");
+      error(ctx, 405, "the dashboard is read-only: only GET and HEAD");
       return;
     }
     HostAndPort authority = ctx.request().authority();
+    if (authority == null && ctx.request().version() != HttpVersion.HTTP_1_0) {
+      // HTTP/1.1 requires a Host header and a server must refuse a request without one (RFC 9112,
+      // 3.2); HTTP/1.0 predates it, and a local tool speaking it is served
+      error(ctx, 400, "a request without a Host header");
+      return;
+    }
     if (loopbackOnly && authority != null && !isLoopbackName(authority.host())) {
       error(ctx, 403, "this dashboard serves this machine only (Host " + authority.host() + ")");
       return;
@@ -192,7 +207,15 @@ final class DashboardVerticle extends VerticleBase {
     String name = ctx.pathParam("run");
     worker
         .executeBlocking(() -> view(name), false)
-        .onSuccess(view -> new MetricsStream(ctx.response(), view).open())
+        .onSuccess(
+            view -> {
+              if (ctx.request().method() == HttpMethod.HEAD) {
+                // what a stream would start with, without starting one that never ends
+                ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM_TYPE).end();
+              } else {
+                new MetricsStream(ctx.response(), view).open();
+              }
+            })
         .onFailure(failure -> fail(ctx, failure));
   }
 
@@ -296,7 +319,7 @@ final class DashboardVerticle extends VerticleBase {
       }
       response
           .setChunked(true)
-          .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+          .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM_TYPE)
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
           .putHeader("X-Accel-Buffering", "no");
       // a dropped connection is retried by the browser after this long (milliseconds)

@@ -253,10 +253,61 @@ class DashboardApiTest {
                         () -> {
                           for (Reply reply : replies) {
                             assertEquals(405, reply.status, reply.toString());
-                            assertEquals("GET", reply.headers.get("Allow"));
+                            assertEquals("GET, HEAD", reply.headers.get("Allow"));
                           }
                           context.completeNow();
                         })));
+  }
+
+  @Test
+  void headGetsAGetsHeadersWithoutItsBody(VertxTestContext context) {
+    String metrics = "/api/runs/" + SMOKE + "/metrics";
+    Future.all(
+            List.of(
+                request(HttpMethod.HEAD, metrics, null),
+                get(metrics),
+                request(HttpMethod.HEAD, "/", null),
+                request(HttpMethod.HEAD, "/api/runs/" + SMOKE + "/events", null),
+                request(HttpMethod.HEAD, "/api/runs/no-such-run", null)))
+        .onComplete(
+            context.succeeding(
+                all ->
+                    context.verify(
+                        () -> {
+                          List<Reply> r = all.list();
+                          assertEquals(200, r.get(0).status, r.get(0).toString());
+                          assertEquals("", r.get(0).body, "no body");
+                          assertEquals(r.get(1).headers.get("Content-Type"), r.get(0).headers.get("Content-Type"));
+                          assertTrue(!r.get(1).body.isEmpty(), "GET has the body");
+                          assertEquals(200, r.get(2).status);
+                          assertEquals("", r.get(2).body);
+                          assertEquals(200, r.get(3).status, "a stream's head ends at once");
+                          assertTrue(r.get(3).headers.get("Content-Type").startsWith("text/event-stream"));
+                          assertEquals(404, r.get(4).status);
+                          context.completeNow();
+                        })));
+  }
+
+  /** HTTP/1.1 requires a Host header (RFC 9112): refused without one; HTTP/1.0 predates it. */
+  @Test
+  void aRequestWithoutAHostHeaderIsRefusedUnlessItIsHttp10() throws IOException {
+    assertTrue(rawStatusLine("GET /api/runs HTTP/1.1\r\nConnection: close\r\n\r\n").contains(" 400 "));
+    assertTrue(rawStatusLine("GET /api/runs HTTP/1.0\r\n\r\n").contains(" 200 "));
+    assertTrue(
+        rawStatusLine("GET /api/runs HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").contains(" 200 "));
+  }
+
+  /** Sends {@code request} bytes as they are over a plain socket; returns the status line. */
+  private String rawStatusLine(String request) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", dashboard.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      java.io.BufferedReader reader =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      return String.valueOf(reader.readLine());
+    }
   }
 
   @Test
