@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The lines of one growing JSON-lines file, read incrementally and shared by every reader of it:
@@ -51,24 +52,40 @@ final class JsonTail {
   }
 
   private final Path file;
+  private final Predicate<Path> leadsOutside;
   private final Consumer<String> log;
   private final List<JsonNode> lines = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
+  private boolean linkedOut; // the file was last seen as a link out of the runs root
   private int skipped;
   private long offset;
   private Object fileKey;
   private int generation;
 
   /**
+   * @param leadsOutside whether the file is a link out of the runs root, which is read as absent
    * @param log receives each warning once, as it is found
    */
-  JsonTail(Path file, Consumer<String> log) {
+  JsonTail(Path file, Predicate<Path> leadsOutside, Consumer<String> log) {
     this.file = file;
+    this.leadsOutside = leadsOutside;
     this.log = log;
   }
 
   /** Reads what was appended since the last call (or everything, for a new generation). */
   synchronized Position refresh() throws IOException {
+    if (leadsOutside.test(file)) {
+      // a link out of the runs root: read as absent, said once, never echoed
+      if (!linkedOut) {
+        restart(null);
+        linkedOut = true;
+        String warning = file + ": not read: a link out of the runs root";
+        warnings.add(warning);
+        log.accept(warning);
+      }
+      return position();
+    }
+    linkedOut = false;
     BasicFileAttributes attributes;
     try {
       attributes = Files.readAttributes(file, BasicFileAttributes.class);

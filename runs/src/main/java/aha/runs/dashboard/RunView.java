@@ -1,6 +1,7 @@
 package aha.runs.dashboard;
 
 import aha.runs.store.EvalReports;
+import aha.runs.store.JsonLines;
 import aha.runs.store.RunDirectory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,8 +37,8 @@ final class RunView {
   RunView(RunDirectory run, Consumer<String> log) {
     this.run = run;
     this.log = log;
-    this.metrics = new JsonTail(run.metrics(), log);
-    this.samples = new JsonTail(run.samples(), log);
+    this.metrics = new JsonTail(run.metrics(), run::leadsOutside, log);
+    this.samples = new JsonTail(run.samples(), run::leadsOutside, log);
   }
 
   String name() {
@@ -221,6 +222,9 @@ final class RunView {
 
   /** The run's {@code grpo.log_samples} from its config (how many groups a step logs), or -1 when unknown. */
   private int loggedGroupsPerStep() {
+    if (run.leadsOutside(run.config())) {
+      return -1;
+    }
     try {
       return aha.runs.config.ConfigLoader.read(run.config()).grpo().logSamples();
     } catch (RuntimeException e) { // no config.yaml (a run of an older aha), or one that does not load
@@ -247,6 +251,9 @@ final class RunView {
 
   /** The manifest as JSON; an unreadable one reads as {@code {"status": "unknown", "error": ...}}. */
   private JsonNode manifest() {
+    if (run.leadsOutside(run.manifest())) {
+      return unreadable("a link out of the runs root; not read");
+    }
     try {
       JsonNode manifest = JSON.readTree(Files.readString(run.manifest(), StandardCharsets.UTF_8));
       if (manifest != null && manifest.isObject()) {
@@ -266,7 +273,7 @@ final class RunView {
   }
 
   private static String message(IOException e) {
-    return e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.toString();
+    return e instanceof JsonProcessingException json ? JsonLines.describe(json) : e.toString();
   }
 
   /** Counts of one problem's completions across steps. */

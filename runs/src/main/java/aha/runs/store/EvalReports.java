@@ -44,6 +44,10 @@ public final class EvalReports {
     files.sort(Comparator.comparingLong(EvalReports::step));
     List<ObjectNode> reports = new ArrayList<>();
     for (Path file : files) {
+      if (run.leadsOutside(file)) {
+        warn.accept(file + ": skipped: a link out of the runs root");
+        continue;
+      }
       try {
         JsonNode report = JsonLines.JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
         if (report == null || !report.isObject()) {
@@ -57,7 +61,7 @@ public final class EvalReports {
       } catch (NoSuchFileException gone) {
         // replaced between listing and reading; the next read sees the new one
       } catch (IOException e) {
-        String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.toString();
+        String why = e instanceof JsonProcessingException json ? JsonLines.describe(json) : e.toString();
         warn.accept(file + ": skipped: " + why);
       }
     }

@@ -1,6 +1,7 @@
 package aha.runs.store;
 
 import aha.problems.AtomicFiles;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,8 +89,20 @@ public final class JsonLines {
         warn.accept(where + ": skipped: not a JSON object");
       }
     } catch (JsonProcessingException e) {
-      warn.accept(where + ": skipped: malformed JSON (" + e.getOriginalMessage() + ")");
+      warn.accept(where + ": skipped: " + describe(e));
     }
+  }
+
+  /**
+   * What is wrong with malformed JSON, without a word of its content: Jackson's own message quotes
+   * the offending token, which for a file that is not what it claims to be (a link to a secret)
+   * would hand its content to whoever reads the warning.
+   */
+  public static String describe(JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    return at == null || at.getColumnNr() < 0
+        ? "malformed JSON"
+        : "malformed JSON at line " + at.getLineNr() + ", column " + at.getColumnNr();
   }
 
   /**

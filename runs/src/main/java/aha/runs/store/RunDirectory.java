@@ -3,6 +3,7 @@ package aha.runs.store;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -88,7 +89,11 @@ public final class RunDirectory {
     return new RunDirectory(dir);
   }
 
-  /** Run folders directly under {@code root} (those with a manifest), by name. */
+  /**
+   * Run folders directly under {@code root} (those with a manifest), by name. A symbolic link is
+   * not a run folder: it could lead anywhere, and the runs root is all that readers of runs (the
+   * dashboard above all) should show.
+   */
   public static List<RunDirectory> list(Path root) throws IOException {
     List<RunDirectory> runs = new ArrayList<>();
     if (!Files.isDirectory(root)) {
@@ -96,6 +101,7 @@ public final class RunDirectory {
     }
     try (Stream<Path> children = Files.list(root)) {
       children
+          .filter(child -> !Files.isSymbolicLink(child))
           .filter(child -> Files.isRegularFile(child.resolve(MANIFEST)))
           .sorted()
           .forEach(child -> runs.add(new RunDirectory(child)));
@@ -105,6 +111,21 @@ public final class RunDirectory {
 
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * Whether {@code file}, one of this run's, leads outside the runs root (the run folder's parent)
+   * through a symbolic link: then it is not this run's to show. A file that does not exist does
+   * not lead anywhere.
+   */
+  public boolean leadsOutside(Path file) {
+    try {
+      return !file.toRealPath().startsWith(dir.toAbsolutePath().getParent().toRealPath());
+    } catch (NoSuchFileException missing) {
+      return false;
+    } catch (IOException e) {
+      return true; // cannot tell where it leads: do not read it
+    }
   }
 
   /** The folder's name, which identifies the run. */

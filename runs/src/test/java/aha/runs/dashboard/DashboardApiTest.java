@@ -310,6 +310,53 @@ class DashboardApiTest {
     }
   }
 
+  /** Links out of the runs root are not followed, and no error quotes a file's content. */
+  @Test
+  void linksOutOfTheRootAreNotFollowedAndErrorsQuoteNoContent(VertxTestContext context)
+      throws IOException {
+    Path outside = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.writeString(outside.resolve("passwd"), "root:x:0:0:SECRET-PASSWD\n");
+    Files.writeString(outside.resolve("manifest.json"), "SECRET-MANIFEST\n");
+    Files.createSymbolicLink(root.resolve("linked-run"), tmp.resolve("secret")); // a whole run folder
+    FakeRun leaky = FakeRun.create(root, "leaky", "running").metric(1);
+    Path runDir = root.resolve("leaky");
+    Files.delete(runDir.resolve("metrics.jsonl"));
+    Files.createSymbolicLink(runDir.resolve("metrics.jsonl"), outside.resolve("passwd"));
+    Files.delete(runDir.resolve("manifest.json"));
+    Files.createSymbolicLink(runDir.resolve("manifest.json"), outside.resolve("manifest.json"));
+    // a real file, malformed: its warning must not quote it either
+    Files.writeString(root.resolve(BASE).resolve("metrics.jsonl"), "hunter2-SECRET-TOKEN\n", java.nio.file.StandardOpenOption.APPEND);
+    Future.all(
+            List.of(
+                get("/api/runs"),
+                get("/api/runs/linked-run/metrics"),
+                get("/api/runs/leaky/metrics"),
+                get("/api/runs/leaky"),
+                get("/api/runs/" + BASE + "/metrics")))
+        .onComplete(
+            context.succeeding(
+                all ->
+                    context.verify(
+                        () -> {
+                          leaky.close();
+                          List<Reply> r = all.list();
+                          assertFalse(r.get(0).body.contains("linked-run"), r.get(0).body);
+                          assertEquals(404, r.get(1).status, "a linked run folder is not a run");
+                          assertEquals(200, r.get(2).status);
+                          assertEquals(0, r.get(2).json().get("metrics").size(), r.get(2).body);
+                          assertTrue(r.get(2).body.contains("a link out of the runs root"), r.get(2).body);
+                          assertTrue(r.get(3).body.contains("a link out of the runs root"), r.get(3).body);
+                          assertTrue(r.get(4).body.contains("malformed JSON at line 1"), r.get(4).body);
+                          for (Reply reply : r) {
+                            assertFalse(reply.body.contains("SECRET"), reply.body);
+                          }
+                          for (String warning : warnings) {
+                            assertFalse(warning.contains("SECRET"), warning);
+                          }
+                          context.completeNow();
+                        })));
+  }
+
   @Test
   void aRequestNamingAnotherHostIsRefused(VertxTestContext context) {
     request(HttpMethod.GET, "/api/runs", "rebound.example.com")

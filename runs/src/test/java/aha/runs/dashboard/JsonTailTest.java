@@ -25,7 +25,7 @@ class JsonTailTest {
   @Test
   void readsOnlyWhatWasAppendedAndWaitsForATornLineToComplete() throws IOException {
     Path file = dir.resolve("metrics.jsonl");
-    JsonTail tail = new JsonTail(file, log::add);
+    JsonTail tail = new JsonTail(file, f -> false, log::add);
     JsonTail.Delta first = tail.since(null);
     assertTrue(first.reset());
     assertTrue(first.lines().isEmpty()); // no file yet reads as empty
@@ -46,7 +46,7 @@ class JsonTailTest {
   void aMalformedLineIsSkippedAndWarnedAboutOnce() throws IOException {
     Path file = dir.resolve("metrics.jsonl");
     append(file, "{\"step\": 1}\nnot json\n[1, 2]\n{\"step\": 4}\n");
-    JsonTail tail = new JsonTail(file, log::add);
+    JsonTail tail = new JsonTail(file, f -> false, log::add);
     JsonTail.Delta delta = tail.since(null);
     assertEquals(List.of(1, 4), steps(delta.lines()));
     assertEquals(2, delta.skipped());
@@ -62,7 +62,7 @@ class JsonTailTest {
   void aRewrittenFileStartsANewGeneration() throws IOException {
     Path file = dir.resolve("metrics.jsonl");
     append(file, "{\"step\": 1}\n{\"step\": 2}\n{\"step\": 3}\n");
-    JsonTail tail = new JsonTail(file, log::add);
+    JsonTail tail = new JsonTail(file, f -> false, log::add);
     JsonTail.Delta before = tail.since(null);
     assertEquals(3, before.lines().size());
 
