@@ -138,6 +138,7 @@ public final class BasePipeline {
       model.initialize(manager, config.seed());
       report.put("parameters", shape.parameterCount());
       TrainConfig stage = config.pretrain();
+      Trainer.requireMemory(model, stage); // before the held-out windows of its size are built
       List<Batch> heldOut =
           TokenWindows.sequential(heldOutStream, stage.batchSize(), stage.seqLen(), stage.evalBatches());
       Trainer.Result result =
@@ -167,6 +168,7 @@ public final class BasePipeline {
                 + " token ids, its tokenizer " + tok.vocabSize());
       }
       TrainConfig stage = config.sft();
+      Trainer.requireMemory(model, stage);
       List<PackedExamples.Example> all = examples(d.corpus(), template, config.maskSlips());
       List<PackedExamples.Example> examples = PackedExamples.fitting(all, stage.seqLen());
       if (examples.isEmpty()) {

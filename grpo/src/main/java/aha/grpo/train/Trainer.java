@@ -10,10 +10,12 @@ import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import aha.sampler.model.NoGrad;
 import aha.sampler.model.Scalars;
+import aha.sampler.model.MemoryEstimate;
 import aha.sampler.model.Transformer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -55,6 +57,7 @@ public final class Trainer implements AutoCloseable {
   private final AdamW optimizer;
 
   public Trainer(Transformer model, TrainConfig config) {
+    requireMemory(model, config);
     this.model = model;
     this.config = config;
     this.manager = NDManager.newBaseManager(model.device());
@@ -63,6 +66,21 @@ public final class Trainer implements AutoCloseable {
       parameters.add(pair.getValue());
     }
     this.optimizer = new AdamW(parameters, config.optimizer(), manager);
+  }
+
+  /**
+   * Refuses a stage whose training step would need more memory than the machine has now
+   * ({@link MemoryEstimate}), before anything of its size is allocated: an allocation failure
+   * inside libtorch would read as an internal error, and a step that swaps would never end.
+   *
+   * @throws IllegalArgumentException saying what the step needs, what is available, and what to lower
+   */
+  public static void requireMemory(Transformer model, TrainConfig config) {
+    MemoryEstimate.requireFits(
+        String.format(
+            Locale.ROOT, "a training step of %,d x %,d tokens", config.batchSize(), config.seqLen()),
+        MemoryEstimate.trainingBytes(model.config(), config.batchSize(), config.seqLen()),
+        "its batch_size or seq_len");
   }
 
   /**

@@ -67,6 +67,17 @@ class BaseStagesTest {
     assertTrue(figures.get("mean_length").asDouble() > 0, figures.toString());
   }
 
+  /** A batch too big for the machine is refused with what it needs, before it is allocated. */
+  @Test
+  void aPretrainingBatchThatCannotFitIsRefused() {
+    CliRun pretrain =
+        CliRun.of("pretrain", "--preset", "tiny", "--steps", "1", "--eval", "0", "--device", "cpu",
+            "--batch", "200000000", "-o", dir.resolve("too-big").toString());
+    assertEquals(2, pretrain.exitCode(), pretrain.err());
+    assertTrue(pretrain.err().contains("a training step of 200,000,000 x"), pretrain.err());
+    assertTrue(pretrain.err().contains("lower its batch_size or seq_len"), pretrain.err());
+  }
+
   @Test
   void sftNamesAMissingCheckpoint() {
     Path missing = dir.resolve("none");

@@ -6,12 +6,14 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import aha.sampler.model.KvCache;
+import aha.sampler.model.MemoryEstimate;
 import aha.sampler.model.ModelConfig;
 import aha.sampler.model.Transformer;
 import aha.sampler.tokenizer.ChatTemplate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Batched autoregressive generation over a {@link Transformer} with a {@link KvCache}.
@@ -125,11 +127,20 @@ public final class Generator implements CompletionSampler, AutoCloseable {
     int longest = checkPrompts(prompts);
     // room for the prompt and every new token but the last, which is never fed back
     int newTokens = Math.min(params.maxNewTokens(), config.maxPositions() - longest + 1);
+    int capacity = longest + newTokens - 1;
+    // refused before allocating: a batch too big for the machine would otherwise end in an
+    // allocation failure inside libtorch, or in the kernel killing the process; a cache this
+    // generator already holds is memory it will reuse, not take again
+    long held = cache == null ? 0 : MemoryEstimate.generationBytes(config, cache.batchSize(), 0, cache.capacity());
+    MemoryEstimate.requireFits(
+        String.format(Locale.ROOT, "a generation batch of %,d rows of up to %,d tokens", b, capacity),
+        MemoryEstimate.generationBytes(config, b, longest, capacity) - held,
+        "the rows generated together (--batch-rows)");
     int[] leftPadding = new int[b];
     for (int r = 0; r < b; r++) {
       leftPadding[r] = longest - prompts.get(r).length;
     }
-    KvCache kv = cacheFor(leftPadding, longest + newTokens - 1);
+    KvCache kv = cacheFor(leftPadding, capacity);
     KvCache compacted = null; // the rows still going, once some have been dropped; this call's own
     TokenPicker picker = new TokenPicker(params, b);
     int[] live = new int[b]; // live[i]: the prompt whose row is row i of the batch as it runs now

@@ -64,6 +64,19 @@ class GeneratorTest {
     }
   }
 
+  /** A batch too big for the machine is refused before anything of its size is allocated. */
+  @Test
+  void aBatchThatCannotFitIsRefusedBeforeItIsAllocated() {
+    List<int[]> huge = java.util.Collections.nCopies(200_000_000, TestModels.tokens(5, VOCAB, 1));
+    try (Generator generator = new Generator(model, new int[0])) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> generator.sample(huge, SamplingParams.greedy(40)));
+      assertTrue(e.getMessage().startsWith("a generation batch of 200,000,000 rows of up to 44 tokens needs about"), e.getMessage());
+      assertTrue(e.getMessage().endsWith("lower the rows generated together (--batch-rows)"), e.getMessage());
+      assertEquals(1, generator.sample(List.of(TestModels.tokens(5, VOCAB, 1)), SamplingParams.greedy(4)).size(), "still usable");
+    }
+  }
+
   @Test
   void aBatchGivesEachPromptWhatItGetsAlone() {
     List<int[]> prompts = prompts();
