@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,9 +25,15 @@ public final class JsonLinesWriter implements Closeable {
   public JsonLinesWriter(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     this.file = file;
-    this.channel =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    try {
+      this.channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    } catch (FileSystemException e) {
+      throw e; // names the file already
+    } catch (IOException e) {
+      throw named(e); // "Is a directory" names nothing
+    }
   }
 
   /** The file written. */
@@ -38,10 +45,21 @@ public final class JsonLinesWriter implements Closeable {
   public synchronized void append(JsonNode node) throws IOException {
     byte[] line = (JsonLines.JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
     ByteBuffer buffer = ByteBuffer.wrap(line);
-    while (buffer.hasRemaining()) {
-      channel.write(buffer);
+    try {
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(false);
+    } catch (IOException e) {
+      throw named(e); // "No space left on device" names no file
     }
-    channel.force(false);
+  }
+
+  /** {@code e} as an error that names the file written and says why. */
+  private FileSystemException named(IOException e) {
+    FileSystemException named = new FileSystemException(file.toString(), null, e.getMessage());
+    named.initCause(e);
+    return named;
   }
 
   @Override

@@ -52,6 +52,23 @@ class RunStoreTest {
     assertTrue(bad.getMessage().contains("manifest.json"), bad.getMessage());
   }
 
+  /** A full disk (Linux's /dev/full answers every write so) and a directory name their file. */
+  @Test
+  void aFailedAppendNamesItsFileAndWhy() throws IOException {
+    Path full = Path.of("/dev/full");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full), "needs /dev/full");
+    try (JsonLinesWriter writer = new JsonLinesWriter(full)) {
+      java.nio.file.FileSystemException e =
+          assertThrows(java.nio.file.FileSystemException.class, () -> writer.append(JSON.createObjectNode().put("step", 1)));
+      assertEquals("/dev/full", e.getFile());
+      assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+    }
+    Path directory = Files.createDirectories(root.resolve("metrics.jsonl"));
+    java.nio.file.FileSystemException d =
+        assertThrows(java.nio.file.FileSystemException.class, () -> new JsonLinesWriter(directory));
+    assertTrue(d.getMessage().startsWith(directory.toString()), d.getMessage());
+  }
+
   @Test
   void appendedLinesReadBackAndATornLineIsSkippedWithAWarning() throws IOException {
     Path metrics = root.resolve("metrics.jsonl");
