@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * GET /api/runs                      the runs: name, status, stage, last step, ...
  * GET /api/runs/:run                 one run's summary
- * GET /api/runs/:run/metrics         every metrics line
+ * GET /api/runs/:run/metrics         the metrics lines: every one up to 4,096, then evenly thinned
  * GET /api/runs/:run/events          text/event-stream: "metrics" events, the whole file first
  *                                    ({"reset": true}), then the lines appended since
  * GET /api/runs/:run/samples         ?correct=true|false&amp;problem=ID&amp;step=N&amp;offset=0&amp;limit=20

@@ -24,6 +24,14 @@ import java.util.function.Predicate;
  * {@link #generation}: everything is read again, and readers holding positions into the old one
  * start over.
  *
+ * <p>Memory. With a cap ({@code maxLines} above 0, as metrics have) the tail keeps at most that
+ * many lines, evenly spaced: every line until the cap, then every second, every fourth, ... (the
+ * lines whose index in the file is a multiple of the stride), thinning what it holds each time the
+ * cap is passed and starting a new generation so that readers take the thinned list. A chart
+ * wants a few thousand points, not a million lines, and a file is read in fixed chunks, so a
+ * run of any length costs the same. The last line is always kept apart ({@link #last}). Without a
+ * cap (samples, which are paged and aggregated) every line is kept.
+ *
  * <p>Blocking (file reads) and thread-safe.
  */
 final class JsonTail {
@@ -57,6 +65,10 @@ final class JsonTail {
   private final List<JsonNode> lines = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private boolean linkedOut; // the file was last seen as a link out of the runs root
+  private final int maxLines;
+  private int stride = 1; // lines kept: those whose index in this generation is a multiple of it
+  private long accepted; // lines read in this generation
+  private JsonNode last; // the last line read, kept or not
   private int skipped;
   private long offset;
   private Object fileKey;
@@ -67,9 +79,17 @@ final class JsonTail {
    * @param log receives each warning once, as it is found
    */
   JsonTail(Path file, Predicate<Path> leadsOutside, Consumer<String> log) {
+    this(file, leadsOutside, log, 0);
+  }
+
+  /**
+   * @param maxLines the most lines kept, evenly thinned beyond it; 0 keeps every line
+   */
+  JsonTail(Path file, Predicate<Path> leadsOutside, Consumer<String> log, int maxLines) {
     this.file = file;
     this.leadsOutside = leadsOutside;
     this.log = log;
+    this.maxLines = maxLines;
   }
 
   /** Reads what was appended since the last call (or everything, for a new generation). */
@@ -100,7 +120,7 @@ final class JsonTail {
       restart(key);
     }
     fileKey = key;
-    offset = JsonLines.readFrom(file, offset, lines, this::warn);
+    offset = JsonLines.readFrom(file, offset, this::accept, this::warn);
     return position();
   }
 
@@ -134,7 +154,12 @@ final class JsonTail {
 
   /** The last line read, if any, without reading the file. */
   synchronized JsonNode last() {
-    return lines.isEmpty() ? null : lines.get(lines.size() - 1);
+    return last;
+  }
+
+  /** The lines between two kept ones, 1 until the cap is first passed. */
+  synchronized int stride() {
+    return stride;
   }
 
   /** How many lines were skipped as malformed in this generation, including those not kept. */
@@ -146,8 +171,30 @@ final class JsonTail {
     return new Position(generation, lines.size(), warnings.size());
   }
 
+  private void accept(JsonNode line) {
+    last = line;
+    if (accepted % stride == 0) {
+      lines.add(line);
+    }
+    accepted++;
+    if (maxLines > 0 && lines.size() > maxLines) {
+      // keep every second kept line: those at multiples of twice the stride
+      List<JsonNode> thinned = new ArrayList<>(lines.size() / 2 + 1);
+      for (int j = 0; j < lines.size(); j += 2) {
+        thinned.add(lines.get(j));
+      }
+      lines.clear();
+      lines.addAll(thinned);
+      stride *= 2;
+      generation++; // positions into the denser list mean nothing now: readers start over
+    }
+  }
+
   private void restart(Object key) {
     lines.clear();
+    stride = 1;
+    accepted = 0;
+    last = null;
     warnings.clear();
     skipped = 0;
     offset = 0;

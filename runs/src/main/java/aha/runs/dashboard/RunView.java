@@ -34,10 +34,16 @@ final class RunView {
   private final JsonTail samples;
   private final Consumer<String> log;
 
+  /**
+   * Metrics lines kept per run: a chart's worth of points. Beyond it the lines are thinned evenly
+   * ({@link JsonTail}), so a run of a million steps is served from a few megabytes.
+   */
+  static final int MAX_METRIC_LINES = 4096;
+
   RunView(RunDirectory run, Consumer<String> log) {
     this.run = run;
     this.log = log;
-    this.metrics = new JsonTail(run.metrics(), run::leadsOutside, log);
+    this.metrics = new JsonTail(run.metrics(), run::leadsOutside, log, MAX_METRIC_LINES);
     this.samples = new JsonTail(run.samples(), run::leadsOutside, log);
   }
 

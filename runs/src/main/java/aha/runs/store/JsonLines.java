@@ -27,6 +27,9 @@ public final class JsonLines {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Bytes read at a time: a file of any size is read through a buffer this big. */
+  public static final int CHUNK_BYTES = 1 << 20;
+
   private JsonLines() {}
 
   /**
@@ -47,44 +50,68 @@ public final class JsonLines {
    */
   public static long readFrom(Path file, long offset, List<JsonNode> into, Consumer<String> warn)
       throws IOException {
-    byte[] bytes;
+    return readFrom(file, offset, (Consumer<JsonNode>) into::add, warn);
+  }
+
+  /**
+   * Like {@link #readFrom(Path, long, List, Consumer)}, handing each object line to {@code each}
+   * as it is parsed. The file is read in chunks of {@link #CHUNK_BYTES}, so reading a file of any
+   * size holds one chunk and one line at a time (a line longer than a chunk grows the buffer to
+   * fit it).
+   */
+  public static long readFrom(Path file, long offset, Consumer<JsonNode> each, Consumer<String> warn)
+      throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = channel.size();
-      if (size <= offset) {
-        return offset;
+      long end = channel.size(); // a snapshot: what is appended while reading waits for next time
+      long position = offset; // the file offset of buffer[0]
+      int lineNumber = 0;
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(1, end - offset)));
+      while (position + buffer.position() < end) {
+        if (!buffer.hasRemaining()) {
+          // one line fills the buffer: grow it to hold the line
+          ByteBuffer larger = ByteBuffer.allocate(buffer.capacity() * 2);
+          buffer.flip();
+          larger.put(buffer);
+          buffer = larger;
+        }
+        int read = channel.read(buffer, position + buffer.position());
+        if (read <= 0) {
+          break;
+        }
+        byte[] bytes = buffer.array();
+        int filled = buffer.position();
+        int start = 0;
+        for (int i = 0; i < filled; i++) {
+          if (bytes[i] != '\n') {
+            continue;
+          }
+          lineNumber++;
+          String line = new String(bytes, start, i - start, StandardCharsets.UTF_8);
+          if (!line.isBlank()) {
+            // Line numbers are exact when reading from the start; later reads name the byte offset.
+            String where =
+                offset == 0 ? file + ":" + lineNumber : file + " (byte " + (position + start) + ")";
+            parse(line, where, each, warn);
+          }
+          start = i + 1;
+        }
+        // keep the incomplete last line at the front of the buffer
+        buffer.position(start);
+        buffer.limit(filled);
+        buffer.compact();
+        position += start;
       }
-      ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(size - offset));
-      while (buffer.hasRemaining() && channel.read(buffer, offset + buffer.position()) > 0) {
-        // read until the snapshot of the file is in
-      }
-      bytes = buffer.array();
+      return position;
     } catch (NoSuchFileException missing) {
       return offset;
     }
-    int start = 0;
-    int lineNumber = 0;
-    for (int i = 0; i < bytes.length; i++) {
-      if (bytes[i] != '\n') {
-        continue;
-      }
-      lineNumber++;
-      String line = new String(bytes, start, i - start, StandardCharsets.UTF_8);
-      if (!line.isBlank()) {
-        // Line numbers are exact when reading from the start; later reads name the byte offset.
-        String where =
-            offset == 0 ? file + ":" + lineNumber : file + " (byte " + (offset + start) + ")";
-        parse(line, where, into, warn);
-      }
-      start = i + 1;
-    }
-    return offset + start;
   }
 
-  private static void parse(String line, String where, List<JsonNode> into, Consumer<String> warn) {
+  private static void parse(String line, String where, Consumer<JsonNode> into, Consumer<String> warn) {
     try {
       JsonNode node = JSON.readTree(line);
       if (node != null && node.isObject()) {
-        into.add(node);
+        into.accept(node);
       } else {
         warn.accept(where + ": skipped: not a JSON object");
       }

@@ -75,6 +75,48 @@ class JsonTailTest {
     assertTrue(after.lines().get(1).get("rerun").asBoolean());
   }
 
+  @Test
+  void aCappedTailKeepsEvenlySpacedLinesHoweverItWasRead() throws IOException {
+    Path file = dir.resolve("metrics.jsonl");
+    JsonTail inSteps = new JsonTail(file, f -> false, log::add, 64);
+    JsonTail.Delta first = inSteps.since(null);
+    StringBuilder text = new StringBuilder();
+    for (int step = 1; step <= 10_000; step++) {
+      text.append("{\"step\": ").append(step).append("}\n");
+      if (step % 777 == 0) { // a live run: read while it grows
+        append(file, text.toString());
+        text.setLength(0);
+        inSteps.since(first.next());
+      }
+    }
+    append(file, text.toString());
+    JsonTail.Delta late = inSteps.since(first.next());
+    assertTrue(late.reset(), "thinning starts a new generation");
+    JsonTail atOnce = new JsonTail(file, f -> false, log::add, 64);
+    List<JsonNode> all = atOnce.all();
+
+    assertEquals(256, atOnce.stride());
+    assertEquals(40, all.size(), "steps 1, 257, ... 9985: 40 lines, at most 64");
+    assertEquals(1, all.get(0).get("step").asInt());
+    assertEquals(257, all.get(1).get("step").asInt());
+    assertEquals(steps(all), steps(inSteps.all()), "the same lines whether read at once or as it grew");
+    assertEquals(10_000, atOnce.last().get("step").asInt(), "the last line is kept apart");
+  }
+
+  /** Read in chunks: a line longer than a chunk, and a torn last line left for later. */
+  @Test
+  void aFileIsReadInChunksWhateverTheLineLengths() throws IOException {
+    Path file = dir.resolve("metrics.jsonl");
+    String huge = "x".repeat(3 * JsonLines.CHUNK_BYTES / 2);
+    append(file, "{\"step\": 1}\n{\"step\": 2, \"note\": \"" + huge + "\"}\n{\"step\": 3}\n{\"step\": 4, \"lo");
+    List<JsonNode> lines = new ArrayList<>();
+    long offset = JsonLines.readFrom(file, 0, lines, log::add);
+    assertEquals(List.of(1, 2, 3), steps(lines));
+    assertEquals(huge.length(), lines.get(1).get("note").asText().length());
+    assertEquals(Files.size(file) - "{\"step\": 4, \"lo".length(), offset, "resumes at the torn line");
+    assertTrue(log.isEmpty(), log.toString());
+  }
+
   private static void append(Path file, String text) throws IOException {
     Files.writeString(
         file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
