@@ -15,6 +15,7 @@ import aha.sampler.generate.Generator;
 import aha.sampler.generate.SamplingParams;
 import aha.sampler.model.NoGrad;
 import aha.sampler.model.Scalars;
+import aha.sampler.model.MemoryEstimate;
 import aha.sampler.model.Transformer;
 import aha.sampler.service.VertxFutures;
 import aha.sampler.tokenizer.ChatTemplate;
@@ -31,6 +32,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 
@@ -305,6 +307,15 @@ public final class GrpoTrainer implements AutoCloseable {
       micro.add(rows.subList(from, Math.min(rows.size(), from + config.optimizer().microBatch())));
     }
     long stepTokens = rows.stream().filter(Row::counted).mapToLong(r -> r.completion().length).sum();
+    // a micro-batch too big for the machine is refused before its forward pass allocates (an
+    // allocation failure inside libtorch would read as an internal error), with what to lower
+    int longestRow = rows.stream().mapToInt(r -> r.prompt().length + r.completion().length).max().orElse(0);
+    int microRows = micro.stream().mapToInt(List::size).max().orElse(0);
+    MemoryEstimate.requireFits(
+        String.format(
+            Locale.ROOT, "a GRPO learning micro-batch of %,d rows of up to %,d tokens", microRows, longestRow),
+        MemoryEstimate.trainingBytes(policy.config(), microRows, longestRow),
+        "grpo.optimizer.micro_batch");
     // frozen log-probs, kept on the host between passes: π_old (only needed when μ > 1) and π_ref
     List<List<float[]>> old = config.optimizer().numIterations() > 1 ? frozenLogprobs(policy, micro) : null;
     List<List<float[]>> ref = reference != null ? frozenLogprobs(reference, micro) : null;
