@@ -31,7 +31,6 @@ final class RunView {
 
   private final RunDirectory run;
   private final JsonTail metrics;
-  private final JsonTail samples;
   private final Consumer<String> log;
 
   /**
@@ -44,7 +43,6 @@ final class RunView {
     this.run = run;
     this.log = log;
     this.metrics = new JsonTail(run.metrics(), run::leadsOutside, log, MAX_METRIC_LINES);
-    this.samples = new JsonTail(run.samples(), run::leadsOutside, log);
   }
 
   String name() {
@@ -109,38 +107,87 @@ final class RunView {
    * and {@code size} count the whole group.
    */
   ObjectNode samples(SampleQuery query) throws IOException {
-    List<JsonNode> records = samples.all();
+    // Two passes over the file, so that memory holds one page however long the run: the first
+    // counts the matching records, the second keeps those the page shows (newest first: the page
+    // at offset k ends k matches before the last).
+    long[] matching = {0};
+    scanSamples(record -> matching[0] += matches(record, query) ? 1 : 0);
+    long total = matching[0];
+    long firstShown = Math.max(0, total - query.offset() - query.limit()); // in file order
+    long endShown = Math.max(0, total - query.offset());
+    List<ObjectNode> page = new ArrayList<>();
+    long[] index = {0};
+    SampleScan scan =
+        scanSamples(
+            record -> {
+              if (!matches(record, query)) {
+                return;
+              }
+              if (index[0] >= firstShown && index[0] < endShown) {
+                page.add(filtered(record, query));
+              }
+              index[0]++;
+            });
+    java.util.Collections.reverse(page);
     ArrayNode items = JSON.createArrayNode();
-    int total = 0;
-    for (int i = records.size() - 1; i >= 0; i--) {
-      JsonNode record = records.get(i);
-      if (query.step() != null && record.path("step").asLong(Long.MIN_VALUE) != query.step()) {
-        continue;
-      }
-      if (query.problem() != null && !query.problem().equals(record.path("problem_id").asText())) {
-        continue;
-      }
-      if (query.family() != null && !query.family().equals(family(record))) {
-        continue;
-      }
-      ObjectNode shown = filtered(record, query);
-      if (shown == null) {
-        continue;
-      }
-      if (total >= query.offset() && items.size() < query.limit()) {
-        items.add(shown);
-      }
-      total++;
-    }
+    page.forEach(items::add);
     ObjectNode node = JSON.createObjectNode();
     node.put("run", run.name());
     node.put("total", total);
     node.put("offset", query.offset());
     node.put("limit", query.limit());
     node.set("items", items);
-    node.set("warnings", JSON.valueToTree(samples.warnings()));
-    node.put("skipped", samples.skipped());
+    node.set("warnings", JSON.valueToTree(scan.warnings));
+    node.put("skipped", scan.skipped);
     return node;
+  }
+
+  /** Whether {@code query} shows {@code record} (with at least one of its completions). */
+  private static boolean matches(JsonNode record, SampleQuery query) {
+    if (query.step() != null && record.path("step").asLong(Long.MIN_VALUE) != query.step()) {
+      return false;
+    }
+    if (query.problem() != null && !query.problem().equals(record.path("problem_id").asText())) {
+      return false;
+    }
+    if (query.family() != null && !query.family().equals(family(record))) {
+      return false;
+    }
+    JsonNode completions = record.path("completions");
+    for (JsonNode completion : completions) {
+      if (query.keeps(completion)) {
+        return true;
+      }
+    }
+    return !query.filtersCompletions() && completions.size() == 0;
+  }
+
+  /** What a read of the samples file found besides its records: warnings (the first 100) and a count. */
+  private static final class SampleScan {
+    final List<String> warnings = new ArrayList<>();
+    int skipped;
+
+    void warn(String warning) {
+      skipped++;
+      if (warnings.size() < JsonTail.MAX_WARNINGS) {
+        warnings.add(warning);
+      }
+    }
+  }
+
+  /**
+   * Reads the samples file from its start, handing each record to {@code each} as it is parsed:
+   * samples are paged and aggregated, never kept, so a run of any length is read in bounded
+   * memory. A file that links out of the runs root reads as absent.
+   */
+  private SampleScan scanSamples(Consumer<JsonNode> each) throws IOException {
+    SampleScan scan = new SampleScan();
+    if (run.leadsOutside(run.samples())) {
+      scan.warn(run.samples() + ": not read: a link out of the runs root");
+      return scan;
+    }
+    JsonLines.readFrom(run.samples(), 0, each, scan::warn);
+    return scan;
   }
 
   /** {@code record} with only the completions that {@code query} keeps, or null when it keeps none. */
@@ -190,16 +237,17 @@ final class RunView {
   ObjectNode problems() throws IOException {
     Map<String, Tally> tallies = new LinkedHashMap<>();
     java.util.Set<String> markers = new java.util.TreeSet<>();
-    for (JsonNode record : samples.all()) {
-      for (JsonNode completion : record.path("completions")) {
-        completion.path("markers").forEach(hit -> markers.add(hit.path("marker").asText()));
-      }
-      String id = record.path("problem_id").asText(null);
-      if (id == null) {
-        continue;
-      }
-      tallies.computeIfAbsent(id, key -> new Tally(key, record)).add(record);
-    }
+    SampleScan scan =
+        scanSamples(
+            record -> {
+              for (JsonNode completion : record.path("completions")) {
+                completion.path("markers").forEach(hit -> markers.add(hit.path("marker").asText()));
+              }
+              String id = record.path("problem_id").asText(null);
+              if (id != null) {
+                tallies.computeIfAbsent(id, key -> new Tally(key, record)).add(record);
+              }
+            });
     List<Tally> sorted = new ArrayList<>(tallies.values());
     sorted.removeIf(tally -> tally.attempts == 0);
     sorted.sort(Comparator.comparingDouble(Tally::passRate).thenComparing(tally -> tally.id));
@@ -221,8 +269,8 @@ final class RunView {
     node.set("problems", problems);
     node.set("markers", JSON.valueToTree(markers));
     node.put("logged_groups_per_step", loggedGroupsPerStep());
-    node.set("warnings", JSON.valueToTree(samples.warnings()));
-    node.put("skipped", samples.skipped());
+    node.set("warnings", JSON.valueToTree(scan.warnings));
+    node.put("skipped", scan.skipped);
     return node;
   }
 
@@ -300,7 +348,13 @@ final class RunView {
 
     Tally(String id, JsonNode first) {
       this.id = id;
-      this.first = first;
+      // only what the report shows: not the first group's completions, which hold the text
+      ObjectNode slim = JSON.createObjectNode();
+      slim.set("question", first.get("question"));
+      slim.set("gold", first.get("gold"));
+      slim.set("kind", first.get("kind"));
+      slim.put("family", family(first));
+      this.first = slim;
     }
 
     void add(JsonNode record) {

@@ -512,6 +512,8 @@ class DashboardApiTest {
                           // lowest pass rate first
                           assertEquals("p-hard", problems.get(0).get("problem_id").asText());
                           assertEquals("always_0", problems.get(0).get("flag").asText());
+                          assertEquals("p", problems.get(0).get("family").asText(), "its id's prefix");
+                          assertTrue(problems.get(0).hasNonNull("question"), problems.get(0).toString());
                           assertEquals(4, problems.get(0).get("attempts").asInt());
                           assertEquals(2, problems.get(0).get("steps").asInt());
                           assertEquals("p-mixed", problems.get(1).get("problem_id").asText());
