@@ -150,11 +150,8 @@ public final class AtomicFiles {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         action.writeTo(channel);
         channel.force(true);
-      } catch (FileSystemException e) {
-        throw e; // names its file already
       } catch (IOException e) {
-        // "No space left on device" and the like name no file: name the one being written
-        throw new FileSystemException(target.toString(), null, e.getMessage());
+        throw naming(target, e);
       }
       copyPermissions(target, temp);
       written = true;
@@ -164,6 +161,20 @@ public final class AtomicFiles {
         Files.deleteIfExists(temp);
       }
     }
+  }
+
+  /**
+   * {@code e} as an error that names {@code file}: as it is when it names a file already, else (a
+   * "No space left on device", an encoding error, which name none) a {@link FileSystemException}
+   * of {@code file} whose reason is {@code e}'s message and whose cause is {@code e}.
+   */
+  public static FileSystemException naming(Path file, IOException e) {
+    if (e instanceof FileSystemException named && named.getFile() != null) {
+      return named;
+    }
+    FileSystemException named = new FileSystemException(file.toString(), null, e.getMessage());
+    named.initCause(e);
+    return named;
   }
 
   /** Renames a staged {@code temp} over {@code target}, atomically where the file system can. */

@@ -10,10 +10,18 @@ final class OutputFiles {
   private OutputFiles() {}
 
   /**
-   * Refuses an output that is an input file: the input is the record of what the output was made
-   * from, and a slip of an option should not cost it (nor the work of a long sampling job). Paths
-   * are compared after normalizing, and as files where both exist, so a link or a relative path to
-   * the input counts as the input.
+   * Whether {@code a} and {@code b} name one file: compared after normalizing, and as files where
+   * both exist, so a link or a relative path to a file counts as that file.
+   */
+  static boolean sameFile(Path a, Path b) throws IOException {
+    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())
+        || (Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b));
+  }
+
+  /**
+   * Refuses an output that is an input file ({@link #sameFile}): the input is the record of what
+   * the output was made from, and a slip of an option should not cost it (nor the work of a long
+   * sampling job).
    *
    * @param option how the user named the output, for the message: "-o" or "--train"
    * @param output the output, or null or "-" for standard output
@@ -24,10 +32,7 @@ final class OutputFiles {
     if (output == null || output.toString().equals("-")) {
       return;
     }
-    boolean same =
-        input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())
-            || (Files.exists(input) && Files.exists(output) && Files.isSameFile(input, output));
-    if (same) {
+    if (sameFile(input, output)) {
       throw new UserInputException(
           option + " " + output + " is " + inputName + "; write to another file and keep the input");
     }

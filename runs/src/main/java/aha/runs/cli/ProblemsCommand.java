@@ -219,7 +219,7 @@ final class ProblemsCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      if (train.toAbsolutePath().normalize().equals(test.toAbsolutePath().normalize())) {
+      if (OutputFiles.sameFile(train, test)) {
         throw new UserInputException("--train and --test name the same file: " + train);
       }
       OutputFiles.refuseInput("--train", train, "the input file", input);

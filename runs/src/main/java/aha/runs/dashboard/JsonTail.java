@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  * cap is passed and starting a new generation so that readers take the thinned list. A chart
  * wants a few thousand points, not a million lines, and a file is read in fixed chunks, so a
  * run of any length costs the same. The last line is always kept apart ({@link #last}). Without a
- * cap (samples, which are paged and aggregated) every line is kept.
+ * cap every line is kept.
  *
  * <p>Blocking (file reads) and thread-safe.
  */

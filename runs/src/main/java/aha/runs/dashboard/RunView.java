@@ -190,7 +190,7 @@ final class RunView {
     return scan;
   }
 
-  /** {@code record} with only the completions that {@code query} keeps, or null when it keeps none. */
+  /** {@code record}, which {@link #matches} {@code query}, with only the completions it keeps. */
   private static ObjectNode filtered(JsonNode record, SampleQuery query) {
     JsonNode completions = record.path("completions");
     ArrayNode kept = JSON.createArrayNode();
@@ -203,9 +203,6 @@ final class RunView {
         copy.put("index", i);
         kept.add(copy);
       }
-    }
-    if (kept.isEmpty() && (query.filtersCompletions() || completions.size() > 0)) {
-      return null;
     }
     ObjectNode shown = record.deepCopy();
     shown.set("completions", kept);

@@ -1,12 +1,12 @@
 package aha.runs.store;
 
+import aha.problems.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -29,10 +29,8 @@ public final class JsonLinesWriter implements Closeable {
       this.channel =
           FileChannel.open(
               file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    } catch (FileSystemException e) {
-      throw e; // names the file already
     } catch (IOException e) {
-      throw named(e); // "Is a directory" names nothing
+      throw AtomicFiles.naming(file, e);
     }
   }
 
@@ -51,15 +49,8 @@ public final class JsonLinesWriter implements Closeable {
       }
       channel.force(false);
     } catch (IOException e) {
-      throw named(e); // "No space left on device" names no file
+      throw AtomicFiles.naming(file, e); // "No space left on device" names no file by itself
     }
-  }
-
-  /** {@code e} as an error that names the file written and says why. */
-  private FileSystemException named(IOException e) {
-    FileSystemException named = new FileSystemException(file.toString(), null, e.getMessage());
-    named.initCause(e);
-    return named;
   }
 
   @Override

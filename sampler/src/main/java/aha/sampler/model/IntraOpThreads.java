@@ -116,12 +116,6 @@ public final class IntraOpThreads {
     return fixedCount > 0;
   }
 
-  /** The most threads: the fixed count, else one per core the JVM may use. */
-  public static int max() {
-    int fixedNow = fixedCount;
-    return fixedNow > 0 ? fixedNow : Runtime.getRuntime().availableProcessors();
-  }
-
   /**
    * Sets the calling thread's libtorch thread count to what the load allows now; cheap enough to
    * call before every forward pass (a clock read, a thread-local read, and once a second two small
@@ -136,9 +130,7 @@ public final class IntraOpThreads {
    * smaller than {@link #ONE_THREAD_BELOW_FLOPS}, unless the count is fixed.
    */
   public static void fit(long flops) {
-    int fixedNow = fixedCount;
-    int want =
-        fixedNow > 0 ? fixedNow : flops < ONE_THREAD_BELOW_FLOPS ? 1 : chooseForLoad();
+    int want = fixedCount == 0 && flops < ONE_THREAD_BELOW_FLOPS ? 1 : current();
     int[] applied = APPLIED.get();
     if (applied[0] != want) {
       apply(want);
