@@ -91,10 +91,31 @@ window.ahaDashboard = {
     const chart = charts.get(id);
     return chart && chart.plot ? Array.from(chart.plot.data[0]) : [];
   },
-  /** The legend labels of chart `id`'s series. */
+  /** The legend labels of chart `id`'s series (band edges, kept out of the legend, left out). */
   labels(id) {
     const chart = charts.get(id);
-    return chart && chart.plot ? chart.plot.series.slice(1).map(s => s.label) : [];
+    return chart && chart.plot
+      ? chart.plot.series.slice(1).filter(s => s.class !== 'range-edge').map(s => s.label) : [];
+  },
+  /** The values of the series labelled `label` on chart `id`, by x, or [] when there is none. */
+  values(id, label) {
+    const chart = charts.get(id);
+    const i = chart && chart.plot ? chart.plot.series.findIndex(s => s.label === label) : -1;
+    return i > 0 ? Array.from(chart.plot.data[i]) : [];
+  },
+  /** Chart `id`'s bands: the series each shades, and its highest upper and lowest lower edge. */
+  bands(id) {
+    const chart = charts.get(id);
+    if (!chart || !chart.plot) return [];
+    return chart.plot.bands.map(band => {
+      const [upper, lower] = band.series;
+      const values = i => chart.plot.data[i].filter(v => v !== null);
+      return {
+        label: chart.plot.series[upper].label.replace(/: highest of .*$/, ''),
+        highest: Math.max(...values(upper)),
+        lowest: Math.min(...values(lower)),
+      };
+    });
   },
   /** How often chart `id` has drawn. */
   draws(id) {
@@ -161,17 +182,26 @@ function largestK(run) {
   return k;
 }
 
-/** A series' values of `run` by x: its metrics lines, then (eval chart) its reports on top. */
+/**
+ * A series' values of `run` by x: its metrics lines, then (eval chart) its reports on top; and,
+ * where the server thinned a long run, the lowest and highest value of the steps each point stands
+ * for (`thinned` of a line: see JsonTail), by x.
+ */
 function pointsOf(run, s, offsets, k) {
   const key = s.key.replace('@K', `@${k}`);
   const points = new Map();
-  if (s.key.includes('@K') && k === null) return points;
+  const ranges = new Map();
+  if (s.key.includes('@K') && k === null) return { points, ranges };
   const stage = s.stage ?? 'grpo';
   for (const line of run.byStep.values()) {
     const value = line[key];
     if ((line.stage ?? 'grpo') === stage && typeof value === 'number' && Number.isFinite(value)) {
       const x = xOf(run, line, offsets);
-      if (x !== null) points.set(x, value);
+      if (x === null) continue;
+      points.set(x, value);
+      const low = line.thinned?.min?.[key];
+      const high = line.thinned?.max?.[key];
+      if (typeof low === 'number' && typeof high === 'number') ranges.set(x, [low, high]);
     }
   }
   if (s.report) {
@@ -182,14 +212,23 @@ function pointsOf(run, s, offsets, k) {
       if (typeof value === 'number' && Number.isFinite(value) && x !== null) points.set(x, value);
     }
   }
-  return points;
+  return { points, ranges };
+}
+
+/** The most steps one point of `run`'s charts stands for (1 unless the server thinned the run). */
+function thinnedTo(run) {
+  let most = 1;
+  for (const line of run.byStep.values()) most = Math.max(most, line.thinned?.lines ?? 1);
+  return most;
 }
 
 /**
  * What chart `spec` draws now: the series of every run that have a value other than 0 (a series
  * that is always 0, such as the KL without a reference model or the clip ratios with one pass a
  * batch, is left out and named in the chart's note), and uPlot's columns (the x values where any
- * series has a point, then one column per series).
+ * series has a point, then one column per series, then the upper and lower edge of each band).
+ * A band shades, for a thinned run, the lowest to the highest value of the steps a point stands
+ * for, so a spike the points skip still shows.
  */
 function plotOf(spec) {
   const drawn = [];
@@ -199,7 +238,7 @@ function plotOf(spec) {
     const offsets = new Map();
     const k = largestK(run);
     for (const [i, s] of spec.series.entries()) {
-      const points = pointsOf(run, s, offsets, k);
+      const { points, ranges } = pointsOf(run, s, offsets, k);
       if (points.size === 0) continue;
       anyPoint = true;
       const label = s.label.replace('@K', `@${k}`);
@@ -207,22 +246,38 @@ function plotOf(spec) {
         flat.add(label);
         continue;
       }
-      drawn.push({ run, spec: s, colour: i, label, points });
+      const banded = ranges.size > 0 && !(spec.sparse || s.sparse);
+      drawn.push({ run, spec: s, colour: i, label, points, ranges: banded ? ranges : null });
     }
   }
   const xs = [...new Set(drawn.flatMap(d => [...d.points.keys()]))].sort((a, b) => a - b);
-  const data = [xs, ...drawn.map(d => xs.map(x => d.points.get(x) ?? null))];
-  const signature = drawn.map(d => `${d.run.name}|${d.label}`).join(';') + `|${xMode}`;
-  return { drawn, flat: [...flat], data, signature, anyPoint };
+  const edge = (d, x, side) => d.ranges.get(x)?.[side] ?? d.points.get(x) ?? null;
+  const banded = drawn.filter(d => d.ranges);
+  const data = [
+    xs,
+    ...drawn.map(d => xs.map(x => d.points.get(x) ?? null)),
+    ...banded.flatMap(d => [xs.map(x => edge(d, x, 1)), xs.map(x => edge(d, x, 0))]),
+  ];
+  const signature = drawn.map(d => `${d.run.name}|${d.label}|${d.ranges ? 'band' : ''}`).join(';') + `|${xMode}`;
+  return { drawn, banded, flat: [...flat], data, signature, anyPoint };
 }
 
-/** The uPlot series: the x axis, then one per drawn series. */
-function seriesOf(spec, drawn) {
+/** A colour of COLORS with opacity `alpha` (0 to 1), for bands. */
+function translucent(colour, alpha) {
+  return colour + Math.round(alpha * 255).toString(16).padStart(2, '0');
+}
+
+/**
+ * The uPlot series: the x axis, then one per drawn series, then each band's upper and lower edge
+ * (thin, out of the legend: the band between them is the point's range), and the bands.
+ */
+function seriesOf(spec, plot) {
   const series = [{ label: xMode === 'time' ? 'minutes' : 'step' }];
-  for (const d of drawn) {
+  const labelOf = d => (overlay ? `${runLabel(d.run)}: ${d.label}` : d.label);
+  for (const d of plot.drawn) {
     const sparse = Boolean(spec.sparse || d.spec.sparse);
     series.push({
-      label: overlay ? `${runLabel(d.run)}: ${d.label}` : d.label,
+      label: labelOf(d),
       stroke: COLORS[d.colour % COLORS.length],
       dash: DASHES[d.run.index % DASHES.length],
       width: 1.6,
@@ -232,7 +287,23 @@ function seriesOf(spec, drawn) {
       value: (u, v) => aha.fmt(v),
     });
   }
-  return series;
+  const bands = [];
+  for (const d of plot.banded) {
+    const colour = COLORS[d.colour % COLORS.length];
+    for (const side of ['highest', 'lowest']) {
+      series.push({
+        label: `${labelOf(d)}: ${side} of the steps a point stands for`,
+        class: 'range-edge',
+        stroke: translucent(colour, 0.35),
+        width: 0.5,
+        scale: d.spec.right ? 'r' : 'y',
+        points: { show: false },
+        value: (u, v) => aha.fmt(v),
+      });
+    }
+    bands.push({ series: [series.length - 2, series.length - 1], fill: translucent(colour, 0.15) });
+  }
+  return { series, bands };
 }
 
 /** The x axis: whole steps only (no half-step ticks), or minutes. */
@@ -261,7 +332,7 @@ function makeChart(spec, plot) {
     scales: right
       ? { x: { time: false }, y: { auto: true }, r: { auto: true } }
       : { x: { time: false }, y: { auto: true } },
-    series: seriesOf(spec, plot.drawn),
+    ...seriesOf(spec, plot),
     axes,
     cursor: { sync: { key: 'aha-steps' } },
     hooks: {
@@ -294,10 +365,15 @@ function redraw() {
     const chart = charts.get(spec.id);
     const plot = plotOf(spec);
     const note = chart.element.querySelector('.note');
-    note.textContent = plot.flat.length
+    const flatNote = plot.flat.length
         ? `Not drawn, always 0: ${plot.flat.join(', ')}${spec.id === 'policy' ? ' (no reference model when beta is 0)' : ''}`
           + `${spec.id === 'clip' ? ' (nothing is clipped with one pass a batch)' : ''}.`
         : '';
+    const thinned = Math.max(1, ...plot.banded.map(d => thinnedTo(d.run)));
+    const bandNote = plot.banded.length
+        ? `A long run: each point stands for up to ${aha.fmt(thinned)} steps, the shading spans their lowest to highest value.`
+        : '';
+    note.textContent = [flatNote, bandNote].filter(Boolean).join(' ');
     if (!plot.anyPoint) {
       chart.element.classList.add('empty');
       continue;

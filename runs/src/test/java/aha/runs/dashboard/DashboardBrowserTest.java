@@ -200,6 +200,56 @@ class DashboardBrowserTest {
   }
 
   /**
+   * A run longer than the dashboard keeps ({@link RunView#MAX_METRIC_LINES}) is drawn from thinned
+   * lines, and a one-step spike between two of them still shows, as the top of the band each
+   * point's range shades.
+   */
+  @Test
+  void aLongRunIsThinnedWithTheSkippedStepsShaded() throws IOException {
+    chromeDriverOrFail();
+    String name = "20261129-120000-long";
+    int steps = 2 * RunView.MAX_METRIC_LINES + 1_000;
+    long spikeStep = 5_003; // not a multiple of the stride (4) from step 1: a skipped line
+    try (FakeRun long_ = FakeRun.create(root, name, "finished");
+        Dashboard dashboard =
+            Dashboard.start(DashboardOptions.of(root, "127.0.0.1", 0).withPollMillis(200))) {
+      for (long step = 1; step <= steps; step++) {
+        if (step == spikeStep) {
+          long_.rawMetrics("{\"step\": " + step + ", \"stage\": \"grpo\", \"grad_norm\": 50.0}\n");
+        } else {
+          long_.metric(step);
+        }
+      }
+      WebDriver browser = new ChromeDriver(chromeOptions());
+      try {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        browser.get(dashboard.url() + "run.html?run=" + name);
+        waitFor(browser, Duration.ofSeconds(20), "the thinned charts", () -> points(js, "optim") > 0);
+        long drawn = points(js, "optim");
+        assertTrue(drawn <= RunView.MAX_METRIC_LINES && drawn >= steps / 4, drawn + " points");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> bands =
+            (List<Map<String, Object>>) js.executeScript("return ahaDashboard.bands('optim')");
+        Map<String, Object> gradNorm =
+            bands.stream().filter(b -> b.get("label").equals("grad norm")).findFirst().orElseThrow(
+                () -> new AssertionError("no band for the grad norm: " + bands));
+        assertEquals(50.0, ((Number) gradNorm.get("highest")).doubleValue(), "the spike's top");
+        double highestPoint =
+            ((Number) js.executeScript(
+                    "return Math.max(...ahaDashboard.values('optim', 'grad norm').filter(v => v !== null))"))
+                .doubleValue();
+        assertTrue(highestPoint < 50, "the points themselves skip the spike: " + highestPoint);
+        assertEquals(List.of("grad norm", "lr"), labels(js, "optim"), "band edges stay out of the legend");
+        String note = browser.findElement(By.cssSelector("#chart-optim .note")).getText();
+        assertTrue(note.contains("each point stands for up to 4 steps"), note);
+        screenshot(browser, "dashboard-long-run.png");
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  /**
    * The same, watching a real run: {@code aha train --preset smoke} in a child process, with more
    * GRPO steps so that the browser sees it grow.
    */

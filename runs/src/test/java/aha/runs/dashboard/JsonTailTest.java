@@ -103,6 +103,50 @@ class JsonTailTest {
     assertEquals(10_000, atOnce.last().get("step").asInt(), "the last line is kept apart");
   }
 
+  /**
+   * A thinned line carries the range of the lines it stands for, so a one-step spike between two
+   * kept lines still shows; a bucket does not mix stages; and a live reader is sent the newest
+   * bucket again as it widens.
+   */
+  @Test
+  void aThinnedLineCarriesTheRangeOfTheLinesItStandsFor() throws IOException {
+    Path file = dir.resolve("metrics.jsonl");
+    StringBuilder text = new StringBuilder();
+    for (int step = 1; step <= 9_000; step++) {
+      String stage = step <= 300 ? "pretrain" : "grpo";
+      double loss = step == 5_000 ? 100.0 : 1.0 + (step % 10) / 10.0;
+      text.append("{\"step\": ").append(step).append(", \"stage\": \"").append(stage)
+          .append("\", \"loss\": ").append(loss).append(", \"lr\": 0.001, \"note\": \"x\"}\n");
+    }
+    append(file, text.toString());
+    JsonTail tail = new JsonTail(file, f -> false, log::add, 64);
+    JsonTail.Delta read = tail.since(null);
+    List<JsonNode> lines = read.lines();
+
+    assertEquals(256, tail.stride());
+    JsonNode first = lines.get(0); // steps 1-256, all pretraining
+    assertEquals(256, first.get("thinned").get("lines").asInt());
+    assertEquals(1.0, first.get("thinned").get("min").get("loss").asDouble());
+    assertEquals(1.9, first.get("thinned").get("max").get("loss").asDouble(), 1e-12);
+    assertFalse(first.get("thinned").get("min").has("lr"), "a flat field has no range");
+    assertFalse(first.get("thinned").get("min").has("note"), "only numbers have ranges");
+    JsonNode boundary = lines.get(1); // steps 257-512: 44 of pretraining, then GRPO
+    assertEquals("pretrain", boundary.get("stage").asText());
+    assertEquals(44, boundary.get("thinned").get("lines").asInt(), "GRPO lines left out");
+    JsonNode spike = lines.get(19); // steps 4865-5120
+    assertEquals(4865, spike.get("step").asInt());
+    assertEquals(100.0, spike.get("thinned").get("max").get("loss").asDouble());
+    assertTrue(spike.get("loss").asDouble() < 2, "the kept line itself missed the spike");
+
+    // the newest bucket (from step 8961) widens: a reader that saw it gets it again
+    append(file, "{\"step\": 9001, \"stage\": \"grpo\", \"loss\": 7.5, \"lr\": 0.001}\n");
+    JsonTail.Delta grown = tail.since(read.next());
+    assertFalse(grown.reset());
+    assertEquals(List.of(8961), steps(grown.lines()));
+    assertEquals(7.5, grown.lines().get(0).get("thinned").get("max").get("loss").asDouble());
+    assertTrue(tail.since(grown.next()).isEmpty(), "nothing new, nothing sent");
+  }
+
   /** Read in chunks: a line longer than a chunk, and a torn last line left for later. */
   @Test
   void aFileIsReadInChunksWhateverTheLineLengths() throws IOException {
