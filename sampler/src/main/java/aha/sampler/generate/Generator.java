@@ -10,10 +10,13 @@ import aha.sampler.model.MemoryEstimate;
 import aha.sampler.model.ModelConfig;
 import aha.sampler.model.Transformer;
 import aha.sampler.tokenizer.ChatTemplate;
+import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Batched autoregressive generation over a {@link Transformer} with a {@link KvCache}.
@@ -28,6 +31,9 @@ import java.util.Locale;
  * not make every short one pay for their length. A row's tokens are the same either way, since
  * its draws and its attention depend on nothing but its own row (up to float rounding in
  * kernels that block by batch size). The call returns as soon as every row has ended.
+ *
+ * <p>Prefill: rows with the same prompt (GRPO's G completions of a question) are prefilled once
+ * and share the result ({@link #prefill}).
  *
  * <p>Speed: each step is the model's forward plus about ten small ops that pick the tokens on the
  * device ({@link TokenPicker}); only B ids and B log-probabilities are copied to the host, to look
@@ -159,9 +165,9 @@ public final class Generator implements CompletionSampler, AutoCloseable {
       for (int step = 0; step < newTokens && unfinished > 0; step++) {
         long began = System.nanoTime();
         try (NDScope ignored = new NDScope()) {
-          NDArray input = step == 0 ? prefillTokens(prompts, longest) : fed; // (B, T) or (B', 1)
           KvCache running = compacted == null ? kv : compacted;
-          NDArray logits = model.forwardLast(input, running); // (B', V)
+          NDArray logits =
+              step == 0 ? prefill(prompts, longest, kv) : model.forwardLast(fed, running); // (B', V)
           TokenPicker.Picks picks = picker.pick(logits);
           long[] ids = picks.ids().toLongArray(); // (B') on the host
           float[] lps = picks.logprobs().toFloatArray(); // (B') on the host
@@ -299,6 +305,43 @@ public final class Generator implements CompletionSampler, AutoCloseable {
     }
     cache = new KvCache(config, manager, leftPadding, capacity);
     return cache;
+  }
+
+  /**
+   * Runs the prompts through the model into {@code kv} and returns each row's next-token logits,
+   * (B, V). Rows with the same prompt (a GRPO group's G completions of one question) share one
+   * prefill: the distinct prompts are run into a scratch cache, and each row gets its prompt's
+   * keys and values copied from it ({@link KvCache#copyPrefix}), so a group costs one prompt's
+   * forward pass instead of G. The logits are computed on fewer rows, so they may differ from the
+   * unshared ones in the last bits (kernels block by row count); a row's draws are its own either
+   * way ({@link TokenPicker}).
+   */
+  private NDArray prefill(List<int[]> prompts, int longest, KvCache kv) {
+    int b = prompts.size();
+    Map<IntBuffer, Integer> distinctIndex = new HashMap<>(); // content-keyed: IntBuffer compares ints
+    List<int[]> distinct = new ArrayList<>();
+    long[] sourceRow = new long[b]; // row r's prompt is distinct prompt sourceRow[r]
+    for (int r = 0; r < b; r++) {
+      int[] prompt = prompts.get(r);
+      Integer known = distinctIndex.putIfAbsent(IntBuffer.wrap(prompt), distinct.size());
+      if (known == null) {
+        distinct.add(prompt);
+      }
+      sourceRow[r] = known == null ? distinct.size() - 1 : known;
+    }
+    if (distinct.size() == b) {
+      return model.forwardLast(prefillTokens(prompts, longest), kv); // (B, V)
+    }
+    int[] distinctPadding = new int[distinct.size()];
+    for (int d = 0; d < distinctPadding.length; d++) {
+      distinctPadding[d] = longest - distinct.get(d).length;
+    }
+    try (KvCache shared = new KvCache(config, manager, distinctPadding, longest)) {
+      NDArray distinctLogits = model.forwardLast(prefillTokens(distinct, longest), shared); // (D, V)
+      NDArray rows = manager.create(sourceRow); // (B) int64
+      kv.copyPrefix(shared, rows);
+      return distinctLogits.get(new NDIndex("{}", rows)); // (B, V)
+    }
   }
 
   /** The prompts left-padded (with id 0, never attended to) into one array, (B, T). */

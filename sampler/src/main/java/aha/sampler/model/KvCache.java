@@ -111,6 +111,45 @@ public final class KvCache implements AutoCloseable {
     return kept;
   }
 
+  /**
+   * Fills this empty cache from {@code source}'s filled slots: row r gets the keys and values of
+   * slots [0, source.length()) of source row {@code rows[r]}, and this cache's length becomes
+   * source's. Rows that share a prompt are prefilled once this way. Their padding must agree.
+   *
+   * @param rows (B) int64, for each row of this cache the source row it copies
+   */
+  public void copyPrefix(KvCache source, NDArray rows) {
+    if (length != 0) {
+      throw new IllegalStateException("copyPrefix fills an empty cache; this one holds " + length + " slots");
+    }
+    long[] sourceRows = rows.toLongArray();
+    if (sourceRows.length != leftPadding.length) {
+      throw new IllegalArgumentException(
+          "cache holds " + leftPadding.length + " rows, got " + sourceRows.length + " to copy");
+    }
+    for (int r = 0; r < sourceRows.length; r++) {
+      long from = sourceRows[r];
+      if (from < 0 || from >= source.leftPadding.length || source.leftPadding[(int) from] != leftPadding[r]) {
+        throw new IllegalArgumentException(
+            "row " + r + " cannot copy source row " + from + ": outside the source or padded differently");
+      }
+    }
+    int slots = source.length;
+    if (slots > capacity) {
+      throw new IllegalArgumentException(
+          "source holds " + slots + " slots, more than this cache's capacity " + capacity);
+    }
+    NDIndex rowsTaken = new NDIndex("{}", rows);
+    for (int i = 0; i < layers; i++) {
+      try (NDArray takenKeys = source.keys[i].get(rowsTaken); // (B, nkv, hs, Ts)
+          NDArray takenValues = source.values[i].get(rowsTaken)) { // (B, nkv, Ts, hs)
+        keys[i].set(new NDIndex(":, :, :, :{}", slots), takenKeys.get(new NDIndex("..., :{}", slots)));
+        values[i].set(new NDIndex(":, :, :{}", slots), takenValues.get(new NDIndex(":, :, :{}", slots)));
+      }
+    }
+    length = slots;
+  }
+
   /** An empty shell for {@link #keepRows}: padding set, arrays to be installed layer by layer. */
   private KvCache(NDManager parent, int layers, int capacity, int[] leftPadding) {
     this.manager = parent.newSubManager();

@@ -92,6 +92,35 @@ class GeneratorTest {
     }
   }
 
+  /**
+   * GRPO's groups: rows with the same prompt share one prefill (its keys and values copied to each
+   * row), and each still gets what its prompt gets alone; sampled, each row draws on its own.
+   */
+  @Test
+  void rowsWithTheSamePromptShareItsPrefillAndStillDecodeAlone() {
+    List<int[]> distinct = prompts();
+    List<int[]> grouped = new ArrayList<>();
+    for (int[] prompt : distinct) {
+      for (int copy = 0; copy < 3; copy++) {
+        grouped.add(prompt.clone()); // equal content, not the same array
+      }
+    }
+    SamplingParams greedy = SamplingParams.greedy(10);
+    try (Generator generator = new Generator(model, new int[] {7})) {
+      List<Completion> batch = generator.sample(grouped, greedy);
+      for (int r = 0; r < grouped.size(); r++) {
+        Completion alone = generator.sample(List.of(distinct.get(r / 3)), greedy).get(0);
+        assertArrayEquals(alone.tokens(), batch.get(r).tokens(), "row " + r);
+        assertArrayEquals(alone.logprobs(), batch.get(r).logprobs(), 1e-4f, "row " + r);
+      }
+      List<Completion> sampled = generator.sample(grouped, SamplingParams.sampled(1.5, 10, 5));
+      assertNotEquals(
+          java.util.Arrays.toString(sampled.get(0).tokens()),
+          java.util.Arrays.toString(sampled.get(1).tokens()),
+          "rows of one prompt draw from their own streams");
+    }
+  }
+
   @Test
   void aStopTokenEndsItsRowOnlyAndIsKept() {
     List<int[]> prompts = prompts();

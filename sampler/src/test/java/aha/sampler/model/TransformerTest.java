@@ -166,6 +166,31 @@ class TransformerTest {
     }
   }
 
+  /** A shared prefill is copied only into an empty cache, and only between rows padded alike. */
+  @Test
+  void aCacheCopiesAPrefixOnlyBetweenRowsPaddedAlike() {
+    ModelConfig config = TestModels.tiny(false, false);
+    try (NDManager manager = NDManager.newBaseManager();
+        NDScope ignored = new NDScope()) {
+      Transformer model = TestModels.randomized(config, manager, 1);
+      try (KvCache source = new KvCache(config, manager, new int[] {0, 1}, 3);
+          KvCache target = new KvCache(config, manager, new int[] {1, 1, 0}, 8)) {
+        model.forward(tokens(manager, new int[][] {{1, 2, 3}, {0, 4, 5}}), source);
+        IllegalArgumentException padded =
+            assertThrows(
+                IllegalArgumentException.class,
+                () -> target.copyPrefix(source, manager.create(new long[] {1, 0, 0})));
+        assertTrue(padded.getMessage().contains("row 1 cannot copy source row 0"), padded.getMessage());
+        target.copyPrefix(source, manager.create(new long[] {1, 1, 0}));
+        assertEquals(3, target.length());
+        assertThrows(
+            IllegalStateException.class,
+            () -> target.copyPrefix(source, manager.create(new long[] {1, 1, 0})),
+            "a cache that holds slots is not overwritten");
+      }
+    }
+  }
+
   @Test
   void decodingOnAnotherThreadRecordsNoGradients() throws Exception {
     ModelConfig config = TestModels.tiny(false, false);
