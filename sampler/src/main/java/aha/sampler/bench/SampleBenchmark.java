@@ -11,6 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import aha.sampler.generate.Completion;
 import aha.sampler.generate.Generator;
 import aha.sampler.generate.SamplingParams;
+import aha.sampler.model.InferenceWeights;
 import aha.sampler.model.KvCache;
 import aha.sampler.model.IntraOpThreads;
 import aha.sampler.model.ModelConfig;
@@ -428,18 +429,19 @@ public final class SampleBenchmark {
     int b = settings.batch();
     int p = settings.promptTokens();
     try (KvCache cache = new KvCache(model.config(), manager, new int[b], p + settings.newTokens());
+        InferenceWeights weights = model.inferenceWeights(); // as the generator samples
         NDScope ignored = new NDScope()) {
       NDArray next;
       try (NDScope step = new NDScope()) {
         int[] flat = prompts.stream().flatMapToInt(Arrays::stream).toArray();
         NDArray tokens = manager.create(flat, new Shape(b, p)); // (B, P)
-        next = model.forwardLast(tokens, cache).argMax(-1); // (B)
+        next = model.forwardLast(tokens, cache, weights).argMax(-1); // (B)
         NDScope.unregister(next);
       }
       long began = System.nanoTime();
       for (int i = 1; i < settings.newTokens(); i++) {
         try (NDScope step = new NDScope()) {
-          NDArray logits = model.forwardLast(next.reshape(b, 1), cache); // (B, V)
+          NDArray logits = model.forwardLast(next.reshape(b, 1), cache, weights); // (B, V)
           next.close();
           next = logits.argMax(-1); // (B)
           next.toLongArray(); // to the host, as a generator must to look for stop tokens

@@ -88,10 +88,19 @@ public final class Attention extends AbstractBlock {
    *     null for a training forward without cache
    * @param layer this layer's index in the cache
    * @param start the cache slot of x's first position (0 without cache)
+   * @param sampling this layer's weights in their sampling layout ({@link InferenceWeights}), or
+   *     null to use the parameters; given, {@code x} is the unscaled norm and the query scale is in
+   *     the weights
    * @return (B, T, C)
    */
-  public NDArray forward(
-      NDArray x, NDList angles, NDArray maskBias, KvCache cache, int layer, int start) {
+  NDArray forward(
+      NDArray x,
+      NDList angles,
+      NDArray maskBias,
+      KvCache cache,
+      int layer,
+      int start,
+      InferenceWeights.LayerWeights sampling) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     int nh = config.numHeads();
@@ -100,9 +109,16 @@ public final class Attention extends AbstractBlock {
     long g = config.groupSize();
 
     // one matmul for q, k and v; q and k are rotated together, token-major, before any transpose
-    NDArray bias = qkvBias == null ? null : qkvBias.getArray();
-    NDArray qkv =
-        Linear.linear(x, qkvWeight.getArray(), bias).singletonOrThrow(); // (B, T, (nh+2nkv)hs)
+    NDArray qkv;
+    if (sampling == null) {
+      NDArray bias = qkvBias == null ? null : qkvBias.getArray();
+      qkv = Linear.linear(x, qkvWeight.getArray(), bias).singletonOrThrow(); // (B, T, (nh+2nkv)hs)
+    } else {
+      qkv = x.matMul(sampling.qkv()); // (B, T, (nh+2nkv)hs)
+      if (sampling.qkvBias() != null) {
+        qkv = qkv.add(sampling.qkvBias()); // (B, T, (nh+2nkv)hs)
+      }
+    }
     NDList qkAndV = qkv.split(new long[] {(long) (nh + nkv) * hs}, 2);
     NDArray qk = qkAndV.get(0).reshape(b, t, nh + nkv, hs); // (B, T, nh+nkv, hs)
     NDArray v = qkAndV.get(1).reshape(b, t, nkv, hs); // (B, T, nkv, hs)
@@ -118,8 +134,9 @@ public final class Attention extends AbstractBlock {
     NDArray values = v.transpose(0, 2, 1, 3); // (B, nkv, T, hs)
     int tkv = start + Math.toIntExact(t);
     if (cache != null) {
-      cache.keysTransposed(layer).set(new NDIndex(":, :, :, {}:{}", start, start + t), keysT);
-      cache.values(layer).set(new NDIndex(":, :, {}:{}", start, start + t), values);
+      // ellipsis forms: libtorch slices only the axis named (one native call, not one per axis)
+      cache.keysTransposed(layer).set(new NDIndex("..., {}:{}", start, start + t), keysT);
+      cache.values(layer).set(new NDIndex("..., {}:{}, :", start, start + t), values);
       keysT = cache.keysPrefix(layer, tkv); // (B nkv, hs, Tkv)
       values = cache.valuesPrefix(layer, tkv); // (B nkv, Tkv, hs)
     } else {
@@ -128,12 +145,15 @@ public final class Attention extends AbstractBlock {
     }
 
     // fold the g query heads of each kv head into the time axis; the score scale goes on the
-    // queries, which are smaller than the scores
+    // queries, which are smaller than the scores (sampling weights carry it already)
     double scale = 1.0 / Math.sqrt(hs);
     NDArray qg =
         t == 1
-            ? Scalars.mul(q, scale).reshape(b * nkv, g, hs) // (B nkv, g, hs): heads are kv-head-major
-            : Scalars.mul(q.transpose(0, 2, 1, 3).reshape(b * nkv, g * t, hs), scale); // (B nkv, g T, hs)
+            ? q.reshape(b * nkv, g, hs) // (B nkv, g, hs): heads are kv-head-major
+            : q.transpose(0, 2, 1, 3).reshape(b * nkv, g * t, hs); // (B nkv, g T, hs)
+    if (sampling == null) {
+      qg = Scalars.mul(qg, scale); // (B nkv, g T, hs)
+    }
     NDArray scores = qg.matMul(keysT); // (B nkv, g T, Tkv)
     if (maskBias != null) {
       // in place, with or without gradients: the matmul's backward reads its operands, not its
@@ -158,7 +178,9 @@ public final class Attention extends AbstractBlock {
             : y.reshape(b, nh, t, hs) // (B, nh, T, hs)
                 .transpose(0, 2, 1, 3) // (B, T, nh, hs)
                 .reshape(b, t, (long) nh * hs); // (B, T, C)
-    return Linear.linear(y, outWeight.getArray()).singletonOrThrow(); // (B, T, C)
+    return sampling == null
+        ? Linear.linear(y, outWeight.getArray()).singletonOrThrow() // (B, T, C)
+        : y.matMul(sampling.out()); // (B, T, C)
   }
 
   @Override

@@ -81,6 +81,8 @@ public final class KvCache implements AutoCloseable {
    * A new cache holding only the given rows of this one, in that order, with everything they hold
    * so far: keys, values, padding and length. This cache is left as it was. A decode loop uses it
    * to drop the rows that have finished, so that later steps compute only the rows still going.
+   * Only the filled slots are copied, into memory left uninitialized past them (a slot is always
+   * written before it is read), so a drop costs what the rows hold, not the cache's capacity.
    *
    * @param rows indices of the rows to keep, each in [0, B), at least one
    */
@@ -101,10 +103,26 @@ public final class KvCache implements AutoCloseable {
     NDManager parent = manager.getParentManager();
     KvCache kept = new KvCache(parent, layers, capacity, keptPadding);
     try (NDManager scratch = manager.newSubManager()) {
-      NDArray rowIndex = scratch.create(index); // (B') int64
+      NDIndex taken = new NDIndex("{}", scratch.create(index)); // the kept rows, (B') int64
       for (int i = 0; i < layers; i++) {
-        // take, not a view: the kept rows get their own contiguous memory
-        kept.install(i, keys[i].get(new NDIndex("{}", rowIndex)), values[i].get(new NDIndex("{}", rowIndex)));
+        Shape keyShape = keys[i].getShape().slice(1); // (nkv, hs, Tmax)
+        Shape valueShape = values[i].getShape().slice(1); // (nkv, Tmax, hs)
+        NDArray keptKeys = scratch.create(new Shape(rows.length).addAll(keyShape)); // (B', nkv, hs, Tmax)
+        NDArray keptValues = scratch.create(new Shape(rows.length).addAll(valueShape)); // (B', nkv, Tmax, hs)
+        if (length > 0) {
+          // gathered, not a view: the kept rows get their own contiguous memory
+          NDIndex filledKeys = new NDIndex("..., :{}", length);
+          NDIndex filledValues = new NDIndex("..., :{}, :", length);
+          try (NDArray keyPrefix = keys[i].get(filledKeys); // (B, nkv, hs, L), a view
+              NDArray valuePrefix = values[i].get(filledValues)) { // (B, nkv, L, hs), a view
+            try (NDArray takenKeys = keyPrefix.get(taken); // (B', nkv, hs, L)
+                NDArray takenValues = valuePrefix.get(taken)) { // (B', nkv, L, hs)
+              keptKeys.set(filledKeys, takenKeys);
+              keptValues.set(filledValues, takenValues);
+            }
+          }
+        }
+        kept.install(i, keptKeys, keptValues);
       }
     }
     kept.length = length;
@@ -250,12 +268,17 @@ public final class KvCache implements AutoCloseable {
 
   /** Layer {@code layer}'s transposed keys of slots [0, {@code keys}): (B nkv, hs, Tkv), a view. */
   NDArray keysPrefix(int layer, int keys) {
-    return keysBatched[layer].get(new NDIndex(":, :, :{}", keys));
+    return keysBatched[layer].get(new NDIndex("..., :{}", keys)); // one slice, not three
   }
 
   /** Layer {@code layer}'s values of slots [0, {@code keys}): (B nkv, Tkv, hs), a view. */
   NDArray valuesPrefix(int layer, int keys) {
     return valuesBatched[layer].get(new NDIndex(":, :{}", keys));
+  }
+
+  /** The padding slots of each row, this cache's own array (not to be changed), or null when no row is padded. */
+  int[] paddingSlots() {
+    return padding == null ? null : leftPadding;
   }
 
   /** The padding as an array, (B, 1) int64, or null when no row is padded. */

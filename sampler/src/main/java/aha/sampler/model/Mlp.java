@@ -47,13 +47,26 @@ public final class Mlp extends AbstractBlock {
 
   /** Applies the MLP to {@code x} (B, T, C). */
   public NDArray forward(NDArray x) {
-    NDArray gateUp = Linear.linear(x, gateUpWeight.getArray()).singletonOrThrow(); // (B, T, 2I)
+    return forward(x, null);
+  }
+
+  /**
+   * Applies the MLP to {@code x} (B, T, C), with the sampling layout of its weights when {@code
+   * weights} is given (then {@code x} is the unscaled norm: gate/up carries its scale).
+   */
+  NDArray forward(NDArray x, InferenceWeights.LayerWeights weights) {
+    NDArray gateUp =
+        weights == null
+            ? Linear.linear(x, gateUpWeight.getArray()).singletonOrThrow() // (B, T, 2I)
+            : x.matMul(weights.gateUp()); // (B, T, 2I)
     int last = gateUp.getShape().dimension() - 1; // DJL split wants a non-negative axis
     NDList parts = gateUp.split(new long[] {intermediate}, last); // 2 x (B, T, I)
     // silu(gate) * up, as DJL's swish with beta 1 but without its multiply by 1
     NDArray gate = parts.get(0); // (B, T, I)
     NDArray hidden = gate.mul(Activation.sigmoid(gate)).mul(parts.get(1)); // (B, T, I)
-    return Linear.linear(hidden, downWeight.getArray()).singletonOrThrow(); // (B, T, C)
+    return weights == null
+        ? Linear.linear(hidden, downWeight.getArray()).singletonOrThrow() // (B, T, C)
+        : hidden.matMul(weights.down()); // (B, T, C)
   }
 
   @Override

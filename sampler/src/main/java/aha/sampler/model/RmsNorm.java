@@ -39,12 +39,23 @@ public final class RmsNorm extends AbstractBlock {
 
   /** Normalizes {@code x} of shape (..., C). */
   public NDArray forward(NDArray x) {
-    NDArray meanSquare;
-    try (NDArray squared = x.square()) { // (..., C), which backward does not read: freed now
-      meanSquare = squared.mean(new int[] {-1}, true); // (..., 1)
-    }
-    NDArray normalized = x.div(Scalars.add(meanSquare, eps).sqrt()); // (..., C)
+    NDArray normalized = x.div(Scalars.add(meanSquare(x), eps).sqrt()); // (..., C)
     return normalized.mul(weight.getArray()); // (..., C)
+  }
+
+  /**
+   * {@code x / sqrt(mean(x^2) + eps)} without the scale, which {@link InferenceWeights} folds into
+   * the projection that follows: for sampling, with {@code eps} an array made once.
+   */
+  static NDArray normalizeUnscaled(NDArray x, NDArray eps) {
+    return x.div(meanSquare(x).add(eps).sqrt()); // (..., C)
+  }
+
+  /** mean(x^2) over the last axis, (..., 1). */
+  private static NDArray meanSquare(NDArray x) {
+    try (NDArray squared = x.square()) { // (..., C), which backward does not read: freed now
+      return squared.mean(new int[] {-1}, true); // (..., 1)
+    }
   }
 
   @Override

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -71,17 +70,20 @@ public final class Rotary implements AutoCloseable {
 
   /**
    * The rotation for positions {@code start .. start+T-1} of every row, shifted left by each row's
-   * padding when {@code leftPadding} (B, 1), int64, is given: a row padded by p tokens has its
-   * first real token at position 0, as HF computes position ids from the attention mask. Padding
-   * slots get position 0; their outputs are masked anyway. Compute it once per forward pass and
-   * give it to every layer's {@link #apply}.
+   * padding when {@code leftPadding} (B) is given: a row padded by p tokens has its first real
+   * token at position 0, as HF computes position ids from the attention mask. Padding slots get
+   * position 0; their outputs are masked anyway. The positions are worked out on the host and
+   * copied over as one array (a decode step would otherwise spend five native calls on them).
+   * Compute it once per forward pass and give it to every layer's {@link #apply}.
+   *
+   * @param manager where the position array is made
    *
    * @return for T = 1, one rotation matrix: (hs, hs) without padding, (B, 1, hs, hs) with it; for T
    *     &gt; 1, cos and sin, each (T, 1, hs) without padding or (B, T, 1, hs) with it, to broadcast
    *     over the heads of token-major (B, T, h, hs) queries and keys, then the rotate_half matrix
    *     (hs, hs), which belongs to this object: don't close the list
    */
-  public NDList angles(int start, int length, NDArray leftPadding) {
+  public NDList angles(NDManager manager, int start, int length, int[] leftPadding) {
     if (start + length > maxPositions) {
       throw new IllegalArgumentException(
           "positions up to "
@@ -102,13 +104,13 @@ public final class Rotary implements AutoCloseable {
       }
       return new NDList(c.reshape(length, 1, -1), s.reshape(length, 1, -1), rotateHalf);
     }
-    NDManager manager = leftPadding.getManager();
-    NDArray shifted =
-        manager
-            .arange(start, start + length, 1, DataType.INT64, leftPadding.getDevice())
-            .reshape(1, length) // (1, T)
-            .sub(leftPadding); // (B, T)
-    NDArray positions = Scalars.maximum(shifted, 0); // (B, T)
+    long[] shifted = new long[leftPadding.length * length];
+    for (int r = 0; r < leftPadding.length; r++) {
+      for (int i = 0; i < length; i++) {
+        shifted[r * length + i] = Math.max(start + i - leftPadding[r], 0);
+      }
+    }
+    NDArray positions = manager.create(shifted, new Shape(leftPadding.length, length)); // (B, T)
     c = cos.get(positions); // (B, T, hs)
     s = sin.get(positions); // (B, T, hs)
     if (length == 1) {

@@ -153,7 +153,7 @@ public final class Transformer extends AbstractBlock {
       long[] asLongs = Arrays.stream(leftPadding).asLongStream().toArray();
       padding = tokens.getManager().create(asLongs, new Shape(asLongs.length, 1)); // (B, 1)
     }
-    NDArray x = hidden(tokens, padding, null); // (B, T, C)
+    NDArray x = hidden(tokens, padding, padding == null ? null : leftPadding, null, null); // (B, T, C)
     return logits(x); // (B, T, V)
   }
 
@@ -166,26 +166,56 @@ public final class Transformer extends AbstractBlock {
    * @return logits (B, T, V)
    */
   public NDArray forward(NDArray tokens, KvCache cache) {
-    return NoGrad.call(() -> logits(cachedHidden(tokens, cache))); // (B, T, V)
+    return NoGrad.call(() -> logits(cachedHidden(tokens, cache, null))); // (B, T, V)
   }
 
   /** Like {@link #forward(NDArray, KvCache)} but only the last position's logits, (B, V). */
   public NDArray forwardLast(NDArray tokens, KvCache cache) {
+    return forwardLast(tokens, cache, null);
+  }
+
+  /**
+   * {@link #forwardLast(NDArray, KvCache)} with the weights laid out for sampling ({@link
+   * #inferenceWeights}), or with the parameters when {@code weights} is null.
+   */
+  public NDArray forwardLast(NDArray tokens, KvCache cache, InferenceWeights weights) {
     return NoGrad.call(
         () -> {
-          NDArray x = cachedHidden(tokens, cache); // (B, T, C)
+          NDArray x = cachedHidden(tokens, cache, weights); // (B, T, C)
           long t = x.getShape().get(1);
-          return logits(x.get(new NDIndex(":, {}", t - 1))); // (B, V)
+          return logits(x.get(new NDIndex(":, {}", t - 1)), weights); // (B, V)
         });
   }
 
-  private NDArray cachedHidden(NDArray tokens, KvCache cache) {
-    checkBatch(tokens, cache.batchSize());
-    cache.checkRoom(tokens.getShape().get(1));
-    return hidden(tokens, cache.padding(), cache); // (B, T, C)
+  /**
+   * This model's weights laid out for sampling, valid until its parameters change; the caller
+   * closes them. See {@link InferenceWeights}.
+   */
+  public InferenceWeights inferenceWeights() {
+    if (rotary == null) {
+      throw new IllegalStateException("the model is not initialized");
+    }
+    return NoGrad.call(
+        () ->
+            new InferenceWeights(
+                this, layers, norm, lmHead == null ? embedTokens.getArray() : lmHead.getArray()));
   }
 
-  private NDArray hidden(NDArray tokens, NDArray padding, KvCache cache) {
+  private NDArray cachedHidden(NDArray tokens, KvCache cache, InferenceWeights weights) {
+    checkBatch(tokens, cache.batchSize());
+    cache.checkRoom(tokens.getShape().get(1));
+    return hidden(tokens, cache.padding(), cache.paddingSlots(), cache, weights); // (B, T, C)
+  }
+
+  /**
+   * The last hidden states, normalized: by the final norm, or, with sampling {@code weights},
+   * without its scale (which their LM head carries).
+   *
+   * @param padding (B, 1) int64 left padding, or null when no row is padded
+   * @param leftPadding the same on the host, or null
+   */
+  private NDArray hidden(
+      NDArray tokens, NDArray padding, int[] leftPadding, KvCache cache, InferenceWeights weights) {
     if (rotary == null) {
       throw new IllegalStateException("the model is not initialized");
     }
@@ -203,7 +233,7 @@ public final class Transformer extends AbstractBlock {
 
     // positions and which keys each query may see, once for all layers; a decode step (T = 1)
     // sees every filled slot but the padding, a mask the cache keeps ready
-    NDList angles = rotary.angles(start, t, padding);
+    NDList angles = rotary.angles(tokens.getManager(), start, t, leftPadding);
     NDArray maskBias =
         cache != null && t == 1
             ? cache.paddingBias(start + 1) // (B, 1, 1, 1, Tkv) or null
@@ -214,16 +244,25 @@ public final class Transformer extends AbstractBlock {
         Embedding.embedding(tokens, embedTokens.getArray(), SparseFormat.DENSE)
             .singletonOrThrow(); // (B, T, C)
     for (int i = 0; i < layers.size(); i++) {
-      x = layers.get(i).forward(x, angles, maskBias, cache, i, start); // (B, T, C)
+      InferenceWeights.LayerWeights layerWeights = weights == null ? null : weights.layer(i);
+      x = layers.get(i).forward(x, angles, maskBias, cache, i, start, layerWeights, weights); // (B, T, C)
     }
     if (cache != null) {
       cache.advance(t);
     }
-    return norm.forward(x); // (B, T, C)
+    return weights == null ? norm.forward(x) : RmsNorm.normalizeUnscaled(x, weights.eps()); // (B, T, C)
   }
 
   /** Projects normalized hidden states (..., C) to vocabulary logits (..., V). */
   private NDArray logits(NDArray x) {
+    return logits(x, null);
+  }
+
+  /** {@link #logits(NDArray)} through the sampling layout's head when {@code weights} is given. */
+  private NDArray logits(NDArray x, InferenceWeights weights) {
+    if (weights != null) {
+      return x.matMul(weights.head()); // (..., V)
+    }
     NDArray head = lmHead == null ? embedTokens.getArray() : lmHead.getArray(); // (V, C)
     return Linear.linear(x, head).singletonOrThrow(); // (..., V)
   }
@@ -410,17 +449,34 @@ public final class Transformer extends AbstractBlock {
       mlp = addChildBlock("mlp", new Mlp(config, INIT_STD, residualStd));
     }
 
+    /**
+     * One block; with sampling weights ({@code layerWeights} of {@code weights}) the norms leave
+     * their scale to the projections after them.
+     */
     NDArray forward(
-        NDArray x, NDList angles, NDArray maskBias, KvCache cache, int index, int start) {
+        NDArray x,
+        NDList angles,
+        NDArray maskBias,
+        KvCache cache,
+        int index,
+        int start,
+        InferenceWeights.LayerWeights layerWeights,
+        InferenceWeights weights) {
       // attention on the normalized input, added back as residual; an add keeps nothing for
       // backward, so each branch's output is freed once added (see Attention on training memory)
+      NDArray attentionInput =
+          weights == null ? inputNorm.forward(x) : RmsNorm.normalizeUnscaled(x, weights.eps()); // (B, T, C)
       try (NDArray attended =
           attention.forward(
-              inputNorm.forward(x), angles, maskBias, cache, index, start)) { // (B, T, C)
+              attentionInput, angles, maskBias, cache, index, start, layerWeights)) { // (B, T, C)
         x = x.add(attended); // (B, T, C)
       }
       // MLP on the normalized result, added back as residual
-      try (NDArray transformed = mlp.forward(postAttentionNorm.forward(x))) { // (B, T, C)
+      NDArray mlpInput =
+          weights == null
+              ? postAttentionNorm.forward(x)
+              : RmsNorm.normalizeUnscaled(x, weights.eps()); // (B, T, C)
+      try (NDArray transformed = mlp.forward(mlpInput, layerWeights)) { // (B, T, C)
         return x.add(transformed); // (B, T, C)
       }
     }
