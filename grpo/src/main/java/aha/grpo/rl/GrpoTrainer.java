@@ -30,6 +30,7 @@ import ai.djl.util.Pair;
 import ai.djl.ndarray.NDScope;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -300,8 +301,17 @@ public final class GrpoTrainer implements AutoCloseable {
     static final LearnFigures NONE = new LearnFigures(0, 0, 0, 0, 0, 0, 0, 0);
   }
 
-  /** μ passes over {@code rows}, each one optimizer step with gradients accumulated over micro-batches. */
-  private LearnFigures learn(List<Row> rows) {
+  /**
+   * μ passes over {@code rows}, each one optimizer step with gradients accumulated over
+   * micro-batches. The micro-batches take the rows shortest first: a micro-batch is padded to its
+   * longest row, so rows of like length together pad least (GRPO's rows run from a short answer to
+   * the token limit). Each loss sums or averages over rows and tokens the same whichever
+   * micro-batch a row falls in, except {@code bnpo}'s, whose per-micro-batch normaliser depends on
+   * an arbitrary split either way.
+   */
+  private LearnFigures learn(List<Row> sampledRows) {
+    List<Row> rows = new ArrayList<>(sampledRows);
+    rows.sort(Comparator.comparingInt(r -> r.prompt().length + r.completion().length)); // stable
     List<List<Row>> micro = new ArrayList<>();
     for (int from = 0; from < rows.size(); from += config.optimizer().microBatch()) {
       micro.add(rows.subList(from, Math.min(rows.size(), from + config.optimizer().microBatch())));

@@ -340,6 +340,32 @@ class GrpoStepTest {
     }
   }
 
+  /**
+   * Micro-batches take the rows shortest first (a micro-batch pads to its longest row), which must
+   * not change what a step learns: split into micro-batches of 3 or taken whole, rows of many
+   * lengths give the same weights and figures, to float rounding.
+   */
+  @Test
+  void howTheRowsAreSplitIntoMicroBatchesDoesNotChangeWhatIsLearnt() {
+    GrpoConfig d = config();
+    GrpoConfig.Rollout rollout = new GrpoConfig.Rollout(2, 4, 16, 0.7, 0, 1.0, false, 1, 2);
+    Script varied = (call, index, j) -> j % 2 == 0 ? Outcome.right(3 + 4 * j) : Outcome.wrong(14 - 3 * j + index);
+    Transformer split = tinyModel();
+    Map<String, Double> splitMetrics =
+        learnOneStep(d.withRollout(rollout).withOptimizer(new GrpoConfig.Optimizer(0.9, 0.99, 0.0, 1.0, 1, 3)), split, varied);
+    Transformer whole = tinyModel();
+    Map<String, Double> wholeMetrics =
+        learnOneStep(d.withRollout(rollout).withOptimizer(new GrpoConfig.Optimizer(0.9, 0.99, 0.0, 1.0, 1, 8)), whole, varied);
+
+    assertTrue(splitMetrics.get("grad_norm") > 0, splitMetrics.toString());
+    for (String key : List.of("grad_norm", "kl", "entropy", "clip_ratio/region_mean")) {
+      assertEquals(wholeMetrics.get(key), splitMetrics.get(key), 1e-5 * Math.max(1, Math.abs(wholeMetrics.get(key))), key);
+    }
+    for (String name : whole.hfTensorNames()) {
+      assertArrayEquals(whole.hfTensor(name), split.hfTensor(name), 1e-5f, name);
+    }
+  }
+
   /** One step of {@code model}, its KL term against a reference model of other weights. */
   private static Map<String, Double> learnOneStep(GrpoConfig config, Transformer model, Script script) {
     try (GrpoTrainer trainer =
