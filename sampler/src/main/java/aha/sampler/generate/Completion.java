@@ -9,16 +9,34 @@ import java.util.Arrays;
  *     finishReason} is STOP
  * @param logprobs log-probability of each token in {@code tokens}: log-softmax(logits / T) with T
  *     the temperature (1 when greedy), not renormalised by top-k or top-p, so that a trainer can
- *     recompute the same value from a full forward pass; same length as {@code tokens}
+ *     recompute the same value from a full forward pass; same length as {@code tokens}; 0 for an
+ *     injected token
  * @param finishReason why it ended
+ * @param injected which tokens the environment wrote, not the policy: a tool's answer ({@link
+ *     ToolUse}); same length as {@code tokens}
  */
-public record Completion(int[] tokens, float[] logprobs, FinishReason finishReason) {
+public record Completion(int[] tokens, float[] logprobs, FinishReason finishReason, boolean[] injected) {
 
   public Completion {
-    if (tokens.length != logprobs.length) {
+    if (tokens.length != logprobs.length || tokens.length != injected.length) {
       throw new IllegalArgumentException(
-          "tokens and logprobs differ in length: " + tokens.length + " vs " + logprobs.length);
+          "tokens, logprobs and injected differ in length: "
+              + tokens.length + ", " + logprobs.length + ", " + injected.length);
     }
+  }
+
+  /** A completion the policy wrote all of. */
+  public Completion(int[] tokens, float[] logprobs, FinishReason finishReason) {
+    this(tokens, logprobs, finishReason, new boolean[tokens.length]);
+  }
+
+  /** Tokens the policy wrote: all but the injected ones. */
+  public int policyTokens() {
+    int count = 0;
+    for (boolean environment : injected) {
+      count += environment ? 0 : 1;
+    }
+    return count;
   }
 
   /** Number of generated tokens. */
@@ -36,12 +54,14 @@ public record Completion(int[] tokens, float[] logprobs, FinishReason finishReas
     return other instanceof Completion that
         && Arrays.equals(tokens, that.tokens)
         && Arrays.equals(logprobs, that.logprobs)
-        && finishReason == that.finishReason;
+        && finishReason == that.finishReason
+        && Arrays.equals(injected, that.injected);
   }
 
   @Override
   public int hashCode() {
-    return 31 * (31 * Arrays.hashCode(tokens) + Arrays.hashCode(logprobs)) + finishReason.hashCode();
+    int hash = 31 * (31 * Arrays.hashCode(tokens) + Arrays.hashCode(logprobs)) + finishReason.hashCode();
+    return 31 * hash + Arrays.hashCode(injected);
   }
 
   @Override

@@ -72,6 +72,7 @@ public final class Generator implements CompletionSampler, AutoCloseable {
   private final ModelConfig config;
   private final boolean[] stops;
   private final NDManager manager;
+  private final ToolUse tools; // null: no tool calls
   private KvCache cache;
   private long decodeSteps;
   private long decodeRows;
@@ -86,6 +87,16 @@ public final class Generator implements CompletionSampler, AutoCloseable {
    *     be empty, so that every completion runs to the token limit
    */
   public Generator(Transformer model, int[] stopTokenIds) {
+    this(model, stopTokenIds, null);
+  }
+
+  /**
+   * A generator whose rows may call a tool: see {@link #sample} on how a call is answered.
+   *
+   * @param tools the tool and its tags, or null for none
+   */
+  public Generator(Transformer model, int[] stopTokenIds, ToolUse tools) {
+    this.tools = tools;
     this.model = model;
     this.config = model.config();
     this.stops = new boolean[config.vocabSize()];
@@ -165,7 +176,15 @@ public final class Generator implements CompletionSampler, AutoCloseable {
 
     int[][] tokens = new int[b][newTokens];
     float[][] logprobs = new float[b][newTokens];
+    boolean[][] injected = new boolean[b][newTokens];
     int[] lengths = new int[b];
+    // tool calls: where each row's open call started (-1: none), and the answer tokens still to
+    // be written into a row after a call (null: none) with how far it has got
+    int[] callOpenedAt = new int[b];
+    Arrays.fill(callOpenedAt, -1);
+    int[][] answering = new int[b][];
+    int[] answered = new int[b];
+    boolean anyAnswer = false; // whether a row is being answered, so the next input comes from the host
     FinishReason[] reasons = new FinishReason[b];
     int unfinished = b;
 
@@ -194,6 +213,21 @@ public final class Generator implements CompletionSampler, AutoCloseable {
             if (reasons[r] != null) {
               continue; // finished: its pick is ignored
             }
+            if (answering[r] != null) {
+              // the tool's answer is context, not an action: written in place of the pick (whose
+              // draw is spent all the same, so a row's draws stay its own)
+              tokens[r][lengths[r]] = answering[r][answered[r]++];
+              injected[r][lengths[r]] = true;
+              lengths[r]++;
+              if (answered[r] == answering[r].length) {
+                answering[r] = null;
+              }
+              if (lengths[r] == newTokens) {
+                reasons[r] = FinishReason.LENGTH;
+                unfinished--;
+              }
+              continue;
+            }
             int id = (int) ids[i];
             tokens[r][lengths[r]] = id;
             logprobs[r][lengths[r]] = lps[i];
@@ -205,9 +239,26 @@ public final class Generator implements CompletionSampler, AutoCloseable {
             }
             if (reasons[r] != null) {
               unfinished--;
+            } else if (tools != null) {
+              if (id == tools.callStart()) {
+                callOpenedAt[r] = lengths[r];
+              } else if (id == tools.callEnd() && callOpenedAt[r] >= 0) {
+                answering[r] = tools.answer(Arrays.copyOfRange(tokens[r], callOpenedAt[r], lengths[r] - 1));
+                answered[r] = 0;
+                callOpenedAt[r] = -1;
+              }
             }
           }
-          NDArray next = picks.ids().reshape(live.length, 1); // (B', 1)
+          boolean hostInput = anyAnswer;
+          anyAnswer = false;
+          for (int i = 0; i < live.length && !anyAnswer; i++) {
+            anyAnswer = answering[live[i]] != null;
+          }
+          // each row feeds the token it got: the pick, or an answer token written in its place
+          NDArray next =
+              hostInput || anyAnswer
+                  ? lastTokens(live, tokens, lengths, ids) // (B', 1)
+                  : picks.ids().reshape(live.length, 1); // (B', 1)
           if (unfinished > 0
               && unfinished <= live.length * (DROP_WHEN_ENDED_OF - 1) / DROP_WHEN_ENDED_OF
               && live.length >= MIN_ROWS_TO_DROP) {
@@ -262,9 +313,23 @@ public final class Generator implements CompletionSampler, AutoCloseable {
           new Completion(
               Arrays.copyOf(tokens[r], lengths[r]),
               Arrays.copyOf(logprobs[r], lengths[r]),
-              reasons[r]));
+              reasons[r],
+              Arrays.copyOf(injected[r], lengths[r])));
     }
     return out;
+  }
+
+  /**
+   * The next step's input from the host, (B', 1): each live row's last token, or its pick when it
+   * has ended (ignored then).
+   */
+  private NDArray lastTokens(int[] live, int[][] tokens, int[] lengths, long[] picks) {
+    long[] next = new long[live.length];
+    for (int i = 0; i < live.length; i++) {
+      int r = live[i];
+      next[i] = lengths[r] > 0 ? tokens[r][lengths[r] - 1] : picks[i];
+    }
+    return manager.create(next, new Shape(live.length, 1)); // (B', 1)
   }
 
   private static long[] toLongs(int[] values) {

@@ -124,7 +124,19 @@ public final class BpeTrainer {
    * and {@code <answer>} are single tokens that survive decoding with specials skipped.
    */
   public static BpeTrainer withChatTokens(int vocabSize) {
-    return new BpeTrainer(vocabSize, ChatTemplate.CONTROL_TOKENS, ChatTemplate.FORMAT_TOKENS);
+    return withChatTokens(vocabSize, false);
+  }
+
+  /**
+   * {@link #withChatTokens(int)}, and with {@code toolTokens} also {@link ChatTemplate#TOOL_TOKENS}
+   * as plain added tokens (ids 8–11), for a policy that calls the calculator.
+   */
+  public static BpeTrainer withChatTokens(int vocabSize, boolean toolTokens) {
+    List<String> added = new ArrayList<>(ChatTemplate.FORMAT_TOKENS);
+    if (toolTokens) {
+      added.addAll(ChatTemplate.TOOL_TOKENS);
+    }
+    return new BpeTrainer(vocabSize, ChatTemplate.CONTROL_TOKENS, added);
   }
 
   /** Trains on texts, each a document; added tokens in them count as themselves, never as bytes. */

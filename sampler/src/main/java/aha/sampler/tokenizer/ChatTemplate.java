@@ -38,6 +38,22 @@ public final class ChatTemplate {
   public static final String ANSWER_START = "<answer>";
   public static final String ANSWER_END = "</answer>";
 
+  /** A calculator call the policy writes: {@code <calc>37 * 6</calc>}. */
+  public static final String CALC_START = "<calc>";
+
+  public static final String CALC_END = "</calc>";
+
+  /** The calculator's answer, which the environment writes after a call: {@code <result>222</result>}. */
+  public static final String RESULT_START = "<result>";
+
+  public static final String RESULT_END = "</result>";
+
+  /**
+   * The tool tags: plain added tokens after the format tokens (ids 8–11) in a tokenizer trained for
+   * tool use ({@link BpeTrainer#withChatTokens(int, boolean)}); absent otherwise.
+   */
+  public static final List<String> TOOL_TOKENS = List.of(CALC_START, CALC_END, RESULT_START, RESULT_END);
+
   /** The special tokens, in id order of a tokenizer from {@link BpeTrainer#withChatTokens}. */
   public static final List<String> CONTROL_TOKENS = List.of(END_OF_TEXT, IM_START, IM_SEP, IM_END);
 

@@ -8,7 +8,7 @@ import java.util.Random;
  * A seeded synthetic corpus of arithmetic questions and worked answers, for training test
  * tokenizers.
  */
-final class MathCorpus {
+public final class MathCorpus {
 
   private static final String[] TEMPLATES = {
     "What is %d + %d? %d + %d = %d",
@@ -21,7 +21,7 @@ final class MathCorpus {
   private MathCorpus() {}
 
   /** {@code n} lines, the same for the same seed. */
-  static List<String> lines(int n, long seed) {
+  public static List<String> lines(int n, long seed) {
     Random random = new Random(seed);
     List<String> lines = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
