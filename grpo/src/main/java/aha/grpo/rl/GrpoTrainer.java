@@ -93,8 +93,22 @@ public final class GrpoTrainer implements AutoCloseable {
   /** A run to continue: its progress and optimizer state (the policy's weights are loaded already). */
   public record Resume(Progress progress, AdamW.State optimizer) {}
 
-  /** A sampled completion ready for the loss. */
-  private record Row(int[] prompt, int[] completion, float[] samplerLogprobs, double advantage, boolean counted) {}
+  /**
+   * A sampled completion ready for the loss; {@code injected} marks the tokens the environment wrote
+   * (a tool's answers), which are context, not actions.
+   */
+  private record Row(
+      int[] prompt, int[] completion, boolean[] injected, float[] samplerLogprobs, double advantage, boolean counted) {
+
+    /** The tokens the policy wrote, which the loss and its normaliser count. */
+    long policyTokens() {
+      long count = completion.length;
+      for (boolean written : injected) {
+        count -= written ? 1 : 0;
+      }
+      return count;
+    }
+  }
 
   private final GrpoConfig config;
   private final Transformer policy;
@@ -239,7 +253,9 @@ public final class GrpoTrainer implements AutoCloseable {
         ScoredCompletion c = group.completions().get(i);
         boolean truncated = c.finishReason() == FinishReason.LENGTH;
         boolean counted = !(config.reward().maskTruncated() && truncated) && c.tokens().length > 0;
-        rows.add(new Row(group.promptTokens(), c.tokens(), c.logprobs(), advantages[p * config.rollout().groupSize() + i], counted));
+        rows.add(
+            new Row(group.promptTokens(), c.tokens(), c.completion().injected(), c.logprobs(),
+                advantages[p * config.rollout().groupSize() + i], counted));
       }
     }
 
@@ -316,7 +332,7 @@ public final class GrpoTrainer implements AutoCloseable {
     for (int from = 0; from < rows.size(); from += config.optimizer().microBatch()) {
       micro.add(rows.subList(from, Math.min(rows.size(), from + config.optimizer().microBatch())));
     }
-    long stepTokens = rows.stream().filter(Row::counted).mapToLong(r -> r.completion().length).sum();
+    long stepTokens = rows.stream().filter(Row::counted).mapToLong(Row::policyTokens).sum();
     // a micro-batch too big for the machine is refused before its forward pass allocates (an
     // allocation failure inside libtorch would read as an internal error), with what to lower
     int longestRow = rows.stream().mapToInt(r -> r.prompt().length + r.completion().length).max().orElse(0);
@@ -339,7 +355,8 @@ public final class GrpoTrainer implements AutoCloseable {
         try (NDScope ignored = new NDScope();
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           TokenLogprobs.Result current =
-              TokenLogprobs.compute(policy, manager, prompts(batch), completions(batch), config.rollout().temperature());
+              TokenLogprobs.compute(
+                  policy, manager, prompts(batch), completions(batch), injected(batch), config.rollout().temperature());
           int width = (int) current.logprobs().getShape().get(1);
           NDArray mask = current.mask().mul(countedColumn(batch)); // (B, L)
           NDArray oldLogprobs =
@@ -355,7 +372,7 @@ public final class GrpoTrainer implements AutoCloseable {
           double weight = microBatchWeight(config.loss().type(), batch.size(), rows.size(), micro.size());
           Autograd.backward(collector, Scalars.mul(loss.loss(), weight)); // ()
           if (pass == 0) {
-            double counted = batch.stream().filter(Row::counted).mapToLong(r -> r.completion().length).sum();
+            double counted = batch.stream().filter(Row::counted).mapToLong(Row::policyTokens).sum();
             tokens += counted;
             kl += loss.kl() * counted;
             entropy += current.entropy() * counted;
@@ -404,7 +421,9 @@ public final class GrpoTrainer implements AutoCloseable {
       try (NDScope ignored = new NDScope()) {
         TokenLogprobs.Result result =
             NoGrad.call(
-                () -> TokenLogprobs.compute(model, manager, prompts(batch), completions(batch), config.rollout().temperature()));
+                () ->
+                    TokenLogprobs.compute(
+                        model, manager, prompts(batch), completions(batch), injected(batch), config.rollout().temperature()));
         float[] values = result.logprobs().toFloatArray(); // (B, L) row-major
         int width = (int) result.logprobs().getShape().get(1);
         List<float[]> rowsOut = new ArrayList<>();
@@ -451,6 +470,10 @@ public final class GrpoTrainer implements AutoCloseable {
     return rows.stream().map(Row::completion).toList();
   }
 
+  private static List<boolean[]> injected(List<Row> rows) {
+    return rows.stream().map(Row::injected).toList();
+  }
+
   private static List<float[]> samplerLogprobs(List<Row> rows) {
     return rows.stream().map(Row::samplerLogprobs).toList();
   }
@@ -492,12 +515,13 @@ public final class GrpoTrainer implements AutoCloseable {
     metrics.put("frac_reward_zero_std", groups.isEmpty() ? 0 : (double) zeroStd / groups.size());
   }
 
+  /** Lengths in the tokens the policy wrote: a tool's answers do not make a response longer. */
   private static void putLengths(Map<String, Double> metrics, List<ScoredGroup> groups) {
     DescriptiveStatistics lengths = new DescriptiveStatistics();
     int clipped = 0;
     for (ScoredGroup group : groups) {
       for (ScoredCompletion c : group.completions()) {
-        lengths.addValue(c.tokens().length);
+        lengths.addValue(c.completion().policyTokens());
         if (c.finishReason() == FinishReason.LENGTH) {
           clipped++;
         }

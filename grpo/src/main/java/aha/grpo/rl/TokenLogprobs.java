@@ -30,7 +30,8 @@ public final class TokenLogprobs {
    *
    * @param logprobs log softmax(logits / temperature) at each completion token, (B, L), with
    *     gradient when computed under a GradientCollector
-   * @param mask 1 at real completion tokens, (B, L)
+   * @param mask 1 at the completion tokens the policy wrote, (B, L): 0 at padding and at tokens
+   *     the environment wrote (a tool's answer), which are context, not actions
    * @param entropy the masked mean entropy of the next-token distributions, a metric (no gradient)
    */
   public record Result(NDArray logprobs, NDArray mask, double entropy) {}
@@ -46,6 +47,21 @@ public final class TokenLogprobs {
       NDManager manager,
       List<int[]> prompts,
       List<int[]> completions,
+      double temperature) {
+    return compute(model, manager, prompts, completions, null, temperature);
+  }
+
+  /**
+   * {@link #compute(Transformer, NDManager, List, List, double)} with the tokens the environment
+   * wrote into each completion ({@code injected}, one flag per token, or null for none): they are
+   * read as context but left out of the mask, so out of every loss, the KL and the entropy.
+   */
+  public static Result compute(
+      Transformer model,
+      NDManager manager,
+      List<int[]> prompts,
+      List<int[]> completions,
+      List<boolean[]> injected,
       double temperature) {
     int batch = prompts.size();
     if (completions.size() != batch) {
@@ -90,7 +106,19 @@ public final class TokenLogprobs {
     NDArray picked =
         logSoftmax.gather(targets.expandDims(-1), -1).squeeze(-1); // (B, L)
 
-    NDArray mask = manager.create(rightAligned(completions, longestCompletion), new Shape(batch, longestCompletion)); // (B, L)
+    float[] policyTokens = rightAligned(completions, longestCompletion);
+    if (injected != null) {
+      for (int b = 0; b < batch; b++) {
+        boolean[] written = injected.get(b);
+        int offset = b * longestCompletion + longestCompletion - completions.get(b).length;
+        for (int j = 0; written != null && j < written.length; j++) {
+          if (written[j]) {
+            policyTokens[offset + j] = 0;
+          }
+        }
+      }
+    }
+    NDArray mask = manager.create(policyTokens, new Shape(batch, longestCompletion)); // (B, L)
     NDArray detached = logSoftmax.stopGradient(); // (B, L, V)
     NDArray tokenEntropy;
     try (NDArray probs = detached.exp(); // (B, L, V)

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import aha.sampler.model.ModelConfig;
 import aha.sampler.model.Transformer;
 import java.util.List;
@@ -35,6 +37,45 @@ class TokenLogprobsTest {
         }
       }
       assertTrue(result.entropy() > 0 && result.entropy() <= Math.log(64) + 1e-6, "entropy " + result.entropy());
+    }
+  }
+
+  /**
+   * Tokens the environment wrote (a tool's answers) are context, not actions: they are out of the
+   * mask, so the loss, its clipping and its KL term give their log-probabilities, and so their
+   * logits, exactly zero gradient, while every token the policy wrote gets some.
+   */
+  @Test
+  void injectedTokensAreOutOfTheMaskAndGetExactlyZeroGradient() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Transformer model = new Transformer(ModelConfig.tiny());
+      model.initialize(manager, 7);
+      List<int[]> prompts = List.of(new int[] {1, 5, 9, 2}, new int[] {1, 7});
+      List<int[]> completions = List.of(new int[] {11, 12, 13}, new int[] {13, 14, 15, 3});
+      List<boolean[]> injected = List.of(new boolean[] {false, true, false}, new boolean[] {false, false, true, true});
+      TokenLogprobs.Result result = TokenLogprobs.compute(model, manager, prompts, completions, injected, 1.0);
+      float[] mask = result.mask().toFloatArray();
+      assertArrayEquals(new float[] {0, 1, 0, 1, 1, 1, 0, 0}, mask);
+
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray current = result.logprobs().stopGradient().duplicate(); // (B, L), a leaf
+        current.setRequiresGradient(true);
+        NDArray old = current.stopGradient().sub(manager.create(0.1f)); // a ratio other than 1
+        NDArray ref = current.stopGradient().add(manager.create(0.2f)); // a KL term other than 0
+        NDArray advantages = manager.create(new float[] {1f, -0.5f}); // (B)
+        PolicyLoss.Result loss =
+            PolicyLoss.compute(current, old, ref, advantages, result.mask(),
+                new PolicyLossConfig(LossType.DAPO, 0.2, 0.28, 0.04), 16, 4);
+        collector.backward(loss.loss());
+        float[] gradient = current.getGradient().toFloatArray();
+        for (int i = 0; i < mask.length; i++) {
+          if (mask[i] == 0) {
+            assertTrue(gradient[i] == 0f, "position " + i + " (padding or injected): " + gradient[i]);
+          } else {
+            assertTrue(gradient[i] != 0f, "position " + i + " (the policy's)");
+          }
+        }
+      }
     }
   }
 

@@ -71,6 +71,8 @@ public final class ChatTemplate {
   private final int imSep;
   private final int imEnd;
   private final int endOfText;
+  private final int resultStart; // -1: a tokenizer without tool tags
+  private final int resultEnd;
   private final int[] assistantRole;
 
   /**
@@ -87,6 +89,9 @@ public final class ChatTemplate {
     for (String tag : FORMAT_TOKENS) {
       tokenizer.tokenId(tag);
     }
+    boolean tools = TOOL_TOKENS.stream().allMatch(tokenizer::hasToken);
+    this.resultStart = tools ? tokenizer.tokenId(RESULT_START) : -1;
+    this.resultEnd = tools ? tokenizer.tokenId(RESULT_END) : -1;
     this.assistantRole = tokenizer.encode(Message.ASSISTANT);
   }
 
@@ -140,8 +145,9 @@ public final class ChatTemplate {
   /**
    * Which tokens of a rendered conversation the assistant wrote: the content of each assistant turn
    * and the {@code <|im_end|>} closing it (the model must learn to stop), but not the {@code
-   * <|im_start|>assistant<|im_sep|>} header, which the prompt supplies. A turn cut off before its
-   * {@code <|im_end|>} counts to the end. This is the SFT loss mask.
+   * <|im_start|>assistant<|im_sep|>} header, which the prompt supplies, nor a tool's answers
+   * inside the turn ({@code <result>} through {@code </result>}, which the environment writes). A
+   * turn cut off before its {@code <|im_end|>} counts to the end. This is the SFT loss mask.
    */
   public boolean[] assistantMask(int[] ids) {
     boolean[] mask = new boolean[ids.length];
@@ -167,10 +173,30 @@ public final class ChatTemplate {
       int last = end < ids.length && ids[end] == imEnd ? end : end - 1; // include the closing token
       if (assistant) {
         Arrays.fill(mask, sep + 1, last + 1, true);
+        clearToolAnswers(ids, mask, sep + 1, last + 1);
       }
       i = last + 1;
     }
     return mask;
+  }
+
+  /** Clears the mask over each {@code <result>...</result>} span in [from, to), tags included. */
+  private void clearToolAnswers(int[] ids, boolean[] mask, int from, int to) {
+    if (resultStart < 0) {
+      return;
+    }
+    int openedAt = -1;
+    for (int j = from; j < to; j++) {
+      if (ids[j] == resultStart) {
+        openedAt = j;
+      } else if (ids[j] == resultEnd && openedAt >= 0) {
+        Arrays.fill(mask, openedAt, j + 1, false);
+        openedAt = -1;
+      }
+    }
+    if (openedAt >= 0) {
+      Arrays.fill(mask, openedAt, to, false); // an answer cut off: the environment's to the end
+    }
   }
 
   /**

@@ -181,6 +181,27 @@ class ChatTemplateTest {
         "the open header of a prompt has no content yet");
   }
 
+  /** A tool's answers inside an assistant turn are the environment's: out of the SFT mask. */
+  @Test
+  void maskLeavesOutTheToolsAnswers(@TempDir Path toolDir) throws IOException {
+    Path file = toolDir.resolve("tokenizer.json");
+    BpeTrainer.withChatTokens(500, true).train(MathCorpus.lines(500, 2)).save(file);
+    try (Tokenizer tools = Tokenizer.load(file)) {
+      ChatTemplate withTools = new ChatTemplate(tools);
+      assertArrayEquals(new int[] {8}, tools.encode(ChatTemplate.CALC_START));
+      assertArrayEquals(new int[] {11}, tools.encode(ChatTemplate.RESULT_END));
+      String content =
+          "<think>6 crates of 37: <calc>37 * 6</calc><result>222</result> eggs</think><answer>222</answer>";
+      int[] ids = withTools.encode(conversation(content));
+      assertEquals(
+          "<think>6 crates of 37: <calc>37 * 6</calc> eggs</think><answer>222</answer><|im_end|>",
+          tools.decode(select(ids, withTools.assistantMask(ids), true)));
+      // an answer cut off by the length limit is the environment's to the end
+      int[] cut = tools.encode(ChatTemplate.renderPrompt(conversation(content).subList(0, 2)) + "<calc>2+2</calc><result>4");
+      assertEquals("<calc>2+2</calc>", tools.decode(select(cut, withTools.assistantMask(cut), true)));
+    }
+  }
+
   @Test
   void messagesRejectForgedTurnsAndOddRoles() {
     assertThrows(
