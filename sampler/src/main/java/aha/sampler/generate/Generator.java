@@ -27,14 +27,18 @@ import java.util.Map;
  * the token it just got and gets the next. A row ends at a stop token (kept as its last token,
  * {@link FinishReason#STOP}) or after {@code maxNewTokens} tokens ({@link FinishReason#LENGTH}). A
  * finished row keeps feeding its tokens so the batch stays rectangular, and what it gets is
- * ignored, until a quarter of the rows have ended: then the batch goes on with the rest alone (their cache
- * rows and random streams are kept, {@link KvCache#keepRows}), so that a few long completions do
- * not make every short one pay for their length. A row's tokens are the same either way, since
+ * ignored, until a quarter of the rows have ended: then the batch goes on with the rest alone
+ * (their cache rows and random streams are kept, {@link KvCache#keepRows}), so that a few long
+ * completions do not make every short one pay for their length. A row's tokens are the same either way, since
  * its draws and its attention depend on nothing but its own row (up to float rounding in
  * kernels that block by batch size). The call returns as soon as every row has ended.
  *
  * <p>Prefill: rows with the same prompt (GRPO's G completions of a question) are prefilled once
  * and share the result ({@link #prefill}).
+ *
+ * <p>Tool calls: with a {@link ToolUse}, a row that closes a call ({@code </calc>}) gets the tool's
+ * answer written into it over the next steps, one token a step in place of its picks and marked
+ * {@link Completion#injected}, while the other rows decode on (docs/tools.md).
  *
  * <p>Speed: each step is the model's forward plus about ten small ops that pick the tokens on the
  * device ({@link TokenPicker}); only B ids and B log-probabilities are copied to the host, to look
