@@ -5,6 +5,7 @@ import aha.grpo.corpus.Trace;
 import aha.grpo.eval.EvalConfig;
 import aha.grpo.eval.EvalReport;
 import aha.grpo.eval.Evaluator;
+import aha.grpo.rl.LabChat;
 import aha.problems.Problem;
 import aha.problems.ProblemSets;
 import aha.problems.gen.CurriculumSpec;
@@ -123,7 +124,7 @@ public final class BasePipeline {
     }
     try (Tokenizer tok = Tokenizer.load(tokenizerFile);
         NDManager manager = NDManager.newBaseManager(device)) {
-      ChatTemplate template = new ChatTemplate(tok);
+      ChatTemplate template = LabChat.template(tok);
       report.put("vocab_size", tok.vocabSize());
       report.put("tokenizer_seconds", seconds(start));
       int[] stream = stream(tok, d.corpus().documents(), template.endOfTextId());
@@ -160,7 +161,7 @@ public final class BasePipeline {
     }
     try (Tokenizer tok = Tokenizer.load(tokenizerFile);
         NDManager manager = NDManager.newBaseManager(device)) {
-      ChatTemplate template = new ChatTemplate(tok);
+      ChatTemplate template = LabChat.template(tok);
       Transformer model = Checkpoints.load(modelDir, manager);
       if (model.config().vocabSize() < tok.vocabSize()) {
         throw new IllegalArgumentException(

@@ -2,6 +2,7 @@ package aha.runs.cli;
 
 import aha.grpo.rl.GrpoConfig;
 import aha.grpo.rl.GrpoTrainer;
+import aha.grpo.rl.LabChat;
 import aha.grpo.rl.ProblemSampler;
 import aha.grpo.train.BasePipeline;
 import aha.problems.Problem;
@@ -93,7 +94,7 @@ final class BenchGrpoCommand implements Callable<Integer> {
     try (NDManager manager = NDManager.newBaseManager();
         Tokenizer tokenizer = Tokenizer.load(model)) {
       Transformer policy = Checkpoints.load(model, manager);
-      ChatTemplate template = new ChatTemplate(tokenizer);
+      ChatTemplate template = LabChat.template(tokenizer);
       Vertx vertx = Vertx.vertx();
       ProblemSampler sampler = null;
       try {

@@ -1,6 +1,7 @@
 package aha.runs.cli;
 
 import aha.grpo.eval.Evaluator;
+import aha.grpo.rl.LabChat;
 import aha.grpo.train.BasePipeline;
 import aha.sampler.checkpoint.Checkpoints;
 import aha.sampler.generate.Generator;
@@ -118,7 +119,7 @@ class CheckpointOptions {
   <T> T withEvaluator(EvaluatorJob<T> job) throws IOException {
     try (Tokenizer tokenizer = Tokenizer.load(model);
         NDManager manager = NDManager.newBaseManager(Devices.resolve(device))) {
-      ChatTemplate template = new ChatTemplate(tokenizer);
+      ChatTemplate template = LabChat.template(tokenizer);
       Transformer transformer = Checkpoints.load(model, manager);
       if (transformer.config().vocabSize() < tokenizer.vocabSize()) {
         throw new UserInputException(

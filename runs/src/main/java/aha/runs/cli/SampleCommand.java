@@ -1,6 +1,7 @@
 package aha.runs.cli;
 
 import aha.problems.Problem;
+import aha.grpo.rl.LabChat;
 import aha.grpo.rl.ProblemSampler;
 import aha.grpo.rl.ScoredCompletion;
 import aha.grpo.rl.ScoredGroup;
@@ -114,7 +115,7 @@ final class SampleCommand implements Callable<Integer> {
     Device resolved = Devices.resolve(sampling.device);
 
     try (Tokenizer tokenizer = Tokenizer.load(model)) {
-      ChatTemplate template = new ChatTemplate(tokenizer);
+      ChatTemplate template = LabChat.template(tokenizer);
       SamplingServiceConfig config =
           SamplingServiceConfig.defaults()
               .withName("cli")

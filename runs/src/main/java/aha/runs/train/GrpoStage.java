@@ -3,6 +3,7 @@ package aha.runs.train;
 import aha.grpo.eval.EvalReport;
 import aha.grpo.rl.GrpoConfig;
 import aha.grpo.rl.GrpoTrainer;
+import aha.grpo.rl.LabChat;
 import aha.grpo.rl.ProblemSampler;
 import aha.grpo.train.AdamW;
 import aha.grpo.train.BasePipeline;
@@ -107,7 +108,7 @@ public final class GrpoStage {
         Tokenizer tokenizer = Tokenizer.load(settings.base());
         MetricsLog metrics = new MetricsLog(run.metrics(), clock);
         JsonLinesWriter samples = new JsonLinesWriter(run.samples())) {
-      ChatTemplate template = new ChatTemplate(tokenizer);
+      ChatTemplate template = LabChat.template(tokenizer);
       Transformer policy = Checkpoints.load(policyDir, manager);
       Transformer reference = config.loss().beta() > 0 ? Checkpoints.load(settings.base(), manager) : null;
       long stepsDone = resume == null ? 0 : resume.progress().step();

@@ -114,9 +114,19 @@ public final class Generator implements CompletionSampler, AutoCloseable {
     this.manager = NDManager.newBaseManager(model.device());
   }
 
-  /** A generator that ends a completion at the chat template's end of turn or end of text. */
+  /**
+   * A generator that ends a completion at the chat template's end of turn or end of text, and
+   * answers calls to the template's tool when its tokenizer has the tool tags.
+   */
   public static Generator forChat(Transformer model, ChatTemplate template) {
-    return new Generator(model, template.stopTokenIds());
+    ToolUse tools =
+        template.tool() != null && template.hasTools() ? new ToolUse(template.tokenizer(), template.tool()) : null;
+    return new Generator(model, template.stopTokenIds(), tools);
+  }
+
+  /** Whether this generator answers tool calls. */
+  public boolean answersToolCalls() {
+    return tools != null;
   }
 
   /** Decode steps (model calls after a prefill) taken by this generator so far, over all calls. */

@@ -2,6 +2,7 @@ package aha.sampler.tokenizer;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The lab's chat format, the one from the seed talk:
@@ -73,6 +74,7 @@ public final class ChatTemplate {
   private final int endOfText;
   private final int resultStart; // -1: a tokenizer without tool tags
   private final int resultEnd;
+  private final UnaryOperator<String> tool; // null: none
   private final int[] assistantRole;
 
   /**
@@ -81,7 +83,20 @@ public final class ChatTemplate {
    * @throws IllegalArgumentException if a control or format token is not a single added token
    */
   public ChatTemplate(Tokenizer tokenizer) {
+    this(tokenizer, null);
+  }
+
+  /**
+   * Binds the template to a tokenizer and a tool that a generated turn may call ({@code
+   * <calc>...</calc>}, see {@code aha.sampler.generate.ToolUse}), used only when the tokenizer has
+   * the tool tags ({@link #hasTools}).
+   *
+   * @param tool a call's text to its answer's text, never throwing; null for none
+   * @throws IllegalArgumentException if a control or format token is not a single added token
+   */
+  public ChatTemplate(Tokenizer tokenizer, UnaryOperator<String> tool) {
     this.tokenizer = tokenizer;
+    this.tool = tool;
     this.imStart = tokenizer.tokenId(IM_START);
     this.imSep = tokenizer.tokenId(IM_SEP);
     this.imEnd = tokenizer.tokenId(IM_END);
@@ -178,6 +193,16 @@ public final class ChatTemplate {
       i = last + 1;
     }
     return mask;
+  }
+
+  /** Whether the tokenizer has the tool tags ({@link #TOOL_TOKENS}). */
+  public boolean hasTools() {
+    return resultStart >= 0;
+  }
+
+  /** The tool a generated turn may call, or null; it is called only when {@link #hasTools}. */
+  public UnaryOperator<String> tool() {
+    return tool;
   }
 
   /** Clears the mask over each {@code <result>...</result>} span in [from, to), tags included. */
