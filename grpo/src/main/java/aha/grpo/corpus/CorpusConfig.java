@@ -28,6 +28,8 @@ import aha.problems.gen.WrittenArithmetic;
  *     trace; or {@code every}, each step with a multi-digit operation on its own draw
  * @param factSheets arithmetic drill sheets ({@link ArithmeticFacts}) per problem document, added
  *     to the pretraining documents
+ * @param toolShare the share of SFT conversations (those without a slip) whose arithmetic steps
+ *     call the calculator ({@link ToolTraces}); above 0, the base's tokenizer has the tool tags
  * @param seed seeds the phrasing and self-check choices
  */
 public record CorpusConfig(
@@ -42,6 +44,7 @@ public record CorpusConfig(
     double slipShare,
     SelfChecks.CheckedSteps checkedSteps,
     double factSheets,
+    double toolShare,
     long seed) {
 
   public CorpusConfig {
@@ -61,6 +64,7 @@ public record CorpusConfig(
     Fields.between("self_check_share", selfCheckShare, 0, 1);
     Fields.between("slip_share", slipShare, 0, 1);
     Fields.between("fact_sheets", factSheets, 0, 1);
+    Fields.between("tool_share", toolShare, 0, 1);
   }
 
   /**
@@ -69,7 +73,7 @@ public record CorpusConfig(
    * ten documents.
    */
   public static CorpusConfig of(int problems, int sftProblems) {
-    return new CorpusConfig(problems, sftProblems, 0, 0, 0, 0, WrittenArithmetic.Layout.COLUMNS, 0.25, 0.4, SelfChecks.CheckedSteps.KEY, 0.1, 1);
+    return new CorpusConfig(problems, sftProblems, 0, 0, 0, 0, WrittenArithmetic.Layout.COLUMNS, 0.25, 0.4, SelfChecks.CheckedSteps.KEY, 0.1, 0, 1);
   }
 
   /**
@@ -84,7 +88,7 @@ public record CorpusConfig(
   public static CorpusConfig checksEveryStep(int problems, int sftProblems) {
     return new CorpusConfig(
         problems, sftProblems, 0, 1, 1, 0, WrittenArithmetic.Layout.PEELED, 0.3, 0.5,
-        SelfChecks.CheckedSteps.EVERY, 0.1, 1);
+        SelfChecks.CheckedSteps.EVERY, 0.1, 0, 1);
   }
 
   /** Shares of the careful and terse routes: each in [0, 1], together at most 1. */
@@ -107,39 +111,46 @@ public record CorpusConfig(
   public CorpusConfig withRoutes(double careful, double terse, double documentCareful, double documentTerse) {
     return new CorpusConfig(
         problems, sftProblems, careful, terse, documentCareful, documentTerse, working, selfCheckShare, slipShare,
-        checkedSteps, factSheets, seed);
+        checkedSteps, factSheets, toolShare, seed);
   }
 
   /** The same shares and seed for other sizes. */
   public CorpusConfig withSizes(int newProblems, int newSftProblems) {
-    return new CorpusConfig(newProblems, newSftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, factSheets, seed);
+    return new CorpusConfig(newProblems, newSftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, factSheets, toolShare, seed);
   }
 
   /** The same corpus with its careful working laid out as {@code layout}. */
   public CorpusConfig withWorking(WrittenArithmetic.Layout layout) {
     return new CorpusConfig(
         problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, layout,
-        selfCheckShare, slipShare, checkedSteps, factSheets, seed);
+        selfCheckShare, slipShare, checkedSteps, factSheets, toolShare, seed);
   }
 
   /** The same corpus with {@code selfCheck} of its traces self-checking, {@code slip} of those catching a slip. */
   public CorpusConfig withSelfChecks(double selfCheck, double slip) {
     return new CorpusConfig(
         problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working,
-        selfCheck, slip, checkedSteps, factSheets, seed);
+        selfCheck, slip, checkedSteps, factSheets, toolShare, seed);
   }
 
   /** The same corpus with {@code newFactSheets} drill sheets per document. */
   public CorpusConfig withFactSheets(double newFactSheets) {
-    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, newFactSheets, seed);
+    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, newFactSheets, toolShare, seed);
   }
 
   /** The same corpus with terse traces checking {@code steps}. */
   public CorpusConfig withCheckedSteps(SelfChecks.CheckedSteps steps) {
-    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, steps, factSheets, seed);
+    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, steps, factSheets, toolShare, seed);
+  }
+
+  /** The same corpus with {@code share} of its SFT conversations calling the calculator. */
+  public CorpusConfig withToolShare(double share) {
+    return new CorpusConfig(
+        problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working,
+        selfCheckShare, slipShare, checkedSteps, factSheets, share, seed);
   }
 
   public CorpusConfig withSeed(long newSeed) {
-    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, factSheets, newSeed);
+    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, factSheets, toolShare, newSeed);
   }
 }

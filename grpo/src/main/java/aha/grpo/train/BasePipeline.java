@@ -114,7 +114,9 @@ public final class BasePipeline {
       listener.onStageStart("tokenizer", 0, 0);
       List<String> texts = new ArrayList<>(d.corpus().documents());
       d.corpus().conversations().forEach(c -> texts.add(c.render()));
-      BpeTrainer.withChatTokens(config.vocabSize()).train(texts).save(tokenizerFile);
+      // a corpus whose conversations call the calculator gets the tool tags as single tokens
+      boolean tools = config.corpus().toolShare() > 0;
+      BpeTrainer.withChatTokens(config.vocabSize(), tools).train(texts).save(tokenizerFile);
       listener.onStageEnd("tokenizer");
     } else {
       Path source = Files.isDirectory(tokenizer) ? tokenizer.resolve(TOKENIZER) : tokenizer;

@@ -232,6 +232,54 @@ class CorpusTest {
     assertTrue(SelfChecks.CAREFUL_OPENERS.stream().anyMatch(o -> trace.reasoning().contains(o)), trace.reasoning());
   }
 
+  /**
+   * {@code tool_share}: that share of the conversations without a slip write their operations as
+   * calculator calls whose results are the calculator's own answers, and still verify; slips keep
+   * their working; without it the corpus is the same text as before tools existed.
+   */
+  @Test
+  void aShareOfTheConversationsCallTheCalculator() {
+    CorpusConfig config = CorpusConfig.checksEveryStep(600, 600);
+    Corpus plain = Corpus.build(problems.subList(0, 600), config, VERIFIER);
+    Corpus tools = Corpus.build(problems.subList(0, 600), config.withToolShare(0.5), VERIFIER);
+    Corpus before = Corpus.build(problems.subList(0, 600), config.withToolShare(0), VERIFIER);
+    assertEquals(plain.conversations().stream().map(Corpus.Conversation::render).toList(),
+        before.conversations().stream().map(Corpus.Conversation::render).toList());
+    assertTrue(plain.conversations().stream().noneMatch(c -> c.render().contains(ChatTemplate.CALC_START)));
+
+    int calling = 0;
+    int eligible = 0;
+    java.util.regex.Pattern call = java.util.regex.Pattern.compile("<calc>([^<]*)</calc><result>([^<]*)</result>");
+    for (Corpus.Conversation conversation : tools.conversations()) {
+      String reasoning = conversation.trace().reasoning();
+      if (conversation.trace().check() == Trace.Check.SLIP) {
+        assertFalse(reasoning.contains(ChatTemplate.CALC_START), reasoning);
+        continue;
+      }
+      eligible++;
+      java.util.regex.Matcher m = call.matcher(reasoning);
+      boolean any = false;
+      while (m.find()) {
+        any = true;
+        assertEquals(aha.verifier.math.Calculator.evaluate(m.group(1)), m.group(2), reasoning);
+      }
+      calling += any ? 1 : 0;
+    }
+    double share = (double) calling / eligible;
+    assertTrue(share > 0.3 && share < 0.55, calling + " of " + eligible + " conversations call it");
+  }
+
+  @Test
+  void operationsBecomeCallsOnlyWhereTheCalculatorAgrees() {
+    assertEquals("3x = <calc>19 + 4</calc><result>23</result>", ToolTraces.withCalls("3x = 19 + 4 = 23"));
+    assertEquals("<calc>840 + 2744</calc><result>3584</result>\nSo <calc>706 - 1143</calc><result>-437</result>",
+        ToolTraces.withCalls("840 + 2744 = 3584\nSo 706 - 1143 = -437"));
+    assertEquals("12 * 3 = 37", ToolTraces.withCalls("12 * 3 = 37"), "a slip stays a slip");
+    assertEquals("2.5 * 4 = 10", ToolTraces.withCalls("2.5 * 4 = 10"), "decimals are left as written");
+    assertEquals("7 / 2 = 3", ToolTraces.withCalls("7 / 2 = 3"), "the calculator says 7/2");
+    assertEquals(2, ToolTraces.calls(ToolTraces.withCalls("1 + 1 = 2, 2 * 3 = 6")));
+  }
+
   @Test
   void routesAreDrawnAtTheirSharesAndCarefulTracesHoldNoCheck() {
     Corpus routed =

@@ -1,0 +1,49 @@
+package aha.grpo.corpus;
+
+import aha.sampler.tokenizer.ChatTemplate;
+import aha.verifier.math.Calculator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Traces that call the calculator: each operation written {@code a op b = c} becomes {@code
+ * <calc>a op b</calc><result>c</result>}, the call the policy would write and the answer the
+ * environment would give at sampling time. An operation is rewritten only when the calculator
+ * answers exactly {@code c}, so that the corpus never shows an answer the tool would not give
+ * (a deliberate slip, or a value written another way, stays as it is).
+ */
+public final class ToolTraces {
+
+  /** Two integers, one of the four operations, and the integer result the step states. */
+  private static final Pattern OPERATION =
+      Pattern.compile("(?<![\\d.])(-?\\d+) ([-+*/]) (-?\\d+) = (-?\\d+)(?![\\d.])");
+
+  private ToolTraces() {}
+
+  /** {@code reasoning} with each operation the calculator answers alike written as a call. */
+  public static String withCalls(String reasoning) {
+    Matcher matcher = OPERATION.matcher(reasoning);
+    StringBuilder out = new StringBuilder(reasoning.length() + 64);
+    while (matcher.find()) {
+      String expression = matcher.group(1) + " " + matcher.group(2) + " " + matcher.group(3);
+      String result = matcher.group(4);
+      String replacement =
+          Calculator.evaluate(expression).equals(result)
+              ? ChatTemplate.CALC_START + expression + ChatTemplate.CALC_END
+                  + ChatTemplate.RESULT_START + result + ChatTemplate.RESULT_END
+              : matcher.group();
+      matcher.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    matcher.appendTail(out);
+    return out.toString();
+  }
+
+  /** How many calls a text holds. */
+  public static int calls(String text) {
+    int count = 0;
+    for (int at = text.indexOf(ChatTemplate.CALC_START); at >= 0; at = text.indexOf(ChatTemplate.CALC_START, at + 1)) {
+      count++;
+    }
+    return count;
+  }
+}
