@@ -40,8 +40,13 @@ public final class ToolTraces {
 
   /** How many calls a text holds. */
   public static int calls(String text) {
+    return count(text, ChatTemplate.CALC_START);
+  }
+
+  /** How many times {@code tag} occurs in {@code text}, without overlaps. */
+  public static int count(String text, String tag) {
     int count = 0;
-    for (int at = text.indexOf(ChatTemplate.CALC_START); at >= 0; at = text.indexOf(ChatTemplate.CALC_START, at + 1)) {
+    for (int at = text.indexOf(tag); at >= 0; at = text.indexOf(tag, at + tag.length())) {
       count++;
     }
     return count;

@@ -271,6 +271,9 @@ public final class GrpoTrainer implements AutoCloseable {
     // 6. metrics of everything sampled this step
     putRewards(metrics, sampled);
     putLengths(metrics, sampled);
+    if (template.hasTools()) {
+      ToolMetrics.put(metrics, sampled);
+    }
     metrics.put("kl", learned.kl());
     metrics.put("entropy", learned.entropy());
     metrics.put("logprob_diff/sampler", learned.samplerDiff());
