@@ -26,6 +26,14 @@ const CHARTS = [
     { key: 'aha/right_to_wrong', label: 'right → wrong', right: true },
     { key: 'aha/wrong_to_wrong', label: 'wrong → wrong', right: true },
   ] },
+  // only a run whose tokenizer has the tool tags writes these (docs/tools.md)
+  { id: 'tools', title: 'Calculator calls', left: 'calls per response', right: 'share', series: [
+    { key: 'tools/calls_per_response', label: 'calls per response' },
+    { key: 'tools/responses_with_call', label: 'responses with a call', right: true },
+    { key: 'tools/calls_parsed', label: 'calls it could answer', right: true },
+    { key: 'tools/accuracy_with_call', label: 'accuracy with a call', right: true },
+    { key: 'tools/accuracy_without_call', label: 'accuracy without a call', right: true },
+  ] },
   { id: 'policy', title: 'KL and entropy', left: 'KL', right: 'entropy', series: [
     { key: 'kl', label: 'KL to the reference' },
     { key: 'entropy', label: 'entropy', right: true },

@@ -106,6 +106,8 @@ class DashboardBrowserTest {
         assertFalse(
             browser.findElement(By.id("chart-loss")).isDisplayed(),
             "a GRPO run has no pretraining loss chart");
+        assertFalse(
+            browser.findElement(By.id("chart-tools")).isDisplayed(), "a run without tools has no calculator chart");
 
         // ... and updates as the run appends steps
         long before = points(js, "reward");
@@ -210,7 +212,7 @@ class DashboardBrowserTest {
     String name = "20261129-120000-long";
     int steps = 2 * RunView.MAX_METRIC_LINES + 1_000;
     long spikeStep = 5_003; // not a multiple of the stride (4) from step 1: a skipped line
-    try (FakeRun long_ = FakeRun.create(root, name, "finished");
+    try (FakeRun long_ = FakeRun.create(root, name, "finished").withTools();
         Dashboard dashboard =
             Dashboard.start(DashboardOptions.of(root, "127.0.0.1", 0).withPollMillis(200))) {
       for (long step = 1; step <= steps; step++) {
@@ -242,6 +244,12 @@ class DashboardBrowserTest {
         assertEquals(List.of("grad norm", "lr"), labels(js, "optim"), "band edges stay out of the legend");
         String note = browser.findElement(By.cssSelector("#chart-optim .note")).getText();
         assertTrue(note.contains("each point stands for up to 4 steps"), note);
+        // a run with tools: the calculator's chart, thinned like the others
+        assertTrue(points(js, "tools") > 0 && points(js, "tools") <= RunView.MAX_METRIC_LINES);
+        assertEquals(
+            List.of("calls per response", "responses with a call", "calls it could answer",
+                "accuracy with a call", "accuracy without a call"),
+            labels(js, "tools"));
         screenshot(browser, "dashboard-long-run.png");
       } finally {
         browser.quit();

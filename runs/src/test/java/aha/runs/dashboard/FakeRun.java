@@ -33,6 +33,7 @@ public final class FakeRun implements AutoCloseable {
   private final RunDirectory run;
   private final JsonLinesWriter metrics;
   private final JsonLinesWriter samples;
+  private boolean tools; // whether GRPO lines carry the calculator's metrics
   private final Instant started = Instant.parse("2026-11-28T18:30:00Z");
   private Thread writer;
   private volatile boolean stopping;
@@ -60,6 +61,12 @@ public final class FakeRun implements AutoCloseable {
 
   String name() {
     return run.name();
+  }
+
+  /** From now on, GRPO lines carry the calculator's metrics ({@code tools/}), as a run with tools does. */
+  public synchronized FakeRun withTools() {
+    tools = true;
+    return this;
   }
 
   /** Appends GRPO metrics for {@code step}; every fifth step also has eval results. */
@@ -92,6 +99,13 @@ public final class FakeRun implements AutoCloseable {
     line.put("aha/transitions", step % 3);
     line.put("aha/right_to_wrong", step % 2);
     line.put("aha/wrong_to_wrong", 1);
+    if (tools) {
+      line.put("tools/calls_per_response", Math.min(1.5, 0.02 * step));
+      line.put("tools/responses_with_call", Math.min(0.9, 0.01 * step));
+      line.put("tools/calls_parsed", 0.95);
+      line.put("tools/accuracy_with_call", 0.6);
+      line.put("tools/accuracy_without_call", 0.1);
+    }
     if (step % 5 == 0) {
       line.put("eval/pass@1", 0.1 + 0.6 * progress);
       line.put("eval/pass@1_greedy", 0.12 + 0.6 * progress);
