@@ -10,6 +10,7 @@ import aha.grpo.reflection.Transition;
 import aha.grpo.train.AdamW;
 import aha.grpo.train.Autograd;
 import aha.problems.Problem;
+import aha.sampler.generate.Completion;
 import aha.sampler.generate.FinishReason;
 import aha.sampler.generate.Generator;
 import aha.sampler.generate.SamplingParams;
@@ -93,20 +94,25 @@ public final class GrpoTrainer implements AutoCloseable {
   /** A run to continue: its progress and optimizer state (the policy's weights are loaded already). */
   public record Resume(Progress progress, AdamW.State optimizer) {}
 
-  /**
-   * A sampled completion ready for the loss; {@code injected} marks the tokens the environment wrote
-   * (a tool's answers), which are context, not actions.
-   */
-  private record Row(
-      int[] prompt, int[] completion, boolean[] injected, float[] samplerLogprobs, double advantage, boolean counted) {
+  /** A sampled completion ready for the loss. */
+  private record Row(int[] prompt, Completion sampled, double advantage, boolean counted) {
+
+    int[] completion() {
+      return sampled.tokens();
+    }
+
+    /** The tokens the environment wrote (a tool's answers), which are context, not actions. */
+    boolean[] injected() {
+      return sampled.injected();
+    }
+
+    float[] samplerLogprobs() {
+      return sampled.logprobs();
+    }
 
     /** The tokens the policy wrote, which the loss and its normaliser count. */
     long policyTokens() {
-      long count = completion.length;
-      for (boolean written : injected) {
-        count -= written ? 1 : 0;
-      }
-      return count;
+      return sampled.policyTokens();
     }
   }
 
@@ -254,8 +260,7 @@ public final class GrpoTrainer implements AutoCloseable {
         boolean truncated = c.finishReason() == FinishReason.LENGTH;
         boolean counted = !(config.reward().maskTruncated() && truncated) && c.tokens().length > 0;
         rows.add(
-            new Row(group.promptTokens(), c.tokens(), c.completion().injected(), c.logprobs(),
-                advantages[p * config.rollout().groupSize() + i], counted));
+            new Row(group.promptTokens(), c.completion(), advantages[p * config.rollout().groupSize() + i], counted));
       }
     }
 

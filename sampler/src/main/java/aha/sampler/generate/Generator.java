@@ -198,7 +198,6 @@ public final class Generator implements CompletionSampler, AutoCloseable {
     Arrays.fill(callOpenedAt, -1);
     int[][] answering = new int[b][];
     int[] answered = new int[b];
-    boolean anyAnswer = false; // whether a row is being answered, so the next input comes from the host
     FinishReason[] reasons = new FinishReason[b];
     int unfinished = b;
 
@@ -222,12 +221,14 @@ public final class Generator implements CompletionSampler, AutoCloseable {
             decodeSteps++;
             decodeRows += live.length;
           }
+          boolean wroteAnswer = false; // a row got an answer token, not its pick: feed from the host
           for (int i = 0; i < live.length; i++) {
             int r = live[i];
             if (reasons[r] != null) {
               continue; // finished: its pick is ignored
             }
             if (answering[r] != null) {
+              wroteAnswer = true;
               // the tool's answer is context, not an action: written in place of the pick (whose
               // draw is spent all the same, so a row's draws stay its own)
               tokens[r][lengths[r]] = answering[r][answered[r]++];
@@ -263,14 +264,9 @@ public final class Generator implements CompletionSampler, AutoCloseable {
               }
             }
           }
-          boolean hostInput = anyAnswer;
-          anyAnswer = false;
-          for (int i = 0; i < live.length && !anyAnswer; i++) {
-            anyAnswer = answering[live[i]] != null;
-          }
           // each row feeds the token it got: the pick, or an answer token written in its place
           NDArray next =
-              hostInput || anyAnswer
+              wroteAnswer
                   ? lastTokens(live, tokens, lengths, ids) // (B', 1)
                   : picks.ids().reshape(live.length, 1); // (B', 1)
           if (unfinished > 0
@@ -416,7 +412,7 @@ public final class Generator implements CompletionSampler, AutoCloseable {
     int b = prompts.size();
     Map<IntBuffer, Integer> distinctIndex = new HashMap<>(); // content-keyed: IntBuffer compares ints
     List<int[]> distinct = new ArrayList<>();
-    long[] sourceRow = new long[b]; // row r's prompt is distinct prompt sourceRow[r]
+    int[] sourceRow = new int[b]; // row r's prompt is distinct prompt sourceRow[r]
     for (int r = 0; r < b; r++) {
       int[] prompt = prompts.get(r);
       Integer known = distinctIndex.putIfAbsent(IntBuffer.wrap(prompt), distinct.size());
@@ -435,9 +431,8 @@ public final class Generator implements CompletionSampler, AutoCloseable {
     try (KvCache shared = new KvCache(config, manager, distinctPadding, longest)) {
       NDArray distinctLogits =
           model.forwardLast(prefillTokens(distinct, longest), shared, weights); // (D, V)
-      NDArray rows = manager.create(sourceRow); // (B) int64
-      kv.copyPrefix(shared, rows);
-      return distinctLogits.get(new NDIndex("{}", rows)); // (B, V)
+      kv.copyPrefix(shared, sourceRow);
+      return distinctLogits.get(new NDIndex("{}", manager.create(toLongs(sourceRow)))); // (B, V)
     }
   }
 

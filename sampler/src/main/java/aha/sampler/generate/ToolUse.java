@@ -52,11 +52,6 @@ public final class ToolUse {
     this.resultEnd = resultEnd;
   }
 
-  /** Whether a tokenizer has the tool tags, so that a policy on it can call the tool. */
-  public static boolean supportedBy(Tokenizer tokenizer) {
-    return ChatTemplate.TOOL_TOKENS.stream().allMatch(tokenizer::hasToken);
-  }
-
   int callStart() {
     return callStart;
   }

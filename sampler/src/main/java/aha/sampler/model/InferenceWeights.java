@@ -52,8 +52,7 @@ public final class InferenceWeights implements AutoCloseable {
   private final NDArray head; // (C, V), the final norm's scale folded in
   private final NDArray eps; // (), the norms' epsilon
 
-  InferenceWeights(Transformer model, List<Transformer.Layer> blocks, RmsNorm finalNorm, NDArray lmHead) {
-    ModelConfig config = model.config();
+  InferenceWeights(ModelConfig config, List<Transformer.Layer> blocks, RmsNorm finalNorm, NDArray lmHead) {
     this.manager = lmHead.getManager().newSubManager();
     try (NDScope ignored = new NDScope()) {
       int queryWidth = config.numHeads() * config.headSize();

@@ -134,20 +134,21 @@ public final class KvCache implements AutoCloseable {
    * slots [0, source.length()) of source row {@code rows[r]}, and this cache's length becomes
    * source's. Rows that share a prompt are prefilled once this way. Their padding must agree.
    *
-   * @param rows (B) int64, for each row of this cache the source row it copies
+   * @param rows for each row of this cache, the source row it copies
    */
-  public void copyPrefix(KvCache source, NDArray rows) {
+  public void copyPrefix(KvCache source, int[] rows) {
     if (length != 0) {
       throw new IllegalStateException("copyPrefix fills an empty cache; this one holds " + length + " slots");
     }
-    long[] sourceRows = rows.toLongArray();
-    if (sourceRows.length != leftPadding.length) {
+    if (rows.length != leftPadding.length) {
       throw new IllegalArgumentException(
-          "cache holds " + leftPadding.length + " rows, got " + sourceRows.length + " to copy");
+          "cache holds " + leftPadding.length + " rows, got " + rows.length + " to copy");
     }
-    for (int r = 0; r < sourceRows.length; r++) {
-      long from = sourceRows[r];
-      if (from < 0 || from >= source.leftPadding.length || source.leftPadding[(int) from] != leftPadding[r]) {
+    long[] index = new long[rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      int from = rows[r];
+      index[r] = from;
+      if (from < 0 || from >= source.leftPadding.length || source.leftPadding[from] != leftPadding[r]) {
         throw new IllegalArgumentException(
             "row " + r + " cannot copy source row " + from + ": outside the source or padded differently");
       }
@@ -157,12 +158,16 @@ public final class KvCache implements AutoCloseable {
       throw new IllegalArgumentException(
           "source holds " + slots + " slots, more than this cache's capacity " + capacity);
     }
-    NDIndex rowsTaken = new NDIndex("{}", rows);
-    for (int i = 0; i < layers; i++) {
-      try (NDArray takenKeys = source.keys[i].get(rowsTaken); // (B, nkv, hs, Ts)
-          NDArray takenValues = source.values[i].get(rowsTaken)) { // (B, nkv, Ts, hs)
-        keys[i].set(new NDIndex(":, :, :, :{}", slots), takenKeys.get(new NDIndex("..., :{}", slots)));
-        values[i].set(new NDIndex(":, :, :{}", slots), takenValues.get(new NDIndex(":, :, :{}", slots)));
+    NDIndex filledKeys = new NDIndex("..., :{}", slots);
+    NDIndex filledValues = new NDIndex("..., :{}, :", slots);
+    try (NDManager scratch = manager.newSubManager()) {
+      NDIndex taken = new NDIndex("{}", scratch.create(index)); // (B) int64
+      for (int i = 0; i < layers; i++) {
+        try (NDArray takenKeys = source.keys[i].get(taken); // (B, nkv, hs, Ts)
+            NDArray takenValues = source.values[i].get(taken)) { // (B, nkv, Ts, hs)
+          keys[i].set(filledKeys, takenKeys.get(filledKeys));
+          values[i].set(filledValues, takenValues.get(filledValues));
+        }
       }
     }
     length = slots;

@@ -198,7 +198,7 @@ public final class Transformer extends AbstractBlock {
     return NoGrad.call(
         () ->
             new InferenceWeights(
-                this, layers, norm, lmHead == null ? embedTokens.getArray() : lmHead.getArray()));
+                config, layers, norm, lmHead == null ? embedTokens.getArray() : lmHead.getArray()));
   }
 
   private NDArray cachedHidden(NDArray tokens, KvCache cache, InferenceWeights weights) {
@@ -244,8 +244,7 @@ public final class Transformer extends AbstractBlock {
         Embedding.embedding(tokens, embedTokens.getArray(), SparseFormat.DENSE)
             .singletonOrThrow(); // (B, T, C)
     for (int i = 0; i < layers.size(); i++) {
-      InferenceWeights.LayerWeights layerWeights = weights == null ? null : weights.layer(i);
-      x = layers.get(i).forward(x, angles, maskBias, cache, i, start, layerWeights, weights); // (B, T, C)
+      x = layers.get(i).forward(x, angles, maskBias, cache, i, start, weights); // (B, T, C)
     }
     if (cache != null) {
       cache.advance(t);
@@ -450,8 +449,8 @@ public final class Transformer extends AbstractBlock {
     }
 
     /**
-     * One block; with sampling weights ({@code layerWeights} of {@code weights}) the norms leave
-     * their scale to the projections after them.
+     * Block {@code index}; with sampling {@code weights} (its layer's, or null for the parameters)
+     * the norms leave their scale to the projections after them.
      */
     NDArray forward(
         NDArray x,
@@ -460,8 +459,8 @@ public final class Transformer extends AbstractBlock {
         KvCache cache,
         int index,
         int start,
-        InferenceWeights.LayerWeights layerWeights,
         InferenceWeights weights) {
+      InferenceWeights.LayerWeights layerWeights = weights == null ? null : weights.layer(index);
       // attention on the normalized input, added back as residual; an add keeps nothing for
       // backward, so each branch's output is freed once added (see Attention on training memory)
       NDArray attentionInput =

@@ -61,7 +61,7 @@ class ToolUseTest {
 
   @Test
   void aTokenizerTrainedForToolsHasTheTags() {
-    assertTrue(ToolUse.supportedBy(tokenizer));
+    assertTrue(new ChatTemplate(tokenizer).hasTools());
     assertEquals(ChatTemplate.TOOL_TOKENS, List.of(
         tokenizer.decode(new int[] {8}, false), tokenizer.decode(new int[] {9}, false),
         tokenizer.decode(new int[] {10}, false), tokenizer.decode(new int[] {11}, false)));

@@ -179,13 +179,13 @@ class TransformerTest {
         IllegalArgumentException padded =
             assertThrows(
                 IllegalArgumentException.class,
-                () -> target.copyPrefix(source, manager.create(new long[] {1, 0, 0})));
+                () -> target.copyPrefix(source, new int[] {1, 0, 0}));
         assertTrue(padded.getMessage().contains("row 1 cannot copy source row 0"), padded.getMessage());
-        target.copyPrefix(source, manager.create(new long[] {1, 1, 0}));
+        target.copyPrefix(source, new int[] {1, 1, 0});
         assertEquals(3, target.length());
         assertThrows(
             IllegalStateException.class,
-            () -> target.copyPrefix(source, manager.create(new long[] {1, 1, 0})),
+            () -> target.copyPrefix(source, new int[] {1, 1, 0}),
             "a cache that holds slots is not overwritten");
       }
     }
