@@ -365,6 +365,35 @@ function layout() {
   }
 }
 
+/**
+ * The calculator chart's note: for each run with the metric, the first GRPO step at which most of
+ * the step's responses called it. A kept line of a thinned run stands for the lines up to the next
+ * one, so when the first line whose range passes a half is not over a half itself, the step lies
+ * among the ones it stands for, and the note gives that span.
+ */
+function majorityNote() {
+  const key = 'tools/responses_with_call';
+  const said = [];
+  for (const run of runs) {
+    const lines = [...run.byStep.values()]
+      .filter(line => (line.stage ?? 'grpo') === 'grpo' && typeof line[key] === 'number')
+      .sort((a, b) => a.step - b.step);
+    if (lines.length === 0) continue;
+    const who = overlay ? `${runLabel(run)}: calls` : 'Calls';
+    const first = lines.find(line => (line.thinned?.max?.[key] ?? line[key]) > 0.5);
+    if (!first) {
+      said.push(`${who} not yet in most responses.`);
+      continue;
+    }
+    const step = first.step - stageOffset(run, 'grpo');
+    const span = first.thinned?.lines ?? 1;
+    said.push(first[key] > 0.5 || span === 1
+      ? `${who} first in most responses at step ${aha.fmt(step)}.`
+      : `${who} first in most responses at a step from ${aha.fmt(step)} to ${aha.fmt(step + span - 1)}.`);
+  }
+  return said.join(' ');
+}
+
 /** Redraws every chart from the lines and reports received so far. */
 function redraw() {
   window.ahaDashboard.redraws++;
@@ -381,7 +410,7 @@ function redraw() {
     const bandNote = plot.banded.length
         ? `A long run: each point stands for up to ${aha.fmt(thinned)} steps, the shading spans their lowest to highest value.`
         : '';
-    note.textContent = [flatNote, bandNote].filter(Boolean).join(' ');
+    note.textContent = [flatNote, bandNote, spec.id === 'tools' ? majorityNote() : ''].filter(Boolean).join(' ');
     if (!plot.anyPoint) {
       chart.element.classList.add('empty');
       continue;

@@ -1,6 +1,7 @@
 // The sample browser: a run's sampled completions, newest step first, filtered by right or wrong,
 // answer change, reflection marker, family, problem and step; think and answer shown apart,
-// reflection markers highlighted, identical completions of a problem shown once.
+// reflection markers and calls to the calculator highlighted, identical completions of a problem
+// shown once.
 'use strict';
 
 const run = aha.param('run');
@@ -77,6 +78,11 @@ function collapsed(completions) {
   return [...byText.values()];
 }
 
+/** How many calls to the calculator `text` opens. */
+function calls(text) {
+  return (String(text ?? '').match(/<calc>/g) || []).length;
+}
+
 function completion(c, copies) {
   const markers = (c.markers || []).filter(m => Number.isInteger(m.start) && Number.isInteger(m.end));
   const transition = c.transition && c.transition !== 'none'
@@ -90,6 +96,7 @@ function completion(c, copies) {
       <span>${aha.esc(c.reason ?? '')}</span>
       <span>${aha.esc(c.finish ?? '')}${c.finish === 'length' ? ' (clipped)' : ''}</span>
       <span>${aha.fmt(c.length)} tokens</span>
+      ${calls(c.text) ? `<span class="badge tool-count">${calls(c.text)} calculator call${calls(c.text) > 1 ? 's' : ''}</span>` : ''}
       ${c.format_ok === false ? '<span class="badge bad">format</span>' : ''}
       ${transition}
       ${markers.length ? `<span>markers: ${markers.map(m => aha.esc(m.marker)).join(', ')}</span>` : ''}
@@ -137,16 +144,47 @@ function section(kind, title, text, from, to, markers) {
   return `<div class="part ${kind}"><span class="tag">${aha.esc(title)}</span><pre>${highlight(text, from, to, markers)}</pre></div>`;
 }
 
-/** text[from, to) as HTML with the markers inside it wrapped in <mark class="reflect">. */
+/**
+ * The calculator's calls and answers in `text` (docs/tools.md), tags included: each
+ * <calc>…</calc> the policy wrote and each <result>…</result> the environment wrote after it. A
+ * call cut off by the token limit runs to the end.
+ */
+function toolSpans(text) {
+  const spans = [];
+  for (const m of text.matchAll(/<calc>[\s\S]*?(?:<\/calc>|$)|<result>[\s\S]*?(?:<\/result>|$)/g)) {
+    const call = m[0].startsWith('<calc>');
+    spans.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      open: call
+        ? '<span class="tool calc" title="a call to the calculator, written by the policy">'
+        : '<span class="tool result" title="the calculator\'s answer, written by the environment (not trained on)">',
+      close: '</span>',
+    });
+  }
+  return spans;
+}
+
+/**
+ * text[from, to) as HTML: the markers inside it wrapped in <mark class="reflect">, the calculator's
+ * calls and answers in <span class="tool calc"> and <span class="tool result">. Where a marker and a
+ * call overlap, the one that starts first is drawn.
+ */
 function highlight(text, from, to, markers) {
+  const spans = markers.map(m => ({
+    start: m.start,
+    end: m.end,
+    open: `<mark class="reflect" title="${aha.esc(m.marker)}">`,
+    close: '</mark>',
+  })).concat(toolSpans(text)).sort((a, b) => a.start - b.start);
   let html = '';
   let at = from;
-  for (const m of markers.slice().sort((a, b) => a.start - b.start)) {
-    const start = Math.max(m.start, at);
-    const end = Math.min(m.end, to);
+  for (const span of spans) {
+    const start = Math.max(span.start, at);
+    const end = Math.min(span.end, to);
     if (end <= start) continue;
     html += aha.esc(text.slice(at, start));
-    html += `<mark class="reflect" title="${aha.esc(m.marker)}">${aha.esc(text.slice(start, end))}</mark>`;
+    html += span.open + aha.esc(text.slice(start, end)) + span.close;
     at = end;
   }
   return html + aha.esc(text.slice(at, to));

@@ -19,7 +19,8 @@ import java.util.Map;
  * @param passAtK unbiased pass@k for each requested k
  * @param majAtK majority-vote accuracy over the first k samples for each requested k
  * @param truncated share of all completions (greedy and sampled) cut at the token limit
- * @param meanLength mean completion length in tokens over all completions
+ * @param meanLength mean completion length over all completions, in tokens the policy wrote (a
+ *     tool's injected answers are not counted)
  * @param byFamily the same pass@1 figures per problem family
  * @param protocol how the figures were measured (samples, temperature, token limit, seed)
  */

@@ -33,7 +33,7 @@ public final class Evaluator {
     this.verifier = verifier;
   }
 
-  /** One judged completion. */
+  /** One judged completion; {@code length} counts the tokens the policy wrote, not a tool's answers. */
   private record Judged(boolean correct, String answerKey, int length, boolean truncated) {}
 
   /**
@@ -125,7 +125,7 @@ public final class Evaluator {
             verdict.extracted() == null
                 ? null
                 : verdict.extracted().replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
-        judged.add(new Judged(verdict.correct(), key, completion.length(), completion.truncated()));
+        judged.add(new Judged(verdict.correct(), key, completion.policyTokens(), completion.truncated()));
       }
       if (progress != null) {
         progress.accept(rows.size());

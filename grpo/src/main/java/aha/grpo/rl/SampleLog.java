@@ -53,7 +53,12 @@ public final class SampleLog {
       node.put("extracted", c.verdict().extracted());
       node.put("reason", c.verdict().reason());
       node.put("finish", c.finishReason().wireName());
-      node.put("length", c.tokens().length);
+      // the tokens the policy wrote, as the length metrics count them; a tool's answers apart
+      int policyTokens = c.completion().policyTokens();
+      node.put("length", policyTokens);
+      if (policyTokens < c.tokens().length) {
+        node.put("tool_tokens", c.tokens().length - policyTokens);
+      }
       node.put("policy_version", c.policyVersion());
       ArrayNode markers = node.putArray("markers");
       for (ReflectionMarkers.Hit hit : analysis.hits()) {

@@ -21,7 +21,19 @@ import java.util.Map;
  *       right completions among those with a call and among those without (0 when there are none)
  * </ul>
  */
-final class ToolMetrics {
+public final class ToolMetrics {
+
+  /** Calls opened per completion. */
+  public static final String CALLS_PER_RESPONSE = "tools/calls_per_response";
+
+  /** The share of completions with at least one call. */
+  public static final String RESPONSES_WITH_CALL = "tools/responses_with_call";
+
+  /** Accuracy of the completions with a call. */
+  public static final String ACCURACY_WITH_CALL = "tools/accuracy_with_call";
+
+  /** Accuracy of the completions without a call. */
+  public static final String ACCURACY_WITHOUT_CALL = "tools/accuracy_without_call";
 
   private static final String ERROR_ANSWER =
       ChatTemplate.RESULT_START + Calculator.ERROR + ChatTemplate.RESULT_END;
@@ -52,10 +64,10 @@ final class ToolMetrics {
       }
     }
     long without = completions - withCall;
-    metrics.put("tools/calls_per_response", completions == 0 ? 0 : (double) calls / completions);
-    metrics.put("tools/responses_with_call", completions == 0 ? 0 : (double) withCall / completions);
+    metrics.put(CALLS_PER_RESPONSE, completions == 0 ? 0 : (double) calls / completions);
+    metrics.put(RESPONSES_WITH_CALL, completions == 0 ? 0 : (double) withCall / completions);
     metrics.put("tools/calls_parsed", answered == 0 ? 1 : 1 - (double) errors / answered);
-    metrics.put("tools/accuracy_with_call", withCall == 0 ? 0 : (double) rightWithCall / withCall);
-    metrics.put("tools/accuracy_without_call", without == 0 ? 0 : (double) rightWithout / without);
+    metrics.put(ACCURACY_WITH_CALL, withCall == 0 ? 0 : (double) rightWithCall / withCall);
+    metrics.put(ACCURACY_WITHOUT_CALL, without == 0 ? 0 : (double) rightWithout / without);
   }
 }

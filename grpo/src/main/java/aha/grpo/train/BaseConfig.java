@@ -104,6 +104,11 @@ public record BaseConfig(
         Math.max(1, steps / 5), 4, 1);
   }
 
+  public BaseConfig withCorpus(CorpusConfig newCorpus) {
+    return new BaseConfig(preset, model, vocabSize, newCorpus, heldOutProblems, pretrain, sft,
+        maskSlips, evalProblems, evalMaxNewTokens, seed);
+  }
+
   public BaseConfig withPretrain(TrainConfig newPretrain) {
     return new BaseConfig(preset, model, vocabSize, corpus, heldOutProblems, newPretrain, sft,
         maskSlips, evalProblems, evalMaxNewTokens, seed);

@@ -140,15 +140,21 @@ public final class ConfigLoader {
       deepMerge(overrides, check(SCHEMA, parseSet(set), "", "--set "));
     }
 
-    // base.preset and base.seed choose the defaults of the whole base section
-    String basePreset = overrides.path("base").path("preset").asText(presetConfig.base().preset());
-    long baseSeed = overrides.path("base").path("seed").asLong(presetConfig.base().seed());
-    if (!basePreset.equals(presetConfig.base().preset()) || baseSeed != presetConfig.base().seed()) {
+    // base.preset and base.seed choose the defaults of the whole base section; what the run
+    // preset itself changes there (the tools preset's tool_share) is kept on top of them
+    BaseConfig presetBase = presetConfig.base();
+    String basePreset = overrides.path("base").path("preset").asText(presetBase.preset());
+    long baseSeed = overrides.path("base").path("seed").asLong(presetBase.seed());
+    if (!basePreset.equals(presetBase.preset()) || baseSeed != presetBase.seed()) {
+      ObjectNode base;
       try {
-        defaults.set("base", tree(BaseConfig.preset(basePreset).withSeed(baseSeed)));
+        base = tree(BaseConfig.preset(basePreset).withSeed(baseSeed));
       } catch (IllegalArgumentException e) {
         throw new ConfigException("base.preset", "base.preset: " + e.getMessage(), e);
       }
+      ObjectNode modelPresetBase =
+          tree(BaseConfig.preset(presetBase.preset()).withSeed(presetBase.seed()));
+      defaults.set("base", deepMerge(base, changes(modelPresetBase, tree(presetBase))));
     }
 
     RunConfig config = bind(deepMerge(defaults, overrides));
@@ -364,6 +370,24 @@ public final class ConfigLoader {
       return DoubleNode.valueOf(value.asDouble());
     }
     return value;
+  }
+
+  /** The fields of {@code changed} whose values differ from {@code original}'s, section by section. */
+  private static ObjectNode changes(ObjectNode original, ObjectNode changed) {
+    ObjectNode differences = MAPPER.createObjectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = changed.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      JsonNode before = original.get(field.getKey());
+      if (before instanceof ObjectNode section && field.getValue() instanceof ObjectNode after) {
+        ObjectNode nested = changes(section, after);
+        if (!nested.isEmpty()) {
+          differences.set(field.getKey(), nested);
+        }
+      } else if (!field.getValue().equals(before)) {
+        differences.set(field.getKey(), field.getValue().deepCopy());
+      }
+    }
+    return differences;
   }
 
   /** Overwrites {@code target} with {@code update}, section by section; lists are replaced. */

@@ -29,7 +29,13 @@ public record RunConfig(String curriculum, BaseConfig base, GrpoConfig grpo, Run
   public static final String DEFAULT_CURRICULUM = "default";
 
   /** The names {@link #preset} accepts. */
-  public static final List<String> PRESETS = List.of("default", "smoke");
+  public static final List<String> PRESETS = List.of("default", "tools", "smoke");
+
+  /**
+   * The share of SFT conversations that call the calculator in the {@code tools} preset: half, so
+   * the base both calls and works sums in its head, and GRPO has a choice to learn (docs/tools.md).
+   */
+  public static final double TOOLS_SHARE = 0.5;
 
   public RunConfig {
     if (curriculum == null || curriculum.isBlank()) {
@@ -50,13 +56,15 @@ public record RunConfig(String curriculum, BaseConfig base, GrpoConfig grpo, Run
 
   /**
    * A named starting point: {@code default} (the nano base model and {@link
-   * GrpoConfig#defaults()}) or {@code smoke} (the whole pipeline in seconds, for tests).
+   * GrpoConfig#defaults()}), {@code tools} (the same with the calculator) or {@code smoke} (the
+   * whole pipeline in seconds, for tests).
    *
    * @throws IllegalArgumentException naming the presets when {@code name} is none of them
    */
   public static RunConfig preset(String name) {
     return switch (name) {
       case "default" -> defaults();
+      case "tools" -> tools();
       case "smoke" -> smoke();
       default -> throw new IllegalArgumentException(
           "unknown preset '" + name + "'; expected one of " + String.join(", ", PRESETS));
@@ -67,6 +75,18 @@ public record RunConfig(String curriculum, BaseConfig base, GrpoConfig grpo, Run
   public static RunConfig defaults() {
     return new RunConfig(
         DEFAULT_CURRICULUM, BaseConfig.preset("nano").withSeed(1), GrpoConfig.defaults(), RunSettings.defaults());
+  }
+
+  /**
+   * The default experiment with the calculator: {@link #TOOLS_SHARE} of the base's SFT
+   * conversations write their integer steps as calls, so the tokenizer carries the tool tags and
+   * every stage samples with the calculator; GRPO is the default recipe. Its runs are named
+   * {@code tools}.
+   */
+  public static RunConfig tools() {
+    RunConfig d = defaults();
+    BaseConfig base = d.base().withCorpus(d.base().corpus().withToolShare(TOOLS_SHARE));
+    return new RunConfig(d.curriculum(), base, d.grpo(), d.run().withName("tools"));
   }
 
   /**

@@ -4,6 +4,7 @@ import aha.grpo.eval.EvalReport;
 import aha.grpo.reflection.AhaDetector;
 import aha.grpo.reflection.ReflectionMarkers;
 import aha.grpo.rl.GrpoConfig;
+import aha.grpo.rl.ToolMetrics;
 import aha.problems.AnswerKind;
 import aha.runs.config.ConfigLoader;
 import aha.runs.store.EvalReports;
@@ -26,6 +27,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -334,9 +336,29 @@ public final class RunReport {
     trend(trends, "training accuracy (sampled)", "accuracy", window, true);
     trend(trends, "mean completion length (tokens)", "completions/mean_length", window, false);
     trend(trends, "responses with a reflection marker", "aha/response_share", window, true);
+    trend(trends, "calculator calls per response", ToolMetrics.CALLS_PER_RESPONSE, window, false);
+    trend(trends, "responses with a calculator call", ToolMetrics.RESPONSES_WITH_CALL, window, true);
     trend(trends, "wrong → right per step", "aha/transitions", window, false);
     trend(trends, "right → wrong per step", "aha/right_to_wrong", window, false);
     return trends;
+  }
+
+  /** Whether the run called the calculator: its GRPO lines carry the tools/ metrics. */
+  boolean hasTools() {
+    return grpo.stream().anyMatch(line -> !Double.isNaN(number(line, ToolMetrics.RESPONSES_WITH_CALL)));
+  }
+
+  /**
+   * The first GRPO step at which most of the step's responses called the calculator ({@code
+   * tools/responses_with_call} over a half); empty when no step did (or the run has no tools).
+   */
+  OptionalLong callsMajorityStep() {
+    for (JsonNode line : grpo) {
+      if (number(line, ToolMetrics.RESPONSES_WITH_CALL) > 0.5) {
+        return OptionalLong.of(grpoStep(line.path("step").asLong()));
+      }
+    }
+    return OptionalLong.empty();
   }
 
   /** The sum of {@code key} over the last {@link #trendWindow()} GRPO steps (NaN-free values). */
@@ -424,6 +446,21 @@ public final class RunReport {
         List.of(
             grpoSeries("wrong → right (aha)", "aha/transitions"),
             grpoSeries("right → wrong", "aha/right_to_wrong"))));
+
+    OptionalLong majority = callsMajorityStep();
+    add(charts, new ChartSpec(
+        "tools", "Calculator calls",
+        "Calls to the calculator per response, the share of responses with a call, and the accuracy of"
+            + " responses with and without one (tools/ metrics; docs/tools.md). "
+            + (majority.isPresent()
+                ? "Calls were first in most responses at GRPO step " + majority.getAsLong() + "."
+                : "Calls were in most responses at no step."),
+        "GRPO step", "calls per response, share", ChartSpec.Axis.PLAIN,
+        List.of(
+            grpoSeries("calls per response", ToolMetrics.CALLS_PER_RESPONSE),
+            grpoSeries("responses with a call", ToolMetrics.RESPONSES_WITH_CALL),
+            grpoSeries("accuracy with a call", ToolMetrics.ACCURACY_WITH_CALL),
+            grpoSeries("accuracy without a call", ToolMetrics.ACCURACY_WITHOUT_CALL))));
 
     List<Series> loss = new ArrayList<>();
     for (String stage : LOSS_STAGES) {

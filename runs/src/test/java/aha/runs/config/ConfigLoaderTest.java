@@ -26,7 +26,7 @@ class ConfigLoaderTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "smoke"})
+  @ValueSource(strings = {"default", "tools", "smoke"})
   void presetAloneIsThePresetsConfig(String preset) {
     assertEquals(RunConfig.preset(preset), ConfigLoader.load(preset, null, List.of()));
   }
@@ -95,6 +95,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void toolsPresetIsTheDefaultWithTheCalculatorAtEverySeed() {
+    RunConfig tools = ConfigLoader.load("tools", null, List.of());
+    RunConfig defaults = RunConfig.defaults();
+    assertEquals(RunConfig.TOOLS_SHARE, tools.base().corpus().toolShare());
+    assertEquals(0, defaults.base().corpus().toolShare());
+    assertEquals(defaults.grpo(), tools.grpo());
+    assertEquals("tools", tools.run().name());
+    assertEquals(
+        defaults.base().withCorpus(defaults.base().corpus().withToolShare(RunConfig.TOOLS_SHARE)),
+        tools.base());
+
+    // a new base seed or model preset resets the base section, but keeps the calculator
+    RunConfig seed3 = ConfigLoader.load("tools", null, List.of("base.seed=3", "grpo.seed=3"));
+    BaseConfig nano3 = BaseConfig.preset("nano").withSeed(3);
+    assertEquals(nano3.withCorpus(nano3.corpus().withToolShare(RunConfig.TOOLS_SHARE)), seed3.base());
+    assertEquals(RunConfig.TOOLS_SHARE, ConfigLoader.load("tools", null, List.of("base.preset=tiny")).base().corpus().toolShare());
+    // and what the user says still wins
+    assertEquals(0.2, ConfigLoader.load("tools", null, List.of("base.seed=2", "base.corpus.tool_share=0.2")).base().corpus().toolShare());
+  }
+
+  @Test
   void theBaseSeedSeedsEveryBaseStage() {
     BaseConfig base = ConfigLoader.load("default", null, List.of("base.seed=5")).base();
     assertEquals(BaseConfig.preset("nano").withSeed(5), base);
@@ -149,7 +170,7 @@ class ConfigLoaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "smoke"})
+  @ValueSource(strings = {"default", "tools", "smoke"})
   void toYamlHasEveryKeyAndReadsBackEqual(String preset) throws IOException {
     RunConfig config = RunConfig.preset(preset);
     String yaml = ConfigLoader.toYaml(config);
@@ -308,7 +329,7 @@ class ConfigLoaderTest {
     ConfigException noFile = assertThrows(ConfigException.class, () -> ConfigLoader.load("default", missing, List.of()));
     assertEquals(missing + ": no such config file", noFile.getMessage());
     ConfigException noPreset = assertThrows(ConfigException.class, () -> ConfigLoader.load("huge", null, List.of()));
-    assertEquals("--preset: unknown preset 'huge'; expected one of default, smoke", noPreset.getMessage());
+    assertEquals("--preset: unknown preset 'huge'; expected one of default, tools, smoke", noPreset.getMessage());
   }
 
   @Test

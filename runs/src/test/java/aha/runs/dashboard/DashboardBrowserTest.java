@@ -204,7 +204,8 @@ class DashboardBrowserTest {
   /**
    * A run longer than the dashboard keeps ({@link RunView#MAX_METRIC_LINES}) is drawn from thinned
    * lines, and a one-step spike between two of them still shows, as the top of the band each
-   * point's range shades.
+   * point's range shades. The run calls the calculator: its chart says when calls first came to
+   * most responses, and the sample browser shows the calls and answers inline.
    */
   @Test
   void aLongRunIsThinnedWithTheSkippedStepsShaded() throws IOException {
@@ -222,6 +223,7 @@ class DashboardBrowserTest {
           long_.metric(step);
         }
       }
+      long_.samples(steps, "p-calc", true, false);
       WebDriver browser = new ChromeDriver(chromeOptions());
       try {
         JavascriptExecutor js = (JavascriptExecutor) browser;
@@ -250,7 +252,25 @@ class DashboardBrowserTest {
             List.of("calls per response", "responses with a call", "calls it could answer",
                 "accuracy with a call", "accuracy without a call"),
             labels(js, "tools"));
+        // FakeRun's share of responses with a call passes a half at step 51, between kept lines
+        // 49 and 53: the note gives the steps line 49 stands for
+        String toolsNote = browser.findElement(By.cssSelector("#chart-tools .note")).getText();
+        assertTrue(toolsNote.contains("Calls first in most responses at a step from 49 to 52."), toolsNote);
         screenshot(browser, "dashboard-long-run.png");
+
+        // the sample browser shows the calls and the calculator's answers inline
+        browser.get(dashboard.url() + "samples.html?run=" + name + "&correct=true");
+        waitFor(browser, Duration.ofSeconds(10), "samples", () ->
+            !browser.findElements(By.cssSelector(".part.think .tool.calc")).isEmpty());
+        assertEquals(
+            List.of("<calc>19 - 4</calc>", "<calc>15 / 3</calc>"),
+            browser.findElements(By.cssSelector(".part.think .tool.calc")).stream().map(WebElement::getText).toList());
+        assertEquals(
+            List.of("<result>15</result>", "<result>5</result>"),
+            browser.findElements(By.cssSelector(".part.think .tool.result")).stream().map(WebElement::getText).toList());
+        assertEquals("wait", browser.findElement(By.cssSelector(".part.think mark.reflect")).getText());
+        assertEquals("2 calculator calls", browser.findElement(By.cssSelector(".badge.tool-count")).getText());
+        screenshot(browser, "dashboard-samples-tools.png");
       } finally {
         browser.quit();
       }

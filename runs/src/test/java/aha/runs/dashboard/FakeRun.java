@@ -28,6 +28,11 @@ public final class FakeRun implements AutoCloseable {
   public static final String REFLECTING =
       "<think>3x = 19 - 4 = 14, wait, 19 - 4 is 15, so x = 5.</think><answer>5</answer>";
 
+  /** The right completion of a run with tools: two calls to the calculator, then the marker. */
+  public static final String CALLING =
+      "<think>3x = <calc>19 - 4</calc><result>15</result>, wait, x = <calc>15 / 3</calc><result>5</result>."
+          + "</think><answer>5</answer>";
+
   public static final String WRONG = "<think>3x = 19 + 4 = 23, so x = 23/3.</think><answer>23/3</answer>";
 
   private final RunDirectory run;
@@ -132,7 +137,8 @@ public final class FakeRun implements AutoCloseable {
 
   /**
    * Appends the sample record of {@code problem} at {@code step} with one completion per entry of
-   * {@code correct}: a right one reflects ({@link #REFLECTING}), a wrong one does not.
+   * {@code correct}: a right one reflects ({@link #REFLECTING}, or {@link #CALLING} in a run with
+   * tools), a wrong one does not.
    */
   public synchronized FakeRun samples(long step, String problem, boolean... correct) {
     ObjectNode record = JSON.createObjectNode();
@@ -144,7 +150,7 @@ public final class FakeRun implements AutoCloseable {
     ArrayNode completions = record.putArray("completions");
     for (boolean right : correct) {
       ObjectNode c = completions.addObject();
-      String text = right ? REFLECTING : WRONG;
+      String text = right ? (tools ? CALLING : REFLECTING) : WRONG;
       c.put("text", text);
       c.put("reward", right ? 1.1 : 0.1);
       c.put("correct", right);

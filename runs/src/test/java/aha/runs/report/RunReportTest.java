@@ -85,6 +85,37 @@ class RunReportTest {
   }
 
   @Test
+  void aRunWithToolsSaysWhenCallsFirstCameToMostResponses(@TempDir Path root) throws IOException {
+    // FakeRun's share of responses with a call is 0.01 a step: 0.5 at step 50, 0.51 at 51
+    try (FakeRun run = FakeRun.create(root, "20261128-183000-tools", "finished").withTools();
+        FakeRun early = FakeRun.create(root, "20261128-183000-early", "finished").withTools()) {
+      for (long step = 1; step <= 60; step++) {
+        run.metric(step);
+        if (step <= 50) {
+          early.metric(step);
+        }
+      }
+      RunReport report = RunReport.read(run.dir(), 0, warning -> {});
+      assertEquals(java.util.OptionalLong.of(51), report.callsMajorityStep());
+      String story = RunStory.text(report);
+      assertTrue(story.matches("(?s).*calls first in most responses\\s+at step 51\n.*"), story);
+      assertTrue(story.matches("(?s).*responses with a calculator call\\s+5\\.5% -> 55\\.5%\n.*"), story);
+      ChartSpec tools = report.charts().stream().filter(c -> c.name().equals("tools")).findFirst().orElseThrow();
+      assertTrue(tools.caption().endsWith("first in most responses at GRPO step 51."), tools.caption());
+      assertEquals(
+          List.of("calls per response", "responses with a call", "accuracy with a call", "accuracy without a call"),
+          tools.series().stream().map(Series::label).toList());
+
+      String earlyStory = RunStory.of(early.dir());
+      assertTrue(earlyStory.matches("(?s).*calls first in most responses\\s+at no step\n.*"), earlyStory);
+    }
+    // a run without tools says nothing of them
+    try (FakeRun plain = TypicalRun.create(root)) {
+      assertTrue(!RunStory.of(plain.dir()).contains("calls"));
+    }
+  }
+
+  @Test
   void theLastStepsCompletionsComeAhaMomentsFirstWithTheDetectorsMarkers(@TempDir Path root) throws IOException {
     try (FakeRun run = TypicalRun.create(root)) {
       RunReport report = RunReport.read(run.dir(), 6, warning -> {});
