@@ -18,7 +18,8 @@ public final class ConfigOptions {
       names = "--preset",
       defaultValue = "default",
       paramLabel = "NAME",
-      description = "Config preset: default, or smoke (the whole pipeline in seconds) (default: ${DEFAULT-VALUE}).")
+      description = "Config preset: default; tools (the default with a calculator the policy can call,"
+              + " docs/tools.md); or smoke (the whole pipeline in seconds) (default: ${DEFAULT-VALUE}).")
   String preset;
 
   @Option(

@@ -17,15 +17,17 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Exact resume: {@code aha train --preset smoke} is killed with SIGKILL at random points, resumed
  * each time, and must end with the metrics, samples and eval reports of an uninterrupted run with
  * the same seed (wall-clock figures aside): the same sampled completions and eval reports, and
  * the same metrics, bit for bit (see {@link #assertSameFigures}). Each run is a real child
- * process, so a kill is a real kill: no shutdown hook, no flush.
+ * process, so a kill is a real kill: no shutdown hook, no flush. Once without the calculator and
+ * once with it.
  */
 @Tag("slow")
 class KillAndResumeTest {
@@ -35,14 +37,23 @@ class KillAndResumeTest {
 
   @TempDir Path dir;
 
-  @Test
-  void aRunKilledAtRandomPointsAndResumedEndsLikeAnUninterruptedOne() throws Exception {
+  /**
+   * At tool_share 1 the smoke base writes the calculator's tags, and its policy opens and closes
+   * calls now and then, so completions hold answers the environment wrote (checked below): resume
+   * is exact with tools too.
+   */
+  @ParameterizedTest(name = "base.corpus.tool_share {0}")
+  @ValueSource(strings = {"0", "1"})
+  void aRunKilledAtRandomPointsAndResumedEndsLikeAnUninterruptedOne(String toolShare) throws Exception {
     Path straightRoot = dir.resolve("straight");
-    Process straight = aha(straightRoot, "train", "--preset", "smoke", "--set", "grpo.steps=40", "--set", "run.root=" + straightRoot);
+    String tools = "base.corpus.tool_share=" + toolShare;
+    Process straight = aha(straightRoot, "train", "--preset", "smoke", "--set", "grpo.steps=40", "--set", tools, "--set", "run.root=" + straightRoot);
     long started = System.nanoTime();
     assertEquals(0, finish(straight), "the uninterrupted run");
     double seconds = (System.nanoTime() - started) / 1e9;
     Path expected = onlyRun(straightRoot);
+    String samples = Files.readString(expected.resolve("samples.jsonl"));
+    assertEquals(!toolShare.equals("0"), samples.contains("</calc><result>"), "calls answered in the samples");
 
     // a run's output in a log: no library noise, progress as whole lines, the story at the end
     String log = Files.readString(dir.resolve("straight.log"));
@@ -61,7 +72,7 @@ class KillAndResumeTest {
 
     Path killedRoot = dir.resolve("killed");
     Random random = new Random(20261128);
-    Process run = aha(killedRoot, "train", "--preset", "smoke", "--set", "grpo.steps=40", "--set", "run.root=" + killedRoot);
+    Process run = aha(killedRoot, "train", "--preset", "smoke", "--set", "grpo.steps=40", "--set", tools, "--set", "run.root=" + killedRoot);
     int kills = 0;
     Path actual = null;
     while (true) {
