@@ -155,12 +155,18 @@ public record Corpus(List<String> documents, List<Conversation> conversations, S
       }
       if (i < config.sftProblems()) {
         Routes.Route route = drawRoute(config.carefulShare(), config.terseShare(), random);
-        Trace trace = checks.trace(problem, route, config, random);
-        // a share of the conversations call the calculator; drawn only when some do, so that a
-        // corpus without tools is the same text as before they existed. A trace with a slip
-        // keeps its working: the slip is the lesson there, and its spans point into the text
-        if (config.toolShare() > 0 && trace.check() != Trace.Check.SLIP && random.nextDouble() < config.toolShare()) {
-          trace = new Trace(ToolTraces.withCalls(trace.reasoning()), trace.answer(), trace.check());
+        Trace trace;
+        if (config.toolShare() > 0 && config.toolStyle() == ToolTraces.Style.CHECKS) {
+          // a share of the conversations check their steps with the calculator
+          trace = checks.trace(problem, route, config, random.nextDouble() < config.toolShare(), random);
+        } else {
+          trace = checks.trace(problem, route, config, random);
+          // a share of the conversations call the calculator; drawn only when some do, so that a
+          // corpus without tools is the same text as before they existed. A trace with a slip
+          // keeps its working: the slip is the lesson there, and its spans point into the text
+          if (config.toolShare() > 0 && trace.check() != Trace.Check.SLIP && random.nextDouble() < config.toolShare()) {
+            trace = new Trace(ToolTraces.withCalls(trace.reasoning()), trace.answer(), trace.check());
+          }
         }
         conversationRoutes[route.ordinal()]++;
         String answer = ChatTemplate.assistantContent(trace.reasoning(), trace.answer());

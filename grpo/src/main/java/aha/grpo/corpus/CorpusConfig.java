@@ -28,8 +28,12 @@ import aha.problems.gen.WrittenArithmetic;
  *     trace; or {@code every}, each step with a multi-digit operation on its own draw
  * @param factSheets arithmetic drill sheets ({@link ArithmeticFacts}) per problem document, added
  *     to the pretraining documents
- * @param toolShare the share of SFT conversations (those without a slip) whose arithmetic steps
- *     call the calculator ({@link ToolTraces}); above 0, the base's tokenizer has the tool tags
+ * @param toolShare the share of SFT conversations that call the calculator ({@link ToolTraces});
+ *     above 0, the base's tokenizer has the tool tags
+ * @param toolStyle how those conversations call it: {@code calls}, each integer step of a
+ *     conversation without a slip written as a call; or {@code checks}, the steps worked in the
+ *     head as before and each self-check done with the calculator instead of by working, slips
+ *     included
  * @param seed seeds the phrasing and self-check choices
  */
 public record CorpusConfig(
@@ -45,6 +49,7 @@ public record CorpusConfig(
     SelfChecks.CheckedSteps checkedSteps,
     double factSheets,
     double toolShare,
+    ToolTraces.Style toolStyle,
     long seed) {
 
   public CorpusConfig {
@@ -65,6 +70,14 @@ public record CorpusConfig(
     Fields.between("slip_share", slipShare, 0, 1);
     Fields.between("fact_sheets", factSheets, 0, 1);
     Fields.between("tool_share", toolShare, 0, 1);
+    if (toolStyle == null) {
+      throw new InvalidFieldException("tool_style", "must be calls or checks");
+    }
+    if (toolStyle == ToolTraces.Style.CHECKS && checkedSteps != SelfChecks.CheckedSteps.EVERY) {
+      throw new InvalidFieldException(
+          "tool_style", "checks works with checked_steps every (each checked step calls the calculator), got checked_steps "
+              + checkedSteps.wireName());
+    }
   }
 
   /**
@@ -73,7 +86,7 @@ public record CorpusConfig(
    * ten documents.
    */
   public static CorpusConfig of(int problems, int sftProblems) {
-    return new CorpusConfig(problems, sftProblems, 0, 0, 0, 0, WrittenArithmetic.Layout.COLUMNS, 0.25, 0.4, SelfChecks.CheckedSteps.KEY, 0.1, 0, 1);
+    return new CorpusConfig(problems, sftProblems, 0, 0, 0, 0, WrittenArithmetic.Layout.COLUMNS, 0.25, 0.4, SelfChecks.CheckedSteps.KEY, 0.1, 0, ToolTraces.Style.CALLS, 1);
   }
 
   /**
@@ -88,7 +101,7 @@ public record CorpusConfig(
   public static CorpusConfig checksEveryStep(int problems, int sftProblems) {
     return new CorpusConfig(
         problems, sftProblems, 0, 1, 1, 0, WrittenArithmetic.Layout.PEELED, 0.3, 0.5,
-        SelfChecks.CheckedSteps.EVERY, 0.1, 0, 1);
+        SelfChecks.CheckedSteps.EVERY, 0.1, 0, ToolTraces.Style.CALLS, 1);
   }
 
   /** Shares of the careful and terse routes: each in [0, 1], together at most 1. */
@@ -111,46 +124,53 @@ public record CorpusConfig(
   public CorpusConfig withRoutes(double careful, double terse, double documentCareful, double documentTerse) {
     return new CorpusConfig(
         problems, sftProblems, careful, terse, documentCareful, documentTerse, working, selfCheckShare, slipShare,
-        checkedSteps, factSheets, toolShare, seed);
+        checkedSteps, factSheets, toolShare, toolStyle, seed);
   }
 
   /** The same shares and seed for other sizes. */
   public CorpusConfig withSizes(int newProblems, int newSftProblems) {
-    return new CorpusConfig(newProblems, newSftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, factSheets, toolShare, seed);
+    return new CorpusConfig(newProblems, newSftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, factSheets, toolShare, toolStyle, seed);
   }
 
   /** The same corpus with its careful working laid out as {@code layout}. */
   public CorpusConfig withWorking(WrittenArithmetic.Layout layout) {
     return new CorpusConfig(
         problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, layout,
-        selfCheckShare, slipShare, checkedSteps, factSheets, toolShare, seed);
+        selfCheckShare, slipShare, checkedSteps, factSheets, toolShare, toolStyle, seed);
   }
 
   /** The same corpus with {@code selfCheck} of its traces self-checking, {@code slip} of those catching a slip. */
   public CorpusConfig withSelfChecks(double selfCheck, double slip) {
     return new CorpusConfig(
         problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working,
-        selfCheck, slip, checkedSteps, factSheets, toolShare, seed);
+        selfCheck, slip, checkedSteps, factSheets, toolShare, toolStyle, seed);
   }
 
   /** The same corpus with {@code newFactSheets} drill sheets per document. */
   public CorpusConfig withFactSheets(double newFactSheets) {
-    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, newFactSheets, toolShare, seed);
+    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, newFactSheets, toolShare, toolStyle, seed);
   }
 
   /** The same corpus with terse traces checking {@code steps}. */
   public CorpusConfig withCheckedSteps(SelfChecks.CheckedSteps steps) {
-    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, steps, factSheets, toolShare, seed);
+    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, steps, factSheets, toolShare, toolStyle, seed);
   }
 
   /** The same corpus with {@code share} of its SFT conversations calling the calculator. */
   public CorpusConfig withToolShare(double share) {
     return new CorpusConfig(
         problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working,
-        selfCheckShare, slipShare, checkedSteps, factSheets, share, seed);
+        selfCheckShare, slipShare, checkedSteps, factSheets, share, toolStyle, seed);
+  }
+
+  /** The same corpus with its tool conversations calling the calculator in {@code style}. */
+  public CorpusConfig withToolStyle(ToolTraces.Style style) {
+    return new CorpusConfig(
+        problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working,
+        selfCheckShare, slipShare, checkedSteps, factSheets, toolShare, style, seed);
   }
 
   public CorpusConfig withSeed(long newSeed) {
-    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, factSheets, toolShare, newSeed);
+    return new CorpusConfig(problems, sftProblems, carefulShare, terseShare, documentCarefulShare, documentTerseShare, working, selfCheckShare, slipShare, checkedSteps, factSheets, toolShare, toolStyle, newSeed);
   }
 }

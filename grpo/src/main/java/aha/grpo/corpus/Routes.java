@@ -121,8 +121,10 @@ public final class Routes {
    * @param resultEnd after its last character
    * @param result the result as written ("378", "-23")
    * @param working the operation worked out, ending in its result line
+   * @param expression the operation without its result ("726 - 348"), as a call to the calculator
+   *     writes it
    */
-  public record Workable(int resultStart, int resultEnd, String result, List<String> working) {}
+  public record Workable(int resultStart, int resultEnd, String result, List<String> working, String expression) {}
 
   /**
    * The last multi-digit operation of {@code line} that can be worked out, or null when it has
@@ -140,7 +142,8 @@ public final class Routes {
     while (equation.find()) {
       List<String> working = working(equation, layout);
       if (working != null) {
-        operations.add(new Workable(equation.start(4), equation.end(4), equation.group(4), working));
+        operations.add(new Workable(equation.start(4), equation.end(4), equation.group(4), working,
+            equation.group(1) + " " + equation.group(2) + " " + equation.group(3)));
       }
     }
     return operations;

@@ -64,6 +64,14 @@ public final class SelfChecks {
           "Hmm, let me double-check that the long way.",
           "Wait, let me recheck that step carefully.");
 
+  /** What starts a check done with the calculator; each holds a reflection marker. */
+  public static final List<String> CALCULATOR_OPENERS =
+      List.of(
+          "Wait, let me check that with the calculator:",
+          "Let me verify that with the calculator:",
+          "Hmm, let me double-check with the calculator:",
+          "Wait, let me recheck that step with the calculator:");
+
   /** What ends a check that found the step right. */
   public static final List<String> CONFIRMATIONS =
       List.of("Yes, that is right.", "Good, that matches.", "That checks out.");
@@ -123,8 +131,17 @@ public final class SelfChecks {
    * trace.
    */
   public Trace trace(Problem problem, Routes.Route route, CorpusConfig config, SplittableRandom random) {
+    return trace(problem, route, config, false, random);
+  }
+
+  /**
+   * The same, its checks of every step done {@code withCalculator} ({@link #checkingEveryStep});
+   * a key-step check is always worked out.
+   */
+  public Trace trace(
+      Problem problem, Routes.Route route, CorpusConfig config, boolean withCalculator, SplittableRandom random) {
     if (config.checkedSteps() == CheckedSteps.EVERY && route == Routes.Route.TERSE) {
-      return checkingEveryStep(problem, route, config.selfCheckShare(), config.slipShare(), random);
+      return checkingEveryStep(problem, route, config.selfCheckShare(), config.slipShare(), withCalculator, random);
     }
     return trace(problem, route, drawCheck(config, route, random), random);
   }
@@ -139,11 +156,18 @@ public final class SelfChecks {
 
   /**
    * The trace written by {@code route} in which each step with a multi-digit operation is checked
-   * with probability {@code checkShare} by working that operation out, and a check catches a slip
-   * with probability {@code slipShare}.
+   * with probability {@code checkShare}, by working that operation out or, {@code withCalculator},
+   * by calling the calculator ("Wait, let me check that with the calculator: {@code <calc>726 -
+   * 348</calc><result>378</result>}. I made a mistake: it is 378, not 388."), and a check catches
+   * a slip with probability {@code slipShare}.
    */
   public Trace checkingEveryStep(
-      Problem problem, Routes.Route route, double checkShare, double slipShare, SplittableRandom random) {
+      Problem problem,
+      Routes.Route route,
+      double checkShare,
+      double slipShare,
+      boolean withCalculator,
+      SplittableRandom random) {
     Parts parts = parts(problem);
     List<String> steps = route.steps(problem.meta().family(), parts.steps(), layout);
     StringBuilder out = new StringBuilder();
@@ -159,7 +183,10 @@ public final class SelfChecks {
         continue;
       }
       checked = true;
-      String check = pick(CAREFUL_OPENERS, random) + "\n" + String.join("\n", step.working()) + ". ";
+      String check =
+          withCalculator
+              ? pick(CALCULATOR_OPENERS, random) + " " + ToolTraces.call(step.expression(), step.result()) + ". "
+              : pick(CAREFUL_OPENERS, random) + "\n" + String.join("\n", step.working()) + ". ";
       String wrong = random.nextDouble() < slipShare ? slipOf(step.result(), problem, random) : null;
       if (wrong == null) {
         out.append(line).append('\n').append(check).append(pick(CONFIRMATIONS, random));

@@ -2,6 +2,8 @@ package aha.grpo.corpus;
 
 import aha.sampler.tokenizer.ChatTemplate;
 import aha.verifier.math.Calculator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,6 +15,22 @@ import java.util.regex.Pattern;
  * (a deliberate slip, or a value written another way, stays as it is).
  */
 public final class ToolTraces {
+
+  /** How a conversation that uses the calculator uses it. */
+  public enum Style {
+    /** Each integer operation written as a call: the calculator in place of mental arithmetic. */
+    CALLS,
+    /**
+     * The steps worked in the head, and each self-check done with the calculator instead of by
+     * working it out: the calculator as the independent route of a reflection.
+     */
+    CHECKS;
+
+    @JsonValue
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   /** Two integers, one of the four operations, and the integer result the step states. */
   private static final Pattern OPERATION =
@@ -28,14 +46,17 @@ public final class ToolTraces {
       String expression = matcher.group(1) + " " + matcher.group(2) + " " + matcher.group(3);
       String result = matcher.group(4);
       String replacement =
-          Calculator.evaluate(expression).equals(result)
-              ? ChatTemplate.CALC_START + expression + ChatTemplate.CALC_END
-                  + ChatTemplate.RESULT_START + result + ChatTemplate.RESULT_END
-              : matcher.group();
+          Calculator.evaluate(expression).equals(result) ? call(expression, result) : matcher.group();
       matcher.appendReplacement(out, Matcher.quoteReplacement(replacement));
     }
     matcher.appendTail(out);
     return out.toString();
+  }
+
+  /** A call and its answer as the policy and the environment write them. */
+  public static String call(String expression, String result) {
+    return ChatTemplate.CALC_START + expression + ChatTemplate.CALC_END
+        + ChatTemplate.RESULT_START + result + ChatTemplate.RESULT_END;
   }
 
   /** How many calls a text holds. */

@@ -3,6 +3,7 @@ package aha.grpo.corpus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import aha.grpo.reflection.ReflectionMarkers;
@@ -175,7 +176,7 @@ class CorpusTest {
             .orElseThrow();
     Trace trace =
         new SelfChecks(VERIFIER, WrittenArithmetic.Layout.PEELED)
-            .checkingEveryStep(problem, Routes.Route.TERSE, 1, 1, new SplittableRandom(1));
+            .checkingEveryStep(problem, Routes.Route.TERSE, 1, 1, false, new SplittableRandom(1));
     assertEquals(Trace.Check.SLIP, trace.check(), trace.reasoning());
     assertSlipsAreCaught(trace, problem);
     for (Trace.Span slip : trace.slips()) {
@@ -267,6 +268,50 @@ class CorpusTest {
     }
     double share = (double) calling / eligible;
     assertTrue(share > 0.3 && share < 0.55, calling + " of " + eligible + " conversations call it");
+  }
+
+  /**
+   * {@code tool_style} checks: a share of the conversations do their self-checks with the
+   * calculator, slips included, and work their steps in the head as before; every call is the
+   * calculator's own answer, follows a calculator opener, and every conversation still verifies.
+   */
+  @Test
+  void withTheChecksStyleTheSelfChecksCallTheCalculator() {
+    CorpusConfig config =
+        CorpusConfig.checksEveryStep(600, 600).withToolShare(0.5).withToolStyle(ToolTraces.Style.CHECKS);
+    Corpus tools = Corpus.build(problems.subList(0, 600), config, VERIFIER);
+    java.util.regex.Pattern call = java.util.regex.Pattern.compile("with the calculator: <calc>([^<]*)</calc><result>([^<]*)</result>\\. ");
+    int calling = 0;
+    int checking = 0;
+    int slipsCaught = 0;
+    for (Corpus.Conversation conversation : tools.conversations()) {
+      String reasoning = conversation.trace().reasoning();
+      if (conversation.trace().check() == Trace.Check.NONE) {
+        assertFalse(reasoning.contains(ChatTemplate.CALC_START), reasoning);
+        continue;
+      }
+      checking++;
+      int calls = ToolTraces.calls(reasoning);
+      java.util.regex.Matcher m = call.matcher(reasoning);
+      int found = 0;
+      while (m.find()) {
+        found++;
+        assertEquals(aha.verifier.math.Calculator.evaluate(m.group(1)), m.group(2), reasoning);
+      }
+      assertEquals(calls, found, "every call is a check's: " + reasoning);
+      if (calls > 0) {
+        calling++;
+        // a check with the calculator replaces the working out, it does not add to it
+        assertTrue(SelfChecks.CAREFUL_OPENERS.stream().noneMatch(reasoning::contains), reasoning);
+        slipsCaught += conversation.trace().check() == Trace.Check.SLIP ? 1 : 0;
+      }
+    }
+    double share = (double) calling / checking;
+    assertTrue(share > 0.4 && share < 0.6, calling + " of " + checking + " checking conversations call it");
+    assertTrue(slipsCaught > 0, "slips caught by the calculator");
+    // checks needs every step checked
+    assertThrows(aha.sampler.settings.InvalidFieldException.class,
+        () -> config.withCheckedSteps(SelfChecks.CheckedSteps.KEY));
   }
 
   @Test
