@@ -85,6 +85,7 @@ function calls(text) {
 
 function completion(c, copies) {
   const markers = (c.markers || []).filter(m => Number.isInteger(m.start) && Number.isInteger(m.end));
+  const callCount = calls(c.text);
   const transition = c.transition && c.transition !== 'none'
       ? `<span class="badge ${c.transition === 'wrong_to_right' ? 'aha' : ''}">${aha.esc(c.transition.replaceAll('_', ' '))}</span>` : '';
   return `<div class="completion ${c.correct ? 'right' : 'wrong'}">
@@ -96,7 +97,7 @@ function completion(c, copies) {
       <span>${aha.esc(c.reason ?? '')}</span>
       <span>${aha.esc(c.finish ?? '')}${c.finish === 'length' ? ' (clipped)' : ''}</span>
       <span>${aha.fmt(c.length)} tokens</span>
-      ${calls(c.text) ? `<span class="badge tool-count">${calls(c.text)} calculator call${calls(c.text) > 1 ? 's' : ''}</span>` : ''}
+      ${callCount ? `<span class="badge tool-count">${callCount} calculator call${callCount > 1 ? 's' : ''}</span>` : ''}
       ${c.format_ok === false ? '<span class="badge bad">format</span>' : ''}
       ${transition}
       ${markers.length ? `<span>markers: ${markers.map(m => aha.esc(m.marker)).join(', ')}</span>` : ''}

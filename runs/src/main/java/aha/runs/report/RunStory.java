@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeSet;
 
 /**
@@ -99,7 +100,7 @@ public final class RunStory {
     out.append(String.format(Locale.ROOT, "  %-36s %.0f / %.0f%n", "wrong → right / right → wrong, last " + steps,
         report.lastWindowSum("aha/transitions"), report.lastWindowSum("aha/right_to_wrong")));
     if (report.hasTools()) {
-      java.util.OptionalLong majority = report.callsMajorityStep();
+      OptionalLong majority = report.callsMajorityStep();
       out.append(String.format(Locale.ROOT, "  %-36s %s%n", "calls first in most responses",
           majority.isPresent() ? "at step " + majority.getAsLong() : "at no step"));
     }
