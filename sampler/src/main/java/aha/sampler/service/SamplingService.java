@@ -25,8 +25,9 @@ import java.util.function.Consumer;
  * ({@link Prompt}), and an injected {@link CompletionScorer} turns a key and a completion into a
  * score. Behind the facade, one {@link SamplerVerticle} per replica samples with its own sampler,
  * and a pool of scoring threads scores each batch of completions while the next batch is sampled.
- * A request is split by prompt into one contiguous share per replica (a group never spans
- * replicas), and the groups come back in request order. Methods may be called from any thread; futures complete on
+ * A request is cut into items of whole groups, at most {@code maxBatchRows} rows each, dealt to the
+ * replicas in turn; an item's seed follows from where it starts in the request, so the completions
+ * are the same on one replica or several. The groups come back in request order. Methods may be called from any thread; futures complete on
  * Vert.x threads, so callbacks must not block (a plain thread may wait on {@code await()} or {@code
  * toCompletionStage()}).
  *
@@ -77,6 +78,7 @@ public final class SamplingService<S extends CompletionSampler, K, V> {
   private int publishing; // weights updates not yet answered by every replica
   private final ArrayDeque<Pending<K, V>> waiting = new ArrayDeque<>();
   private long latestVersion;
+  private int nextReplica; // the replica the next item goes to: items are dealt in turn
   private boolean closed;
   private final Promise<Void> drained = Promise.promise();
   private Future<Void> closing;
@@ -263,37 +265,39 @@ public final class SamplingService<S extends CompletionSampler, K, V> {
     return closing;
   }
 
-  /** Sends each replica its share of {@code pending}; called holding the lock. */
+  /**
+   * Cuts {@code pending} into items of whole groups, at most {@code maxBatchRows} rows each (one
+   * group when a group alone is more), and sends them to the replicas in turn; called holding the
+   * lock. An item's rows and seed depend only on where it starts in the request, never on the
+   * replica that decodes it, so a request gives the same completions on one replica or several.
+   */
   private void dispatch(Pending<K, V> pending) {
     List<Prompt<K>> prompts = pending.prompts();
-    int replicas = config.replicas();
-    List<Future<List<SampledGroup<K, V>>>> shares = new ArrayList<>();
-    int from = 0;
-    for (int replica = 0; replica < replicas && from < prompts.size(); replica++) {
-      int count = prompts.size() / replicas + (replica < prompts.size() % replicas ? 1 : 0);
-      SamplerVerticle.Sample<K> share =
+    int g = pending.g();
+    int promptsPerItem = Math.max(1, config.maxBatchRows() / g);
+    List<Future<List<SampledGroup<K, V>>>> items = new ArrayList<>();
+    for (int from = 0; from < prompts.size(); from += promptsPerItem) {
+      int to = Math.min(prompts.size(), from + promptsPerItem);
+      SamplerVerticle.Sample<K> item =
           new SamplerVerticle.Sample<>(
-              prompts.subList(from, from + count),
-              pending.g(),
-              pending.params(),
-              config.maxPromptTokens(),
-              (long) from * pending.g());
-      shares.add(
+              prompts.subList(from, to), g, pending.params(), config.maxPromptTokens(), (long) from * g);
+      int replica = nextReplica;
+      nextReplica = (nextReplica + 1) % config.replicas();
+      items.add(
           vertx
               .eventBus()
-              .<SamplerVerticle.Scored<K, V>>request(address(replica), share, delivery)
+              .<SamplerVerticle.Scored<K, V>>request(address(replica), item, delivery)
               .map(reply -> reply.body().groups()));
-      from += count;
     }
-    // join, not all: the slot is freed only when every replica is done with its share
-    Future.join(shares)
+    // join, not all: the slot is freed only when every replica is done with its items
+    Future.join(items)
         .onComplete(
             all -> {
               release();
               if (all.succeeded()) {
                 List<SampledGroup<K, V>> groups = new ArrayList<>(prompts.size());
-                for (Future<List<SampledGroup<K, V>>> share : shares) {
-                  groups.addAll(share.result());
+                for (Future<List<SampledGroup<K, V>>> item : items) {
+                  groups.addAll(item.result());
                 }
                 pending.result().tryComplete(groups);
               } else {

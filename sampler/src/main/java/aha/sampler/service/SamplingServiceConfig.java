@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
  * @param name names the service's event-bus addresses and worker pools; unique among the services
  *     of one Vert.x instance (lower-case letters, digits, dashes)
  * @param replicas sampler verticles, each owning one sampler (one model replica, one device)
- * @param maxBatchRows most prompts one sampler call continues at once (rows of the KV cache)
+ * @param maxBatchRows most prompts one sampler call continues at once (rows of the KV cache); a
+ *     request is cut into items of as many whole groups as fit (one group when a group alone is
+ *     more, which its replica then decodes in several calls)
  * @param maxPromptTokens longest prompt accepted; a longer one fails its request before sampling
  * @param scoringWorkers threads of the scoring pool, shared by all replicas: the injected {@link
  *     CompletionScorer} runs there

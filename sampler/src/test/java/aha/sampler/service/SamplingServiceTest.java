@@ -167,10 +167,10 @@ class SamplingServiceTest {
                               assertTrue(c.sampleMillis() >= 0 && c.scoreMillis() >= 0);
                             }
                           }
-                          // 12 rows in batches of at most 5; a group may span two batches
+                          // 12 rows, at most 5 a batch: items of whole groups, one group each
                           FakeSampler sampler = made.get(0);
-                          assertEquals(List.of(5, 5, 2), sampler.batchSizes);
-                          // the first batch uses the request's seed, the others their own
+                          assertEquals(List.of(4, 4, 4), sampler.batchSizes);
+                          // the first item uses the request's seed, the others their own
                           assertEquals(42L, sampler.seeds.get(0));
                           assertEquals(3, Set.copyOf(sampler.seeds).size());
                           // made and called on one thread of its own, never an event loop
@@ -184,15 +184,11 @@ class SamplingServiceTest {
   }
 
   @Test
-  void replicasShareARequestByProblemAndGroupsStayInOrder(Vertx vertx) {
+  void replicasTakeItemsOfWholeGroupsInTurnAndSampleAsOneReplicaWould(Vertx vertx) {
     List<FakeSampler> made = new CopyOnWriteArrayList<>();
+    SamplingServiceConfig config = SamplingServiceConfig.defaults().withMaxBatchRows(5);
     SamplingService<FakeSampler, Question, Score> service =
-        start(
-            vertx,
-            SamplingServiceConfig.defaults().withReplicas(2),
-            new CharScorer(),
-            FakeSampler.ALWAYS_RIGHT,
-            made);
+        start(vertx, config.withReplicas(2), new CharScorer(), FakeSampler.ALWAYS_RIGHT, made);
 
     List<SampledGroup<Question, Score>> groups = await(service.sample(problems(5), 2, PARAMS));
 
@@ -201,12 +197,22 @@ class SamplingServiceTest {
     assertTrue(groups.stream().allMatch(g -> passCount(g) == 2));
     FakeSampler first = made.stream().filter(s -> s.replica == 0).findFirst().orElseThrow();
     FakeSampler second = made.stream().filter(s -> s.replica == 1).findFirst().orElseThrow();
-    assertEquals(List.of(6), first.batchSizes); // p1..p3
-    assertEquals(List.of(4), second.batchSizes); // p4, p5
+    // items of two groups (4 rows of at most 5): p1 p2, p3 p4, p5, dealt in turn
+    assertEquals(List.of(4, 2), first.batchSizes);
+    assertEquals(List.of(4), second.batchSizes);
     assertNotEquals(first.threads.get(0), second.threads.get(0));
-    // the shares start at different rows, so they sample with different seeds
-    assertNotEquals(first.seeds.get(0), second.seeds.get(0));
     await(service.close());
+
+    // one replica decodes the same items with the same seeds: the completions cannot depend on
+    // how many replicas there are
+    List<FakeSampler> alone = new CopyOnWriteArrayList<>();
+    SamplingService<FakeSampler, Question, Score> single =
+        start(vertx, config, new CharScorer(), FakeSampler.ALWAYS_RIGHT, alone);
+    await(single.sample(problems(5), 2, PARAMS));
+    assertEquals(List.of(4, 4, 2), alone.get(0).batchSizes);
+    assertEquals(
+        List.of(first.seeds.get(0), second.seeds.get(0), first.seeds.get(1)), alone.get(0).seeds);
+    await(single.close());
   }
 
   @Test
