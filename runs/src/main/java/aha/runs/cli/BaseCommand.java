@@ -1,5 +1,6 @@
 package aha.runs.cli;
 
+import aha.grpo.corpus.ToolTraces;
 import aha.grpo.train.BaseConfig;
 import aha.grpo.train.BasePipeline;
 import aha.problems.gen.CurriculumSpec;
@@ -25,11 +26,12 @@ import picocli.CommandLine.Spec;
     description = {
       "Make the lab's base model from scratch: generate problems from a curriculum, write the",
       "corpus (worked solutions as plain text with arithmetic drill sheets, and chat",
-      "conversations whose assistant thinks in <think></think> and answers in <answer></answer>;",
-      "a quarter of the traces self-check, 40%% of those catching a slip), train a byte-level BPE",
+      "conversations whose assistant thinks in <think></think> and answers in <answer></answer>,",
+      "one terse line per step, 30%% of the steps checked, half of the checks catching a slip; by",
+      "default each check calls the calculator, as in 'aha train'), train a byte-level BPE",
       "tokenizer on it, pretrain, then SFT, and finally measure greedy pass@1 on held-out",
       "problems (the curriculum at seed + 1, no training question among them). See",
-      "docs/base-model.md.",
+      "docs/base-model.md and docs/tools.md.",
       "",
       "Writes a checkpoint directory that 'aha sample --model DIR' loads: config.json,",
       "model.safetensors, tokenizer.json, base.json with the recipe and the measured losses",
@@ -111,6 +113,24 @@ final class BaseCommand implements Callable<Integer> {
     long seed;
 
     @Option(
+        names = "--tool-share",
+        defaultValue = "1",
+        paramLabel = "X",
+        description =
+            "Share of the SFT conversations that use the calculator, 0 to 1; 0: none, and the"
+                + " tokenizer has no tool tags (default: ${DEFAULT-VALUE}, as in 'aha train').")
+    double toolShare;
+
+    @Option(
+        names = "--tool-style",
+        defaultValue = "checks",
+        paramLabel = "STYLE",
+        description =
+            "How those conversations use it: checks (steps in the head, each check a call) or"
+                + " calls (each integer step a call) (default: ${DEFAULT-VALUE}; docs/tools.md).")
+    String toolStyle;
+
+    @Option(
         names = "--eval",
         paramLabel = "N",
         description = "Held-out problems for the closing greedy pass@1; 0 skips it (default: the preset's).")
@@ -138,6 +158,17 @@ final class BaseCommand implements Callable<Integer> {
         config = BaseConfig.preset(preset).withSeed(seed);
       } catch (IllegalArgumentException e) {
         throw new UserInputException("--preset: " + e.getMessage());
+      }
+      ToolTraces.Style style =
+          switch (toolStyle) {
+            case "checks" -> ToolTraces.Style.CHECKS;
+            case "calls" -> ToolTraces.Style.CALLS;
+            default -> throw new UserInputException("--tool-style must be checks or calls, got '" + toolStyle + "'");
+          };
+      try {
+        config = config.withCorpus(config.corpus().withToolShare(toolShare).withToolStyle(style));
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException("--tool-share: " + e.getMessage());
       }
       if (eval != null) {
         if (eval < 0) {

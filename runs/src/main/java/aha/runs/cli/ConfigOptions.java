@@ -18,8 +18,10 @@ public final class ConfigOptions {
       names = "--preset",
       defaultValue = "default",
       paramLabel = "NAME",
-      description = "Config preset: default; tools (the default with a calculator the policy can call,"
-              + " docs/tools.md); or smoke (the whole pipeline in seconds) (default: ${DEFAULT-VALUE}).")
+      description = "Config preset: default (the base checks its steps with a calculator);"
+              + " tools (the calculator called for the steps themselves); no-tools (no calculator,"
+              + " every check worked in the head); see docs/tools.md for the three measured; or smoke"
+              + " (the whole pipeline in seconds) (default: ${DEFAULT-VALUE}).")
   String preset;
 
   @Option(

@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  aha train",
       "  aha train --preset smoke --no-dashboard",
-      "  aha train --preset tools --set base.seed=2 --set grpo.seed=2",
+      "  aha train --set base.seed=2 --set grpo.seed=2",
+      "  aha train --preset no-tools",
       "  aha train --set grpo.loss.type=dapo --set grpo.steps=60 --set run.name=dapo",
       "  aha train --resume out/runs/20261128-231500-default",
     })

@@ -141,7 +141,7 @@ public final class ConfigLoader {
     }
 
     // base.preset and base.seed choose the defaults of the whole base section; what the run
-    // preset itself changes there (the tools preset's tool_share) is kept on top of them
+    // preset itself changes there (the calculator of the default and tools presets) is kept on top of them
     BaseConfig presetBase = presetConfig.base();
     String basePreset = overrides.path("base").path("preset").asText(presetBase.preset());
     long baseSeed = overrides.path("base").path("seed").asLong(presetBase.seed());

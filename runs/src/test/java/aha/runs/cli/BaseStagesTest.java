@@ -85,4 +85,15 @@ class BaseStagesTest {
     assertEquals(2, sft.exitCode());
     assertTrue(sft.err().contains(missing.toString()), sft.err());
   }
+
+  @Test
+  void aBadCalculatorOptionIsNamed() {
+    CliRun style = CliRun.of("base", "--preset", "tiny", "--tool-style", "sometimes", "-o", dir.resolve("x").toString());
+    assertEquals(2, style.exitCode(), style.err());
+    assertTrue(style.err().contains("--tool-style must be checks or calls, got 'sometimes'"), style.err());
+    CliRun share = CliRun.of("base", "--preset", "tiny", "--tool-share", "1.5", "-o", dir.resolve("x").toString());
+    assertEquals(2, share.exitCode(), share.err());
+    assertTrue(share.err().contains("--tool-share: ") && share.err().contains("tool_share"), share.err());
+    assertTrue(!Files.exists(dir.resolve("x")), "nothing written");
+  }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import aha.grpo.corpus.CorpusConfig;
+import aha.grpo.corpus.ToolTraces;
 import aha.grpo.rl.GrpoConfig;
 import aha.grpo.rl.LossType;
 import aha.grpo.rl.PolicyLossConfig;
@@ -26,7 +28,7 @@ class ConfigLoaderTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "tools", "smoke"})
+  @ValueSource(strings = {"default", "tools", "no-tools", "smoke"})
   void presetAloneIsThePresetsConfig(String preset) {
     assertEquals(RunConfig.preset(preset), ConfigLoader.load(preset, null, List.of()));
   }
@@ -56,11 +58,13 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void defaultPresetIsNanoAndTheDefaultGrpoRecipe() {
+  void defaultPresetIsNanoWithCalculatorChecksAndTheDefaultGrpoRecipe() {
     RunConfig config = ConfigLoader.load("default", null, List.of());
     assertEquals("default", config.curriculum());
-    assertEquals(BaseConfig.preset("nano").withSeed(1), config.base());
-    assertEquals(GrpoConfig.defaults(), config.grpo());
+    assertEquals(withCalculatorChecks(BaseConfig.preset("nano").withSeed(1)), config.base());
+    assertEquals(RunConfig.DEFAULT_LR, config.grpo().schedule().lr());
+    assertEquals(
+        GrpoConfig.defaults().withSchedule(config.grpo().schedule()), config.grpo()); // only the rate differs
     assertEquals(RunSettings.defaults(), config.run());
     assertEquals(new RunSettings("default", "out/runs", 10, 3, true, "127.0.0.1", 8088, "auto"), config.run());
   }
@@ -77,10 +81,11 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void changingTheBasePresetMovesEveryBaseDefault() {
+  void changingTheBasePresetMovesEveryBaseDefaultButTheCalculator() {
     RunConfig config = ConfigLoader.load("default", null, List.of("base.preset=tiny"));
-    assertEquals(BaseConfig.preset("tiny").withSeed(1), config.base());
-    assertEquals(GrpoConfig.defaults(), config.grpo()); // other sections keep the preset's values
+    assertEquals(withCalculatorChecks(BaseConfig.preset("tiny").withSeed(1)), config.base());
+    assertEquals(BaseConfig.preset("tiny").withSeed(1), ConfigLoader.load("no-tools", null, List.of("base.preset=tiny")).base());
+    assertEquals(RunConfig.defaults().grpo(), config.grpo()); // other sections keep the preset's values
   }
 
   @Test
@@ -95,30 +100,41 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void toolsPresetIsTheDefaultWithTheCalculatorAtEverySeed() {
-    RunConfig tools = ConfigLoader.load("tools", null, List.of());
+  void theToolPresetsChangeOnlyTheCalculatorAtEverySeed() {
     RunConfig defaults = RunConfig.defaults();
-    assertEquals(RunConfig.TOOLS_SHARE, tools.base().corpus().toolShare());
-    assertEquals(0, defaults.base().corpus().toolShare());
-    assertEquals(defaults.grpo(), tools.grpo());
+    assertEquals(1, defaults.base().corpus().toolShare());
+    assertEquals(ToolTraces.Style.CHECKS, defaults.base().corpus().toolStyle());
+    // the other designs as docs/tools.md measured them: the GRPO recipe at its own rate
+    RunConfig tools = ConfigLoader.load("tools", null, List.of());
     assertEquals("tools", tools.run().name());
-    assertEquals(
-        defaults.base().withCorpus(defaults.base().corpus().withToolShare(RunConfig.TOOLS_SHARE)),
-        tools.base());
+    assertEquals(GrpoConfig.defaults(), tools.grpo());
+    CorpusConfig calls = defaults.base().corpus().withToolShare(RunConfig.TOOLS_SHARE).withToolStyle(ToolTraces.Style.CALLS);
+    assertEquals(defaults.base().withCorpus(calls), tools.base());
+    RunConfig noTools = ConfigLoader.load("no-tools", null, List.of());
+    assertEquals("no-tools", noTools.run().name());
+    assertEquals(GrpoConfig.defaults(), noTools.grpo());
+    assertEquals(BaseConfig.preset("nano").withSeed(1), noTools.base());
 
     // a new base seed or model preset resets the base section, but keeps the calculator
     RunConfig seed3 = ConfigLoader.load("tools", null, List.of("base.seed=3", "grpo.seed=3"));
     BaseConfig nano3 = BaseConfig.preset("nano").withSeed(3);
     assertEquals(nano3.withCorpus(nano3.corpus().withToolShare(RunConfig.TOOLS_SHARE)), seed3.base());
+    assertEquals(withCalculatorChecks(nano3), ConfigLoader.load("default", null, List.of("base.seed=3")).base());
     assertEquals(RunConfig.TOOLS_SHARE, ConfigLoader.load("tools", null, List.of("base.preset=tiny")).base().corpus().toolShare());
     // and what the user says still wins
     assertEquals(0.2, ConfigLoader.load("tools", null, List.of("base.seed=2", "base.corpus.tool_share=0.2")).base().corpus().toolShare());
+    assertEquals(0, ConfigLoader.load("default", null, List.of("base.seed=2", "base.corpus.tool_share=0")).base().corpus().toolShare());
+  }
+
+  /** {@code base} with every SFT conversation checking its steps with the calculator, as the default preset has it. */
+  private static BaseConfig withCalculatorChecks(BaseConfig base) {
+    return base.withCorpus(base.corpus().withToolShare(1).withToolStyle(ToolTraces.Style.CHECKS));
   }
 
   @Test
   void theBaseSeedSeedsEveryBaseStage() {
     BaseConfig base = ConfigLoader.load("default", null, List.of("base.seed=5")).base();
-    assertEquals(BaseConfig.preset("nano").withSeed(5), base);
+    assertEquals(withCalculatorChecks(BaseConfig.preset("nano").withSeed(5)), base);
     assertEquals(5, base.corpus().seed());
     assertEquals(6, base.sft().seed());
   }
@@ -170,7 +186,7 @@ class ConfigLoaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "tools", "smoke"})
+  @ValueSource(strings = {"default", "tools", "no-tools", "smoke"})
   void toYamlHasEveryKeyAndReadsBackEqual(String preset) throws IOException {
     RunConfig config = RunConfig.preset(preset);
     String yaml = ConfigLoader.toYaml(config);
@@ -329,7 +345,7 @@ class ConfigLoaderTest {
     ConfigException noFile = assertThrows(ConfigException.class, () -> ConfigLoader.load("default", missing, List.of()));
     assertEquals(missing + ": no such config file", noFile.getMessage());
     ConfigException noPreset = assertThrows(ConfigException.class, () -> ConfigLoader.load("huge", null, List.of()));
-    assertEquals("--preset: unknown preset 'huge'; expected one of default, tools, smoke", noPreset.getMessage());
+    assertEquals("--preset: unknown preset 'huge'; expected one of default, tools, no-tools, smoke", noPreset.getMessage());
   }
 
   @Test
