@@ -53,6 +53,10 @@ public record GrpoConfig(
    * @param problemsPerRound problems each sampling request asks for (verl's {@code gen_batch_size};
    *     0: {@code problemsPerStep}). More than {@code problemsPerStep} lets one request find enough
    *     informative groups, and one large batch decodes faster than two small ones
+   * @param batchRows the most rows decoded together: a request is cut into items of whole groups of
+   *     at most this many rows, each decoded as one batch with a seed that follows from where it
+   *     starts; in a cluster ({@code run.cluster}) an item is the unit a node takes, so a run gives the
+   *     same completions on one node or several
    */
   public record Rollout(
       int problemsPerStep,
@@ -63,7 +67,8 @@ public record GrpoConfig(
       double topP,
       boolean dynamicSampling,
       int maxSamplingRounds,
-      int problemsPerRound) {
+      int problemsPerRound,
+      int batchRows) {
 
     public Rollout {
       Fields.atLeast("problems_per_step", problemsPerStep, 1);
@@ -79,6 +84,7 @@ public record GrpoConfig(
       }
       Fields.atLeast("max_sampling_rounds", maxSamplingRounds, 1);
       Fields.atLeast("problems_per_round", problemsPerRound, 0);
+      Fields.atLeast("batch_rows", batchRows, 1);
     }
 
     /** Problems each sampling request asks for: {@code problemsPerRound}, or P when it is 0. */
@@ -93,28 +99,34 @@ public record GrpoConfig(
 
     public Rollout withProblems(int perStep, int perRound) {
       return new Rollout(perStep, groupSize, maxNewTokens, temperature, topK, topP, dynamicSampling,
-          maxSamplingRounds, perRound);
+          maxSamplingRounds, perRound, batchRows);
     }
 
     public Rollout withGroupSize(int g) {
       return new Rollout(problemsPerStep, g, maxNewTokens, temperature, topK, topP, dynamicSampling,
-          maxSamplingRounds, problemsPerRound);
+          maxSamplingRounds, problemsPerRound, batchRows);
     }
 
     public Rollout withMaxNewTokens(int tokens) {
       return new Rollout(problemsPerStep, groupSize, tokens, temperature, topK, topP, dynamicSampling,
-          maxSamplingRounds, problemsPerRound);
+          maxSamplingRounds, problemsPerRound, batchRows);
     }
 
     public Rollout withTemperature(double t) {
       return new Rollout(problemsPerStep, groupSize, maxNewTokens, t, topK, topP, dynamicSampling,
-          maxSamplingRounds, problemsPerRound);
+          maxSamplingRounds, problemsPerRound, batchRows);
+    }
+
+    /** Rows decoded together, and in a cluster the unit of work a node takes ({@code batch_rows}). */
+    public Rollout withBatchRows(int rows) {
+      return new Rollout(problemsPerStep, groupSize, maxNewTokens, temperature, topK, topP, dynamicSampling,
+          maxSamplingRounds, problemsPerRound, rows);
     }
 
     /** Dynamic sampling on, with at most {@code rounds} requests a step, or off (rounds ignored). */
     public Rollout withDynamicSampling(boolean on, int rounds) {
       return new Rollout(problemsPerStep, groupSize, maxNewTokens, temperature, topK, topP, on, rounds,
-          problemsPerRound);
+          problemsPerRound, batchRows);
     }
   }
 
@@ -274,7 +286,7 @@ public record GrpoConfig(
   public static GrpoConfig defaults() {
     return new GrpoConfig(
         100,
-        new Rollout(16, 8, 256, 0.8, 0, 1.0, true, 1, 32),
+        new Rollout(16, 8, 256, 0.8, 0, 1.0, true, 1, 32, ProblemSampler.MAX_TRAINING_BATCH_ROWS),
         new PolicyLossConfig(LossType.DAPO, 0.2, 0.28, 0.0),
         new Reward(1.0, 0.1, ScaleRewards.GROUP, true, 0, 1.0),
         new Schedule(2e-4, 5, 0.1),

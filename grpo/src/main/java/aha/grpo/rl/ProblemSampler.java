@@ -57,7 +57,7 @@ public final class ProblemSampler implements RolloutSource {
    */
   public static Future<ProblemSampler> startForTraining(
       Vertx vertx, GrpoConfig config, Transformer policy, ChatTemplate template, long initialVersion) {
-    return startForTraining(vertx, config, policy, template, initialVersion, MAX_TRAINING_BATCH_ROWS);
+    return startForTraining(vertx, config, policy, template, initialVersion, config.rollout().batchRows());
   }
 
   /**

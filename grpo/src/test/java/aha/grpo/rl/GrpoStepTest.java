@@ -141,7 +141,7 @@ class GrpoStepTest {
     GrpoConfig d = GrpoConfig.defaults();
     return new GrpoConfig(
         3,
-        new GrpoConfig.Rollout(2, 4, 16, 1.0, 0, 1.0, true, 3, 2),
+        new GrpoConfig.Rollout(2, 4, 16, 1.0, 0, 1.0, true, 3, 2, 256),
         new PolicyLossConfig(LossType.DAPO, 0.2, 0.28, 0.0),
         new GrpoConfig.Reward(1.0, 0.1, ScaleRewards.GROUP, true, 0, 1.0),
         new GrpoConfig.Schedule(1e-2, 0, 1.0),
@@ -307,7 +307,7 @@ class GrpoStepTest {
   void everyLossPathLearnsTheSameWithACollectionBeforeEachBackward(LossType type) {
     GrpoConfig d = config();
     GrpoConfig config =
-        d.withRollout(new GrpoConfig.Rollout(2, 4, 16, 0.7, 0, 1.0, false, 1, 2))
+        d.withRollout(new GrpoConfig.Rollout(2, 4, 16, 0.7, 0, 1.0, false, 1, 2, 256))
             .withLoss(new PolicyLossConfig(type, 0.2, 0.28, 0.04))
             .withOptimizer(new GrpoConfig.Optimizer(0.9, 0.99, 0.0, 1.0, 2, 3));
     Script mixed = (call, index, j) -> j < 2 ? Outcome.right(6 + j) : Outcome.wrong(9 + index);
@@ -348,7 +348,7 @@ class GrpoStepTest {
   @Test
   void howTheRowsAreSplitIntoMicroBatchesDoesNotChangeWhatIsLearnt() {
     GrpoConfig d = config();
-    GrpoConfig.Rollout rollout = new GrpoConfig.Rollout(2, 4, 16, 0.7, 0, 1.0, false, 1, 2);
+    GrpoConfig.Rollout rollout = new GrpoConfig.Rollout(2, 4, 16, 0.7, 0, 1.0, false, 1, 2, 256);
     Script varied = (call, index, j) -> j % 2 == 0 ? Outcome.right(3 + 4 * j) : Outcome.wrong(14 - 3 * j + index);
     Transformer split = tinyModel();
     Map<String, Double> splitMetrics =

@@ -102,7 +102,7 @@ class GrpoTrainerTest {
     GrpoConfig d = GrpoConfig.defaults();
     return new GrpoConfig(
         10,
-        new GrpoConfig.Rollout(4, 8, 24, 1.0, 0, 1.0, true, 2, 0),
+        new GrpoConfig.Rollout(4, 8, 24, 1.0, 0, 1.0, true, 2, 0, 256),
         new PolicyLossConfig(lossType, 0.2, 0.28, beta),
         new GrpoConfig.Reward(1.0, 0.1, ScaleRewards.GROUP, true, 0, 1.0),
         new GrpoConfig.Schedule(3e-3, 0, 1.0),

@@ -132,7 +132,7 @@ public record RunConfig(String curriculum, BaseConfig base, GrpoConfig grpo, Run
     GrpoConfig d = GrpoConfig.defaults();
     GrpoConfig grpo =
         d.withSteps(4)
-            .withRollout(new GrpoConfig.Rollout(2, 4, 48, 1.0, 0, 1.0, false, 1, 0))
+            .withRollout(new GrpoConfig.Rollout(2, 4, 48, 1.0, 0, 1.0, false, 1, 0, 256))
             .withLoss(new PolicyLossConfig(LossType.GRPO, 0.2, 0.28, 0.0))
             .withSchedule(new GrpoConfig.Schedule(5e-4, 1, 0.1))
             .withOptimizer(new GrpoConfig.Optimizer(0.9, 0.99, 0.0, 1.0, 1, 8))

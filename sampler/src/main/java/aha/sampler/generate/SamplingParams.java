@@ -49,4 +49,20 @@ public record SamplingParams(
   public SamplingParams withSeed(long newSeed) {
     return new SamplingParams(temperature, topK, topP, maxNewTokens, newSeed);
   }
+
+  /**
+   * The parameters of the batch that starts at row {@code firstRow} of a request sampled with
+   * these: the same seed for the first batch, else a SplitMix64 mix of the seed and the row, so that
+   * batches holding the same prompts do not repeat each other's draws. A batch's completions then
+   * follow from where it starts, whichever replica or node decodes it.
+   */
+  public SamplingParams forBatchAt(long firstRow) {
+    if (firstRow == 0) {
+      return this;
+    }
+    long z = seed + firstRow * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return withSeed(z ^ (z >>> 31));
+  }
 }

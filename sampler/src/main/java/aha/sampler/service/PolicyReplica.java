@@ -63,6 +63,22 @@ public final class PolicyReplica implements CompletionSampler, AutoCloseable {
     copyWeights(policy, model);
   }
 
+  /**
+   * Overwrites this replica's weights with those of the checkpoint in {@code dir} (a sampler node
+   * takes each new policy version this way), checked as {@link Checkpoints#load} checks them: a
+   * checkpoint of another shape is refused and the weights stay as they were.
+   */
+  public void loadWeights(Path dir) throws IOException {
+    try (NDManager scratch = NDManager.newBaseManager(manager.getDevice())) {
+      copyWeights(Checkpoints.load(dir, scratch), model);
+    }
+  }
+
+  /** The model this replica samples with (its shape; its weights change only through this class). */
+  public Transformer model() {
+    return model;
+  }
+
   /** Copies every tensor of {@code from} into {@code to}, models of the same shape. */
   public static void copyWeights(Transformer from, Transformer to) {
     if (!from.config().equals(to.config())) {

@@ -294,8 +294,7 @@ final class SamplerVerticle<S extends CompletionSampler, K, V> extends VerticleB
     for (int row = from; row < to; row++) {
       prompts.add(request.prompts().get(row / request.g()).tokens());
     }
-    SamplingParams params =
-        request.params().withSeed(batchSeed(request.params().seed(), request.firstRow() + from));
+    SamplingParams params = request.params().forBatchAt(request.firstRow() + from);
     long start = System.nanoTime();
     List<Completion> completions = sampler.sample(prompts, params);
     double millis = (System.nanoTime() - start) / 1e6;
@@ -347,20 +346,6 @@ final class SamplerVerticle<S extends CompletionSampler, K, V> extends VerticleB
       groups.add(new SampledGroup<>(prompt.key(), prompt.tokens(), group));
     }
     return groups;
-  }
-
-  /**
-   * The seed of the batch starting at {@code firstRow}: the request's seed for the first batch,
-   * else a SplitMix64 mix of the two.
-   */
-  static long batchSeed(long seed, long firstRow) {
-    if (firstRow == 0) {
-      return seed;
-    }
-    long z = seed + firstRow * 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 
   private static String describe(Throwable e) {

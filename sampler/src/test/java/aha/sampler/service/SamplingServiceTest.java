@@ -568,10 +568,10 @@ class SamplingServiceTest {
 
   @Test
   void batchSeedsAreTheRequestSeedFirstThenDistinct() {
-    assertEquals(42, SamplerVerticle.batchSeed(42, 0));
+    assertEquals(42, SamplingParams.sampled(1, 8, 42).forBatchAt(0).seed());
     Set<Long> seeds =
         IntStream.range(0, 100)
-            .mapToObj(i -> SamplerVerticle.batchSeed(42, i * 8L))
+            .mapToObj(i -> SamplingParams.sampled(1, 8, 42).forBatchAt(i * 8L).seed())
             .collect(Collectors.toSet());
     assertEquals(100, seeds.size());
   }
