@@ -271,7 +271,9 @@ public final class GrpoTrainer implements AutoCloseable {
 
     // 5. hand the new weights to the sampler for the next step
     step = number;
+    long syncStart = System.nanoTime();
     VertxFutures.await(rollouts.publishWeights(step, policy));
+    double syncSeconds = seconds(syncStart);
 
     // 6. metrics of everything sampled this step
     putRewards(metrics, sampled);
@@ -295,7 +297,9 @@ public final class GrpoTrainer implements AutoCloseable {
     metrics.put("time/sample", sampleSeconds);
     metrics.put("time/verify", verifySeconds(sampled));
     metrics.put("time/learn", learnSeconds);
+    metrics.put("time/weight_sync", syncSeconds);
     metrics.put("time/step", seconds(stepStart));
+    rollouts.putMetrics(metrics);
     List<List<AhaDetector.Analysis>> analyses = analyse(sampled);
     AhaTracker.StepMetrics aha = tracker.record(step, analyses.stream().flatMap(List::stream).toList());
     metrics.put("aha/keyword_rate", aha.keywordRate());

@@ -2,6 +2,7 @@ package aha.grpo.rl;
 
 import aha.problems.Problem;
 import aha.sampler.generate.SamplingParams;
+import aha.sampler.cluster.ClusterDispatcher;
 import aha.sampler.model.Transformer;
 import aha.sampler.service.PolicyReplica;
 import aha.sampler.service.Prompt;
@@ -14,8 +15,13 @@ import aha.sampler.tokenizer.ChatTemplate;
 import aha.verifier.Verifier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Problems in, verified groups out: the sampling service with the lab's prompt (the default system
@@ -30,11 +36,17 @@ public final class ProblemSampler implements RolloutSource {
 
   private final SamplingService<PolicyReplica, Problem, VerifierScorer.Read> service;
   private final ChatTemplate template;
+  /** Null in one process; else it deals each request over the service and the cluster's nodes. */
+  private final ClusterDispatcher<Problem, VerifierScorer.Read> cluster;
+  private long redispatchedBefore; // the cluster's count at the last putMetrics
 
   private ProblemSampler(
-      SamplingService<PolicyReplica, Problem, VerifierScorer.Read> service, ChatTemplate template) {
+      SamplingService<PolicyReplica, Problem, VerifierScorer.Read> service,
+      ChatTemplate template,
+      ClusterDispatcher<Problem, VerifierScorer.Read> cluster) {
     this.service = service;
     this.template = template;
+    this.cluster = cluster;
   }
 
   /** Starts the service's replicas, each made by {@code replicas}, on {@code vertx}. */
@@ -46,7 +58,7 @@ public final class ProblemSampler implements RolloutSource {
       SamplerFactory<PolicyReplica> replicas) {
     return SamplingService.<PolicyReplica, Problem, VerifierScorer.Read>start(
             vertx, config, new VerifierScorer(template, verifier), replicas)
-        .map(service -> new ProblemSampler(service, template));
+        .map(service -> new ProblemSampler(service, template, null));
   }
 
   /**
@@ -83,6 +95,40 @@ public final class ProblemSampler implements RolloutSource {
         replica -> PolicyReplica.copyOf(policy, template));
   }
 
+  /**
+   * The sampler of a GRPO run in a cluster: the local replica of {@link #startForTraining} and every
+   * sampler node that announces itself on {@code vertx}'s (clustered) event bus, items of {@code
+   * grpo.rollout.batch_rows} rows dealt over them. The same config gives the same completions as
+   * {@link #startForTraining}, on any number of nodes.
+   *
+   * @param tokenizerJson the policy's tokenizer, which nodes load with the model
+   * @param members the cluster's member ids now; a node whose member is gone is dropped
+   */
+  public static Future<ProblemSampler> startClustered(
+      Vertx vertx, GrpoConfig config, Transformer policy, ChatTemplate template, long initialVersion,
+      Path tokenizerJson, Supplier<? extends Collection<String>> members, ClusterDispatcher.Options options) {
+    return startForTraining(vertx, config, policy, template, initialVersion)
+        .compose(
+            alone -> {
+              try {
+                ClusterDispatcher<Problem, VerifierScorer.Read> cluster =
+                    ClusterDispatcher.start(vertx, alone.service, alone.scorer(config), policy, tokenizerJson, members, options);
+                return Future.succeededFuture(new ProblemSampler(alone.service, template, cluster));
+              } catch (IOException | RuntimeException e) {
+                return alone.close().transform(ignored -> Future.failedFuture(e));
+              }
+            });
+  }
+
+  private VerifierScorer scorer(GrpoConfig config) {
+    return new VerifierScorer(template, new Verifier(config.reward().verifier()));
+  }
+
+  /** The cluster's nodes, the local replica first; empty in one process. */
+  public List<ClusterDispatcher.NodeStatus> nodes() {
+    return cluster == null ? List.of() : cluster.nodes();
+  }
+
   public SamplingServiceConfig config() {
     return service.config();
   }
@@ -104,17 +150,33 @@ public final class ProblemSampler implements RolloutSource {
       }
       prompts.add(new Prompt<>(problem, tokens));
     }
-    return service.sample(prompts, g, params).map(ProblemSampler::scored);
+    Future<List<SampledGroup<Problem, VerifierScorer.Read>>> groups =
+        cluster != null ? cluster.sample(prompts, g, params) : service.sample(prompts, g, params);
+    return groups.map(ProblemSampler::scored);
   }
 
   @Override
   public Future<Long> publishWeights(long version, Transformer policy) {
+    if (cluster != null) {
+      return cluster.publishWeights(version, policy);
+    }
     return service.publishWeights(version, replica -> replica.copyWeightsFrom(policy));
+  }
+
+  /** In a cluster: {@code rollout/nodes} (the local replica and the live nodes) and {@code rollout/redispatched} this step. */
+  @Override
+  public void putMetrics(Map<String, Double> metrics) {
+    if (cluster != null) {
+      long redispatched = cluster.redispatched();
+      metrics.put("rollout/nodes", (double) cluster.liveNodes());
+      metrics.put("rollout/redispatched", (double) (redispatched - redispatchedBefore));
+      redispatchedBefore = redispatched;
+    }
   }
 
   /** Lets the requests in flight finish, then stops the replicas (not the Vert.x instance). */
   public Future<Void> close() {
-    return service.close();
+    return cluster != null ? cluster.close() : service.close();
   }
 
   private static List<ScoredGroup> scored(List<SampledGroup<Problem, VerifierScorer.Read>> groups) {

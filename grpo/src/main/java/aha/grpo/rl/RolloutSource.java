@@ -5,6 +5,7 @@ import aha.sampler.generate.SamplingParams;
 import aha.sampler.model.Transformer;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where {@link GrpoTrainer} gets its rollouts and sends its weights: the sampling service ({@link
@@ -28,4 +29,10 @@ public interface RolloutSource {
    * @return the version, once every sampler has it
    */
   Future<Long> publishWeights(long version, Transformer policy);
+
+  /**
+   * Adds what this source knows of the step just taken to its metrics (a cluster's nodes and
+   * re-dispatched items); a source in one process adds nothing.
+   */
+  default void putMetrics(Map<String, Double> metrics) {}
 }

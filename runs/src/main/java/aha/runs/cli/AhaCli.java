@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       BaseCommand.class,
       EvalCommand.class,
       DashboardCommand.class,
+      SamplerCommand.class,
       ReportCommand.class,
       GrpoCommand.class,
       TrainCommand.class,

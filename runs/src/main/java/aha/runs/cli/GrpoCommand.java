@@ -12,7 +12,7 @@ import aha.runs.store.Manifest;
 import aha.runs.store.RunDirectory;
 import aha.runs.train.GrpoStage;
 import aha.sampler.service.VertxFutures;
-import io.vertx.core.Vertx;
+import aha.runs.cluster.RunVertx;
 import aha.sampler.checkpoint.Checkpoints;
 import aha.sampler.model.Devices;
 import java.io.IOException;
@@ -104,18 +104,18 @@ final class GrpoCommand implements Callable<Integer> {
     out.flush();
 
     GrpoStage.Result result;
-    Vertx vertx = Vertx.vertx();
+    RunVertx vertx = RunVertx.start(resolved.run());
     try (StageBars progress = new StageBars(out)) {
       GrpoStage.Settings settings =
           new GrpoStage.Settings(run, base, 0, resolved.run().checkpointEvery(), resolved.run().keepCheckpoints(),
-              Devices.resolve(resolved.run().device()), vertx, null);
+              Devices.resolve(resolved.run().device()), vertx.vertx(), null, vertx.cluster());
       result = GrpoStage.run(config, settings, sets.get(0), sets.get(1), progress);
       Manifest.read(run.manifest()).endedNow("finished").write(run.manifest());
     } catch (IOException | RuntimeException e) {
       Manifest.read(run.manifest()).endedNow("failed").write(run.manifest());
       throw e;
     } finally {
-      VertxFutures.await(vertx.close());
+      vertx.close();
     }
     out.println();
     out.print(RunStory.of(run));

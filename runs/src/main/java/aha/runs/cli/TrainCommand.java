@@ -6,7 +6,7 @@ import aha.runs.config.RunConfig;
 import aha.runs.report.RunStory;
 import aha.runs.dashboard.Dashboard;
 import aha.runs.dashboard.DashboardOptions;
-import aha.runs.dashboard.MeteredVertx;
+import aha.runs.cluster.RunVertx;
 import aha.sampler.service.VertxFutures;
 import aha.runs.store.Manifest;
 import aha.runs.store.RunDirectory;
@@ -87,8 +87,9 @@ final class TrainCommand implements Callable<Integer> {
       Manifest.startingNow(GrpoCommand.commandLine(spec, "train")).write(run.manifest());
       out.println("run: " + run.dir());
     }
-    // one Vert.x for the run: the sampling service and the dashboard, whose /metrics reports both
-    MeteredVertx shared = MeteredVertx.create();
+    // one Vert.x for the run: the sampling service and the dashboard, whose /metrics reports both;
+    // a member of the run's cluster when run.cluster names one
+    RunVertx shared = RunVertx.start(config.run());
     Dashboard dashboard = null;
     try {
       if (config.run().dashboard() && !noDashboard) {
@@ -96,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
         out.println("dashboard: " + dashboard.url());
       }
     } catch (IOException | RuntimeException e) {
-      VertxFutures.await(shared.vertx().close());
+      shared.close();
       throw e;
     }
     out.flush();
@@ -111,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
             Devices.resolve(config.run().device()));
     GrpoStage.Result result;
     try (StageBars progress = new StageBars(out)) {
-      result = TrainPipeline.run(plan, run, shared.vertx(), progress);
+      result = TrainPipeline.run(plan, run, shared.vertx(), shared.cluster(), progress);
       Manifest.read(run.manifest()).endedNow("finished").write(run.manifest());
     } catch (IOException | RuntimeException e) {
       Manifest.read(run.manifest()).endedNow("failed").write(run.manifest());
@@ -120,7 +121,7 @@ final class TrainCommand implements Callable<Integer> {
       if (dashboard != null) {
         dashboard.close();
       }
-      VertxFutures.await(shared.vertx().close());
+      shared.close();
     }
     out.printf(Locale.ROOT, "%nfinished in %.0f s: %s%n%n", (System.nanoTime() - start) / 1e9, run.dir());
     out.print(RunStory.of(run));
@@ -132,14 +133,14 @@ final class TrainCommand implements Callable<Integer> {
 
 
   /** The dashboard on the configured port, or on any free one when that is taken. */
-  private Dashboard startDashboard(MeteredVertx shared, RunConfig config, RunDirectory run) throws IOException {
+  private Dashboard startDashboard(RunVertx shared, RunConfig config, RunDirectory run) throws IOException {
     Path root = run.dir().getParent();
     try {
-      return Dashboard.start(shared, DashboardOptions.of(root, config.run().host(), config.run().port()));
+      return Dashboard.start(shared.metered(), DashboardOptions.of(root, config.run().host(), config.run().port()));
     } catch (IOException | RuntimeException taken) {
       spec.commandLine().getErr().println(
           "aha train: port " + config.run().port() + " is taken (" + taken.getMessage() + "); using a free one");
-      return Dashboard.start(shared, DashboardOptions.of(root, config.run().host(), 0));
+      return Dashboard.start(shared.metered(), DashboardOptions.of(root, config.run().host(), 0));
     }
   }
 }

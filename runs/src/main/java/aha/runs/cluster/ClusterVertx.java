@@ -5,7 +5,11 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -25,17 +29,32 @@ public record ClusterVertx(Vertx vertx, HazelcastClusterManager manager) {
    * has joined (or formed a cluster of one when no listed member answers).
    */
   public static Future<ClusterVertx> start(ClusterSettings settings) {
+    return start(settings, null);
+  }
+
+  /**
+   * As {@link #start(ClusterSettings)}, its meters (event bus, worker pools, HTTP) reported into
+   * {@code registry} (the dashboard's {@code /metrics}) unless it is null.
+   */
+  public static Future<ClusterVertx> start(ClusterSettings settings, PrometheusMeterRegistry registry) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(settings));
     EventBusOptions bus =
         new EventBusOptions()
             .setHost(settings.host())
             .setPort(settings.busPort())
             .setClusterPublicHost(settings.host());
-    return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(bus))
-        .withClusterManager(manager)
-        .buildClustered()
-        .map(vertx -> new ClusterVertx(vertx, manager));
+    VertxOptions options = new VertxOptions().setEventBusOptions(bus);
+    VertxBuilder builder = Vertx.builder().withClusterManager(manager);
+    if (registry != null) {
+      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+      builder.withMetrics(new MicrometerMetricsFactory(registry));
+    }
+    return builder.with(options).buildClustered().map(vertx -> new ClusterVertx(vertx, manager));
+  }
+
+  /** This member's node id, as {@link #members} lists it. */
+  public String nodeId() {
+    return manager.getNodeId();
   }
 
   /**
@@ -53,6 +72,10 @@ public record ClusterVertx(Vertx vertx, HazelcastClusterManager manager) {
     config.setProperty("hazelcast.socket.bind.any", "false");
     // join at once rather than after the default 5 s of waiting for more members
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    // members that started apart (a trainer that listed nodes not up yet) find each other within
+    // seconds rather than Hazelcast's default five minutes
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(settings.port()).setPortAutoIncrement(false);
     if (settings.host().matches("[0-9.]+")) { // Hazelcast's interfaces are IPv4 patterns, not names

@@ -138,7 +138,7 @@ public record RunConfig(String curriculum, BaseConfig base, GrpoConfig grpo, Run
             .withOptimizer(new GrpoConfig.Optimizer(0.9, 0.99, 0.0, 1.0, 1, 8))
             .withEval(new GrpoConfig.Eval(2, 4, 2, 48))
             .withLogSamples(2);
-    RunSettings run = new RunSettings("smoke", "out/runs", 2, 2, false, "127.0.0.1", 8088, "cpu");
+    RunSettings run = new RunSettings("smoke", "out/runs", 2, 2, false, "127.0.0.1", 8088, "cpu", RunSettings.NO_CLUSTER);
     return new RunConfig(DEFAULT_CURRICULUM, BaseConfig.preset("tiny").withSeed(1), grpo, run);
   }
 

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * @param host the address the dashboard listens on (127.0.0.1: this machine only)
  * @param port the dashboard's port (0: any free port)
  * @param device where tensors live: auto (a GPU when there is one), cpu, gpu or gpu:N
+ * @param cluster none, or a cluster file ({@code aha.runs.cluster.ClusterFile}): the GRPO stage then
+ *     joins that cluster and deals its sampling over the sampler nodes there (docs/scale-out.md)
  */
 public record RunSettings(
     String name,
@@ -25,7 +27,8 @@ public record RunSettings(
     boolean dashboard,
     String host,
     int port,
-    String device) {
+    String device,
+    String cluster) {
 
   /** The same rule as {@code RunDirectory.create}, checked here so a bad name fails at load. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -57,14 +60,25 @@ public record RunSettings(
       throw new InvalidFieldException(
           "device", "expected auto, cpu, gpu or gpu:N, got '" + device + "'");
     }
+    if (cluster == null || cluster.isBlank()) {
+      throw new InvalidFieldException("cluster", "must be none or a cluster file, got '" + cluster + "'");
+    }
+  }
+
+  /** Value of {@link #cluster} for a run in one process. */
+  public static final String NO_CLUSTER = "none";
+
+  /** Whether the GRPO stage samples over a cluster. */
+  public boolean clustered() {
+    return !NO_CLUSTER.equals(cluster);
   }
 
   /** A run named "default" under out/runs, checkpointing every 10 steps, dashboard on 8088. */
   public static RunSettings defaults() {
-    return new RunSettings("default", "out/runs", 10, 3, true, "127.0.0.1", 8088, "auto"); // DashboardOptions.DEFAULT_PORT
+    return new RunSettings("default", "out/runs", 10, 3, true, "127.0.0.1", 8088, "auto", NO_CLUSTER); // DashboardOptions.DEFAULT_PORT
   }
 
   public RunSettings withName(String newName) {
-    return new RunSettings(newName, root, checkpointEvery, keepCheckpoints, dashboard, host, port, device);
+    return new RunSettings(newName, root, checkpointEvery, keepCheckpoints, dashboard, host, port, device, cluster);
   }
 }

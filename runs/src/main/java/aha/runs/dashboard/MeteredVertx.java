@@ -16,6 +16,11 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
  */
 public record MeteredVertx(Vertx vertx, PrometheusMeterRegistry registry) {
 
+  /** A registry for a Vert.x built elsewhere (a cluster member), with the process's JVM meters. */
+  public static PrometheusMeterRegistry newRegistry() {
+    return PrometheusMetrics.newRegistry();
+  }
+
   /** A new instance with a new registry. */
   public static MeteredVertx create() {
     PrometheusMeterRegistry registry = PrometheusMetrics.newRegistry();

@@ -15,6 +15,7 @@ import aha.runs.store.JsonLines;
 import aha.runs.store.JsonLinesWriter;
 import aha.runs.store.RunDirectory;
 import aha.sampler.checkpoint.Checkpoints;
+import aha.sampler.cluster.ClusterDispatcher;
 import aha.sampler.checkpoint.DType;
 import aha.sampler.checkpoint.SafeTensors;
 import aha.sampler.model.Transformer;
@@ -23,20 +24,25 @@ import aha.sampler.tokenizer.ChatTemplate;
 import aha.sampler.tokenizer.Tokenizer;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The GRPO stage of a run: trains a policy from a base checkpoint with {@link GrpoTrainer}, its
@@ -71,10 +77,20 @@ public final class GrpoStage {
    * @param vertx runs the sampling service (and, in {@code aha train}, the dashboard)
    * @param clock the run's clock when the stages before ran in this process; null to go on from
    *     the {@code elapsed_s} of the last metrics line the stage keeps
+   * @param cluster the cluster {@code vertx} is a member of, whose sampler nodes share the sampling;
+   *     null to sample in this process alone
    */
   public record Settings(
       RunDirectory run, Path base, long stepOffset, int checkpointEvery, int keepCheckpoints, Device device,
-      Vertx vertx, RunClock clock) {}
+      Vertx vertx, RunClock clock, Cluster cluster) {}
+
+  /**
+   * The cluster a stage samples over.
+   *
+   * @param members the ids of the cluster's members now (a node whose member is gone is dropped)
+   * @param itemTimeout how long a node may take over one item before it is given to others
+   */
+  public record Cluster(Supplier<? extends Collection<String>> members, Duration itemTimeout) {}
 
   /** What the stage ends with: the final policy's checkpoint and the last evaluation. */
   public record Result(Path finalModel, EvalReport firstEval, EvalReport lastEval, long steps) {}
@@ -112,8 +128,7 @@ public final class GrpoStage {
       Transformer policy = Checkpoints.load(policyDir, manager);
       Transformer reference = config.loss().beta() > 0 ? Checkpoints.load(settings.base(), manager) : null;
       long stepsDone = resume == null ? 0 : resume.progress().step();
-      ProblemSampler sampler =
-          VertxFutures.await(ProblemSampler.startForTraining(settings.vertx(), config, policy, template, stepsDone));
+      ProblemSampler sampler = VertxFutures.await(startSampler(config, settings, policy, template, tokenizer, stepsDone));
       try (GrpoTrainer trainer =
           new GrpoTrainer(config, policy, reference, template, train, heldOut, resume, sampler)) {
         listener.onStageStart(STAGE, trainer.steps(), config.steps());
@@ -135,6 +150,9 @@ public final class GrpoStage {
             listener.onEval(STAGE, result.step(), eval);
           }
           metrics.append(STAGE, global, result.metrics());
+          if (settings.cluster() != null) {
+            writeNodes(run, global, sampler.nodes());
+          }
           for (ObjectNode sample : result.samples()) {
             sample.put("step", global);
             samples.append(sample);
@@ -153,6 +171,43 @@ public final class GrpoStage {
     Path finalDir = checkpoints.latest().orElseThrow().resolve(MODEL);
     return new Result(finalDir, firstEval, lastEval == null ? firstEval : lastEval, config.steps());
   }
+
+  private static Future<ProblemSampler> startSampler(
+      GrpoConfig config, Settings settings, Transformer policy, ChatTemplate template, Tokenizer tokenizer,
+      long stepsDone) {
+    if (settings.cluster() == null) {
+      return ProblemSampler.startForTraining(settings.vertx(), config, policy, template, stepsDone);
+    }
+    ClusterDispatcher.Options options =
+        ClusterDispatcher.Options.defaults().withItemTimeout(settings.cluster().itemTimeout());
+    return ProblemSampler.startClustered(
+        settings.vertx(), config, policy, template, stepsDone, tokenizer.file(), settings.cluster().members(), options);
+  }
+
+  /** The cluster's nodes after global step {@code globalStep}, as {@code nodes.json} (the dashboard's table). */
+  private static void writeNodes(RunDirectory run, long globalStep, List<ClusterDispatcher.NodeStatus> nodes)
+      throws IOException {
+    ObjectNode root = JSON.createObjectNode().put("step", globalStep);
+    ArrayNode list = root.putArray("nodes");
+    for (ClusterDispatcher.NodeStatus node : nodes) {
+      list.addObject()
+          .put("node", node.node())
+          .put("device", node.device())
+          .put("capacity_rows", node.capacityRows())
+          .put("version", node.version())
+          .put("in_flight", node.inFlight())
+          .put("items", node.items())
+          .put("rows", node.rows())
+          .put("rows_per_s", node.rowsPerSecond())
+          .put("failures", node.failures())
+          .put("load_ms", node.loadMillis())
+          .put("live", node.live());
+    }
+    AtomicFiles.writeString(run.dir().resolve(NODES), JSON.writeValueAsString(root));
+  }
+
+  /** The file of a clustered run that lists its sampler nodes after the last step. */
+  public static final String NODES = "nodes.json";
 
   /** The eval report of global step {@code globalStep}, as {@code eval/step-N.json}. */
   private static void writeEval(RunDirectory run, long globalStep, EvalReport report) throws IOException {

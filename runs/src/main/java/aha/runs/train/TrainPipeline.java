@@ -53,9 +53,11 @@ public final class TrainPipeline {
 
   /**
    * Runs the plan into {@code run}, continuing wherever an earlier attempt stopped; the GRPO
-   * stage's sampling service runs on {@code vertx}.
+   * stage's sampling service runs on {@code vertx}, and over {@code cluster}'s nodes unless it is
+   * null.
    */
-  public static GrpoStage.Result run(Plan plan, RunDirectory run, Vertx vertx, StageListener listener)
+  public static GrpoStage.Result run(
+      Plan plan, RunDirectory run, Vertx vertx, GrpoStage.Cluster cluster, StageListener listener)
       throws IOException {
     Path base = run.dir().resolve(BASE);
     long baseSteps = (long) plan.base().pretrain().steps() + plan.base().sft().steps();
@@ -81,7 +83,8 @@ public final class TrainPipeline {
       throw e.getCause();
     }
     GrpoStage.Settings settings =
-        new GrpoStage.Settings(run, base, baseSteps, plan.checkpointEvery(), plan.keepCheckpoints(), plan.device(), vertx, clock);
+        new GrpoStage.Settings(run, base, baseSteps, plan.checkpointEvery(), plan.keepCheckpoints(), plan.device(), vertx, clock,
+            cluster);
     return GrpoStage.run(plan.grpo(), settings, data.train(), data.heldOut(), listener);
   }
 

@@ -66,7 +66,7 @@ class ConfigLoaderTest {
     assertEquals(
         GrpoConfig.defaults().withSchedule(config.grpo().schedule()), config.grpo()); // only the rate differs
     assertEquals(RunSettings.defaults(), config.run());
-    assertEquals(new RunSettings("default", "out/runs", 10, 3, true, "127.0.0.1", 8088, "auto"), config.run());
+    assertEquals(new RunSettings("default", "out/runs", 10, 3, true, "127.0.0.1", 8088, "auto", "none"), config.run());
   }
 
   @Test

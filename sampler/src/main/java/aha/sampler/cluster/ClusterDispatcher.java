@@ -116,11 +116,12 @@ public final class ClusterDispatcher<K, V> {
    * @param rows completions it returned
    * @param rowsPerSecond completions per second of sampling over its items
    * @param failures items it failed, timed out on or lost by leaving
+   * @param loadMillis how long it last took to fetch and load a version's weights
    * @param live whether it takes work now
    */
   public record NodeStatus(
       String node, String device, int capacityRows, long version, int inFlight, long items, long rows,
-      double rowsPerSecond, int failures, boolean live) {}
+      double rowsPerSecond, int failures, double loadMillis, boolean live) {}
 
   /** A request in flight: its items' groups fill in as they arrive. */
   private final class Request {
@@ -163,6 +164,7 @@ public final class ClusterDispatcher<K, V> {
     long rows;
     double sampleMillis;
     int failures;
+    double loadMillis;
 
     Slot(String id, String member, String device, int capacityRows, int slots) {
       this.id = id;
@@ -178,7 +180,8 @@ public final class ClusterDispatcher<K, V> {
 
     NodeStatus status() {
       double perSecond = sampleMillis > 0 ? rows / (sampleMillis / 1000) : 0;
-      return new NodeStatus(id, device, capacityRows, version, held.size(), items, rows, perSecond, failures, live);
+      return new NodeStatus(
+          id, device, capacityRows, version, held.size(), items, rows, perSecond, failures, loadMillis, live);
     }
   }
 
@@ -256,7 +259,7 @@ public final class ClusterDispatcher<K, V> {
             .put("tokenizer", Files.readString(tokenizerJson, StandardCharsets.UTF_8));
     ClusterDispatcher<K, V> dispatcher =
         new ClusterDispatcher<>(
-            vertx, local, scorer, members, options, modelFiles, weightsDir, policy.device().toString());
+            vertx, local, scorer, members, options, modelFiles, weightsDir, Wire.deviceName(policy.device()));
     synchronized (dispatcher) {
       dispatcher.weights = initialWeights;
       dispatcher.weightsVersion = local.policyVersion();
@@ -304,41 +307,24 @@ public final class ClusterDispatcher<K, V> {
   }
 
   /**
-   * Gives the local replica {@code policy}'s weights as {@code version}, keeps them for the nodes,
-   * and has every live node load them. Blocks the calling thread while the weights are written.
+   * Gives the local replica {@code policy}'s weights as {@code version}, keeps them for the nodes
+   * and tells the nodes, which fetch them at once (each item names its version too, so a node that
+   * missed the news fetches them before it samples). Blocks the calling thread while the weights
+   * are written; never waits on a node, so a node that fails is found at its next item.
    *
-   * @return the version, once the local replica and every node still live hold it
+   * @return the version, once the local replica holds it
    */
   public Future<Long> publishWeights(long version, Transformer policy) {
-    Future<Long> localDone = local.publishWeights(version, replica -> replica.copyWeightsFrom(policy));
     long start = System.nanoTime();
+    Future<Long> localDone = local.publishWeights(version, replica -> replica.copyWeightsFrom(policy));
     try {
       keepWeights(version, policy);
     } catch (IOException e) {
       return Future.failedFuture(new UncheckedIOException("could not write the weights for the nodes", e));
     }
-    List<Slot> live;
-    synchronized (this) {
-      live = nodes.values().stream().filter(node -> node.live).toList();
-    }
-    List<Future<?>> synced = new ArrayList<>();
-    for (Slot node : live) {
-      synced.add(
-          vertx.eventBus()
-              .request(Wire.node(node.id), new JsonObject().put("version", version), delivery(Wire.SYNC))
-              .onSuccess(ignored -> {
-                synchronized (this) {
-                  node.version = version;
-                }
-              })
-              .recover(cause -> {
-                drop(node, "could not take version " + version + ": " + cause.getMessage());
-                return Future.succeededFuture();
-              }));
-    }
-    return Future.join(synced)
-        .transform(ignored -> localDone)
-        .onSuccess(done -> {
+    vertx.eventBus().publish(Wire.VERSIONS, new JsonObject().put("trainer", trainerId).put("version", version));
+    return localDone.onSuccess(
+        done -> {
           synchronized (this) {
             localSlot.version = version;
             lastSyncMillis = (System.nanoTime() - start) / 1e6;
@@ -346,7 +332,7 @@ public final class ClusterDispatcher<K, V> {
         });
   }
 
-  /** Milliseconds the last {@link #publishWeights} spent writing the weights and syncing the nodes. */
+  /** Milliseconds the last {@link #publishWeights} took: the local copy and writing the weights. */
   public synchronized double lastSyncMillis() {
     return lastSyncMillis;
   }
@@ -554,7 +540,14 @@ public final class ClusterDispatcher<K, V> {
     Wire.Item item = new Wire.Item(version, prompts, task.g, task.params);
     vertx.eventBus()
         .<Buffer>request(Wire.node(node.id), item.toJson(), delivery(Wire.SAMPLE))
-        .compose(reply -> scoreRemote(task, Wire.Sampled.fromBuffer(reply.body())))
+        .compose(
+            reply -> {
+              Wire.Sampled sampled = Wire.Sampled.fromBuffer(reply.body());
+              synchronized (this) {
+                node.loadMillis = sampled.loadMillis();
+              }
+              return scoreRemote(task, sampled);
+            })
         .onComplete(
             done -> {
               if (done.succeeded()) {

@@ -51,7 +51,8 @@ public final class SamplerNode extends VerticleBase {
    * How a node presents itself and where it keeps its model.
    *
    * @param nodeId this node's id in the trainer's books (unique in the cluster)
-   * @param member the cluster member this node runs in, by which the trainer sees it leave
+   * @param member the id of the cluster member this node runs in now, by which the trainer sees it
+   *     leave (read at each announcement: a member that rejoins after a split gets a new id)
    * @param capacityRows the rows it decodes well in one batch; the trainer keeps up to {@code
    *     capacityRows / batch_rows} items in flight on it (at least one)
    * @param device where its replica computes
@@ -61,7 +62,7 @@ public final class SamplerNode extends VerticleBase {
    */
   public record Options(
       String nodeId,
-      String member,
+      Supplier<String> member,
       int capacityRows,
       Device device,
       Path workDir,
@@ -91,6 +92,7 @@ public final class SamplerNode extends VerticleBase {
   private WorkerExecutor samplerThread;
   private MessageConsumer<Object> work;
   private MessageConsumer<Object> rollCall;
+  private MessageConsumer<JsonObject> versions;
   private long announceTimer = -1;
 
   // Event-loop state.
@@ -103,6 +105,7 @@ public final class SamplerNode extends VerticleBase {
   private PolicyReplica replica;
   private Tokenizer tokenizer;
   private volatile Held held;
+  private volatile double loadMillis; // the last fetch and load of a version
 
   public SamplerNode(Options options) {
     this.options = Objects.requireNonNull(options, "options");
@@ -121,7 +124,8 @@ public final class SamplerNode extends VerticleBase {
             "aha-node-" + options.nodeId(), 1, Duration.ofHours(1).toNanos(), TimeUnit.NANOSECONDS);
     work = vertx.eventBus().consumer(Wire.node(options.nodeId()), this::handle);
     rollCall = vertx.eventBus().consumer(Wire.ROLL_CALL, ignored -> announce());
-    return Future.join(work.completion(), rollCall.completion())
+    versions = vertx.eventBus().consumer(Wire.VERSIONS, message -> onAnswer(message.body()));
+    return Future.join(work.completion(), rollCall.completion(), versions.completion())
         .onSuccess(
             registered -> {
               announceTimer = vertx.setPeriodic(options.announceEvery().toMillis(), id -> announce());
@@ -134,7 +138,7 @@ public final class SamplerNode extends VerticleBase {
     if (announceTimer >= 0) {
       vertx.cancelTimer(announceTimer);
     }
-    return Future.join(work.unregister(), rollCall.unregister())
+    return Future.join(work.unregister(), rollCall.unregister(), versions.unregister())
         .transform(ignored -> chainEnd)
         .transform(ignored -> samplerThread.executeBlocking(this::closeReplica))
         .eventually(() -> samplerThread.close());
@@ -146,9 +150,9 @@ public final class SamplerNode extends VerticleBase {
     JsonObject hello =
         new JsonObject()
             .put("node", options.nodeId())
-            .put("member", options.member())
+            .put("member", options.member().get())
             .put("capacity_rows", options.capacityRows())
-            .put("device", options.device().isGpu() ? "gpu:" + options.device().getDeviceId() : "cpu")
+            .put("device", Wire.deviceName(options.device()))
             .put("trainer", modelTrainer)
             .put("version", now == null ? -1 : now.version());
     vertx
@@ -167,6 +171,9 @@ public final class SamplerNode extends VerticleBase {
     if (!trainer.equals(modelTrainer)) {
       return; // a new trainer that did not send its model yet: the next announce asks for it
     }
+    if (!answer.containsKey("version")) {
+      return;
+    }
     Held told = new Held(trainer, answer.getLong("version"));
     if (!told.equals(wanted)) {
       wanted = told;
@@ -181,9 +188,6 @@ public final class SamplerNode extends VerticleBase {
       Wire.Item item = Wire.Item.fromJson(json);
       Held needed = new Held(trainer, item.version());
       reply(message, afterEarlierSteps(() -> syncTo(needed).compose(ignored -> sample(item)).map(Wire.Sampled::toBuffer)));
-    } else if (Wire.SYNC.equals(action) && message.body() instanceof JsonObject json) {
-      Held needed = new Held(trainer, json.getLong("version"));
-      reply(message, afterEarlierSteps(() -> syncTo(needed).map(needed.version())));
     } else {
       message.fail(Wire.BAD_REQUEST, "node " + options.nodeId() + ": unknown action " + action);
     }
@@ -219,8 +223,10 @@ public final class SamplerNode extends VerticleBase {
           new IllegalStateException("no model yet from trainer " + needed.trainer() + "; it announces again shortly"));
     }
     JsonObject files = model;
+    long start = System.nanoTime();
     return pullWeights(needed)
-        .compose(weights -> samplerThread.executeBlocking(() -> load(files, needed, weights)));
+        .compose(weights -> samplerThread.executeBlocking(() -> load(files, needed, weights)))
+        .onSuccess(loaded -> loadMillis = (System.nanoTime() - start) / 1e6);
   }
 
   /** Pulls every chunk of {@code needed}'s weights, one after another, into one buffer. */
@@ -269,7 +275,7 @@ public final class SamplerNode extends VerticleBase {
           long start = System.nanoTime();
           List<Completion> completions = replica.sample(item.rows(), item.params());
           double millis = (System.nanoTime() - start) / 1e6;
-          return new Wire.Sampled(held.version(), millis, completions);
+          return new Wire.Sampled(held.version(), millis, loadMillis, completions);
         });
   }
 

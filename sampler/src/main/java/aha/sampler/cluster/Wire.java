@@ -3,6 +3,7 @@ package aha.sampler.cluster;
 import aha.sampler.generate.Completion;
 import aha.sampler.generate.FinishReason;
 import aha.sampler.generate.SamplingParams;
+import ai.djl.Device;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,12 +26,13 @@ final class Wire {
   /** The trainer asks every node to announce itself (published when it starts). */
   static final String ROLL_CALL = "aha.cluster.roll-call";
 
+  /** The trainer tells every node of a new policy version (published), so they fetch it at once. */
+  static final String VERSIONS = "aha.cluster.versions";
+
   /** The header that says what a message to a node asks. */
   static final String ACTION = "action";
 
   static final String SAMPLE = "sample";
-
-  static final String SYNC = "sync";
 
   /** Failure code of a weights chunk asked for a version the trainer no longer holds. */
   static final int GONE = 410;
@@ -42,6 +44,11 @@ final class Wire {
   static final int FAILED = 500;
 
   private Wire() {}
+
+  /** A device as nodes report it: cpu, or gpu:N. */
+  static String deviceName(Device device) {
+    return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
+  }
 
   /** The address a node takes work at. */
   static String node(String nodeId) {
@@ -106,12 +113,16 @@ final class Wire {
     }
   }
 
-  /** A node's answer to an {@link Item}: its completions in row order and what they cost. */
-  record Sampled(long version, double sampleMillis, List<Completion> completions) {
+  /**
+   * A node's answer to an {@link Item}: its completions in row order and what they cost.
+   *
+   * @param loadMillis how long the node took to fetch and load the weights of {@code version}
+   */
+  record Sampled(long version, double sampleMillis, double loadMillis, List<Completion> completions) {
 
     Buffer toBuffer() {
       Buffer out = Buffer.buffer();
-      out.appendLong(version).appendDouble(sampleMillis).appendInt(completions.size());
+      out.appendLong(version).appendDouble(sampleMillis).appendDouble(loadMillis).appendInt(completions.size());
       for (Completion c : completions) {
         out.appendByte((byte) c.finishReason().ordinal()).appendInt(c.length());
         for (int i = 0; i < c.length(); i++) {
@@ -128,6 +139,8 @@ final class Wire {
       long version = in.getLong(at);
       at += Long.BYTES;
       double millis = in.getDouble(at);
+      at += Double.BYTES;
+      double loadMillis = in.getDouble(at);
       at += Double.BYTES;
       int rows = in.getInt(at);
       at += Integer.BYTES;
@@ -148,7 +161,7 @@ final class Wire {
         }
         completions.add(new Completion(tokens, logprobs, reason, injected));
       }
-      return new Sampled(version, millis, completions);
+      return new Sampled(version, millis, loadMillis, completions);
     }
   }
 }

@@ -160,7 +160,6 @@ class ClusterDispatcherTest {
     waitUntil(() -> dispatcher.liveNodes() == 2);
 
     assertEquals(1L, VertxFutures.await(dispatcher.publishWeights(1, laterPolicy)));
-    assertEquals(1, dispatcher.nodes().get(1).version());
     assertTrue(dispatcher.lastSyncMillis() > 0);
     nodes.add(deployNode("d", "m-d", 16)); // two slots: the freest, so it takes work at once
     waitUntil(() -> dispatcher.liveNodes() == 3);
@@ -171,6 +170,8 @@ class ClusterDispatcherTest {
       assertEquals(1, group.policyVersion());
     }
     assertTrue(dispatcher.nodes().get(2).items() > 0, dispatcher.nodes().toString());
+    assertEquals(1, dispatcher.nodes().get(1).version());
+    assertTrue(dispatcher.nodes().get(2).loadMillis() > 0);
     VertxFutures.await(dispatcher.close());
     undeploy(nodes);
   }
@@ -184,7 +185,7 @@ class ClusterDispatcherTest {
     assertEquals(List.of(1, 2, 3), toList(back.rows().get(1)));
     Completion completion =
         new Completion(new int[] {5, 6}, new float[] {-0.1f, Float.MIN_VALUE}, FinishReason.LENGTH, new boolean[] {false, true});
-    Wire.Sampled sampled = Wire.Sampled.fromBuffer(new Wire.Sampled(3, 1.5, List.of(completion)).toBuffer());
+    Wire.Sampled sampled = Wire.Sampled.fromBuffer(new Wire.Sampled(3, 1.5, 2.5, List.of(completion)).toBuffer());
     assertEquals(List.of(completion), sampled.completions());
     assertEquals(3, sampled.version());
   }
@@ -217,7 +218,7 @@ class ClusterDispatcherTest {
 
   private static String deployNode(String id, String member, int capacityRows) {
     SamplerNode.Options options =
-        new SamplerNode.Options(id, member, capacityRows, Device.cpu(), dir.resolve("node-" + id),
+        new SamplerNode.Options(id, () -> member, capacityRows, Device.cpu(), dir.resolve("node-" + id),
             ChatTemplate::new, Duration.ofMillis(200));
     return VertxFutures.await(vertx.deployVerticle(new SamplerNode(options)));
   }
@@ -242,7 +243,7 @@ class ClusterDispatcherTest {
     for (int row = 0; row < item.rows().size(); row++) {
       completions.add(new Completion(new int[] {1}, new float[] {0f}, FinishReason.STOP));
     }
-    return new Wire.Sampled(item.version(), 1, completions);
+    return new Wire.Sampled(item.version(), 1, 0, completions);
   }
 
   private static List<Prompt<Integer>> prompts() {
