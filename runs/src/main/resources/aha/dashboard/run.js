@@ -54,7 +54,13 @@ const CHARTS = [
     { key: 'time/sample', label: 'sample' },
     { key: 'time/verify', label: 'verify' },
     { key: 'time/learn', label: 'learn' },
+    { key: 'time/weight_sync', label: 'weight sync' },
     { key: 'time/step', label: 'whole step' },
+  ] },
+  // only a run that samples over a cluster writes these (docs/scale-out.md)
+  { id: 'cluster', title: 'Sampler nodes', left: 'nodes', right: 'items', series: [
+    { key: 'rollout/nodes', label: 'nodes taking work' },
+    { key: 'rollout/redispatched', label: 'items re-dispatched', right: true },
   ] },
   { id: 'eval', title: 'Held-out evaluation (step 0: before GRPO)', left: 'rate', right: 'tokens', sparse: true, series: [
     { key: 'eval/pass@1_greedy', report: 'pass@1_greedy', label: 'pass@1 greedy' },
@@ -451,6 +457,7 @@ function connect(run) {
     for (const line of message.metrics) {
       if (typeof line.step === 'number') run.byStep.set(line.step, line);
       if (Object.keys(line).some(key => key.startsWith('eval/'))) scheduleEvalReload();
+      if ('rollout/nodes' in line) scheduleNodesReload();
     }
     run.warnings.push(...message.warnings);
     run.skipped = message.skipped;
@@ -539,6 +546,27 @@ async function loadEvals() {
          <td>${families(report)}</td><td class="muted">${aha.esc(report.protocol?.text ?? '')}</td></tr>`).join('')}</tbody>`;
 }
 
+let nodesTimer = null;
+function scheduleNodesReload() {
+  clearTimeout(nodesTimer);
+  nodesTimer = setTimeout(loadNodes, 500);
+}
+
+/** The first run's sampler nodes, when it samples over a cluster. */
+async function loadNodes() {
+  const answer = await aha.get(aha.api(runs[0].name, 'nodes')).catch(() => null);
+  const section = document.getElementById('nodes-section');
+  section.hidden = overlay || !answer || answer.nodes.length === 0;
+  if (section.hidden) return;
+  const columns = [['version', 'policy version'], ['items', 'items'], ['rows', 'completions'],
+    ['rows_per_s', 'completions/s'], ['in_flight', 'in flight'], ['failures', 'failures'], ['load_ms', 'weights load ms']];
+  document.getElementById('nodes').innerHTML =
+      `<thead><tr><th>node</th><th>device</th><th>state</th>${columns.map(([, title]) => `<th class="num">${title}</th>`).join('')}</tr></thead>
+       <tbody>${answer.nodes.map(node => `<tr>
+         <td>${aha.esc(node.node)}</td><td>${aha.esc(node.device)}</td><td>${node.live ? 'live' : 'dropped'}</td>
+         ${columns.map(([key]) => `<td class="num">${aha.fmt(node[key])}</td>`).join('')}</tr>`).join('')}</tbody>`;
+}
+
 function stageOffsetFor(run, offsets) {
   if (!offsets.has('grpo')) offsets.set('grpo', stageOffset(run, 'grpo'));
   return offsets.get('grpo');
@@ -571,6 +599,7 @@ function start() {
   runs.forEach(connect);
   loadSummaries();
   loadEvals();
+  loadNodes();
   setInterval(loadSummaries, 10000);
   window.addEventListener('resize', () => {
     for (const chart of charts.values()) {

@@ -193,7 +193,8 @@ public final class ProblemSampler implements RolloutSource {
                 c.score().verdict(),
                 c.policyVersion(),
                 c.sampleMillis(),
-                c.scoreMillis()));
+                c.scoreMillis(),
+                c.node()));
       }
       out.add(new ScoredGroup(group.key(), group.promptTokens(), completions));
     }

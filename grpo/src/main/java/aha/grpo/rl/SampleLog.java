@@ -60,6 +60,9 @@ public final class SampleLog {
         node.put("tool_tokens", c.tokens().length - policyTokens);
       }
       node.put("policy_version", c.policyVersion());
+      if (c.node() != null) {
+        node.put("node", c.node()); // which cluster node sampled it
+      }
       ArrayNode markers = node.putArray("markers");
       for (ReflectionMarkers.Hit hit : analysis.hits()) {
         markers.addObject().put("marker", hit.marker()).put("start", hit.start()).put("end", hit.end());

@@ -18,6 +18,8 @@ import aha.verifier.Verdict;
  * @param sampleMillis wall time of the sampler call that produced it, shared by every row of that
  *     batch
  * @param verifyMillis wall time of its scoring: decoding and verification
+ * @param node the cluster node that sampled it ({@code local}: the trainer's replica); null
+ *     outside a cluster
  */
 public record ScoredCompletion(
     String problemId,
@@ -27,7 +29,15 @@ public record ScoredCompletion(
     Verdict verdict,
     long policyVersion,
     double sampleMillis,
-    double verifyMillis) {
+    double verifyMillis,
+    String node) {
+
+  /** A completion sampled in this process, outside any cluster. */
+  public ScoredCompletion(
+      String problemId, int index, String text, Completion completion, Verdict verdict, long policyVersion,
+      double sampleMillis, double verifyMillis) {
+    this(problemId, index, text, completion, verdict, policyVersion, sampleMillis, verifyMillis, null);
+  }
 
   public int[] tokens() {
     return completion.tokens();

@@ -115,6 +115,7 @@ final class DashboardVerticle extends VerticleBase {
     read(router, "/api/runs/:run/samples").handler(this::samples);
     read(router, "/api/runs/:run/problems").handler(this::problems);
     read(router, "/api/runs/:run/eval").handler(this::evals);
+    read(router, "/api/runs/:run/nodes").handler(this::nodes);
     read(router, "/metrics").handler(this::prometheus);
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::asset);
     return router;
@@ -200,6 +201,11 @@ final class DashboardVerticle extends VerticleBase {
   private void evals(RoutingContext ctx) {
     String name = ctx.pathParam("run");
     answer(ctx, () -> view(name).evals());
+  }
+
+  private void nodes(RoutingContext ctx) {
+    String name = ctx.pathParam("run");
+    answer(ctx, () -> view(name).nodes());
   }
 
   /** Opens a live metrics stream once the run is known to exist. */

@@ -3,6 +3,7 @@ package aha.runs.dashboard;
 import aha.runs.store.EvalReports;
 import aha.runs.store.JsonLines;
 import aha.runs.store.RunDirectory;
+import aha.runs.train.GrpoStage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -298,6 +300,21 @@ final class RunView {
     node.putArray("reports").addAll(reports);
     node.set("warnings", warnings);
     return node;
+  }
+
+  /**
+   * The sampler nodes of a clustered run after its last step ({@code nodes.json}: the trainer's
+   * replica, then each node with its version, rows per second, items in flight and failures);
+   * {@code {"nodes": []}} for a run in one process.
+   */
+  ObjectNode nodes() throws IOException {
+    Path file = run.dir().resolve(GrpoStage.NODES);
+    if (!Files.isRegularFile(file) || run.leadsOutside(file)) {
+      ObjectNode none = JSON.createObjectNode();
+      none.putArray("nodes");
+      return none;
+    }
+    return (ObjectNode) JSON.readTree(Files.readString(file));
   }
 
   /** The manifest as JSON; an unreadable one reads as {@code {"status": "unknown", "error": ...}}. */

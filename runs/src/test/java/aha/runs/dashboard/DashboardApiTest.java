@@ -527,6 +527,35 @@ class DashboardApiTest {
   }
 
   @Test
+  void aClusteredRunListsItsNodesAndAnotherRunNone(VertxTestContext context) throws IOException {
+    Files.writeString(smoke.dir().dir().resolve("nodes.json"),
+        "{\"step\": 12, \"nodes\": [{\"node\": \"local\", \"live\": true, \"rows_per_s\": 40.5},"
+            + " {\"node\": \"a\", \"live\": false, \"failures\": 1}]}");
+    get("/api/runs/" + SMOKE + "/nodes")
+        .compose(
+            reply -> {
+              context.verify(() -> {
+                JsonNode body = reply.json();
+                assertEquals(12, body.get("step").asInt());
+                assertEquals("a", body.get("nodes").get(1).get("node").asText());
+                assertEquals(1, body.get("nodes").get(1).get("failures").asInt());
+              });
+              try {
+                Files.delete(smoke.dir().dir().resolve("nodes.json"));
+              } catch (IOException e) {
+                return Future.failedFuture(e);
+              }
+              return get("/api/runs/" + SMOKE + "/nodes");
+            })
+        .onComplete(
+            context.succeeding(
+                reply -> context.verify(() -> {
+                  assertEquals(0, reply.json().get("nodes").size());
+                  context.completeNow();
+                })));
+  }
+
+  @Test
   void evalReportsAreListedAndABrokenOneIsSkipped(VertxTestContext context) throws IOException {
     Path eval = Files.createDirectories(smoke.dir().evalDir());
     Files.writeString(eval.resolve("step-20.json"), "{\"step\": 20, \"pass@1\": 0.5");

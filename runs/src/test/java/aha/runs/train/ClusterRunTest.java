@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -78,6 +79,12 @@ class ClusterRunTest {
       assertEquals(lines(plainRun.resolve("samples.jsonl")), lines(clusterRun.resolve("samples.jsonl")));
       assertEquals(lines(plainRun.resolve("metrics.jsonl")), lines(clusterRun.resolve("metrics.jsonl")));
 
+      Set<String> samplers = new TreeSet<>();
+      for (String line : Files.readAllLines(clusterRun.resolve("samples.jsonl"))) {
+        JSON.readTree(line).path("completions").forEach(c -> samplers.add(c.path("node").asText()));
+      }
+      assertEquals(Set.of("local", "a", "b"), samplers, "each completion names the node that sampled it");
+
       List<JsonNode> grpo = grpoLines(clusterRun);
       assertEquals(STEPS, grpo.size());
       double redispatched = grpo.stream().mapToDouble(line -> line.path("rollout/redispatched").asDouble()).sum();
@@ -130,7 +137,7 @@ class ClusterRunTest {
     return out;
   }
 
-  /** The JSON lines of a file without wall-clock figures and the cluster's own. */
+  /** The JSON lines of a file without wall-clock figures and what only a cluster records. */
   private static List<JsonNode> lines(Path file) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     for (String line : Files.readAllLines(file)) {
@@ -141,6 +148,9 @@ class ClusterRunTest {
             || key.startsWith("rollout/")) {
           keys.remove();
         }
+      }
+      for (JsonNode completion : node.path("completions")) { // which node sampled it: the cluster's alone
+        ((ObjectNode) completion).remove("node");
       }
       out.add(node);
     }

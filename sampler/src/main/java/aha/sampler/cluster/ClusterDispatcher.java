@@ -516,7 +516,13 @@ public final class ClusterDispatcher<K, V> {
         .onComplete(
             done -> {
               if (done.succeeded()) {
-                record(localSlot, task, attempt, done.result(), done.result().isEmpty() ? 0 : done.result().get(0).completions().get(0).sampleMillis());
+                List<SampledGroup<K, V>> groups = new ArrayList<>(done.result().size());
+                for (SampledGroup<K, V> group : done.result()) {
+                  groups.add(
+                      new SampledGroup<>(group.key(), group.promptTokens(),
+                          group.completions().stream().map(c -> c.sampledBy(LOCAL)).toList()));
+                }
+                record(localSlot, task, attempt, groups, groups.get(0).completions().get(0).sampleMillis());
               } else {
                 synchronized (this) {
                   localSlot.held.remove(task);
@@ -546,7 +552,7 @@ public final class ClusterDispatcher<K, V> {
               synchronized (this) {
                 node.loadMillis = sampled.loadMillis();
               }
-              return scoreRemote(task, sampled);
+              return scoreRemote(node.id, task, sampled);
             })
         .onComplete(
             done -> {
@@ -566,7 +572,7 @@ public final class ClusterDispatcher<K, V> {
   }
 
   /** Scores a node's completions on the scoring pool and groups them as the local service would. */
-  private Future<List<SampledGroup<K, V>>> scoreRemote(Task task, Wire.Sampled sampled) {
+  private Future<List<SampledGroup<K, V>>> scoreRemote(String nodeId, Task task, Wire.Sampled sampled) {
     int rows = task.prompts.size() * task.g;
     if (sampled.completions().size() != rows) {
       return Future.failedFuture(
@@ -583,7 +589,8 @@ public final class ClusterDispatcher<K, V> {
                 long start = System.nanoTime();
                 V score = scorer.score(key, completion);
                 double millis = (System.nanoTime() - start) / 1e6;
-                return new SampledCompletion<>(index, completion, score, sampled.version(), sampled.sampleMillis(), millis);
+                return new SampledCompletion<>(
+                    index, completion, score, sampled.version(), sampled.sampleMillis(), millis, nodeId);
               },
               false));
     }

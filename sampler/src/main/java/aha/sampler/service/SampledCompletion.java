@@ -14,6 +14,8 @@ import aha.sampler.generate.FinishReason;
  * @param sampleMillis wall time of the sampler call that produced it, shared by every row of that
  *     batch
  * @param scoreMillis wall time of its scoring
+ * @param node the cluster node that sampled it ({@code local}: the trainer's own replica); null
+ *     outside a cluster
  * @param <V> the score type
  */
 public record SampledCompletion<V>(
@@ -22,7 +24,19 @@ public record SampledCompletion<V>(
     V score,
     long policyVersion,
     double sampleMillis,
-    double scoreMillis) {
+    double scoreMillis,
+    String node) {
+
+  /** A completion sampled in this process, outside any cluster. */
+  public SampledCompletion(
+      int index, Completion completion, V score, long policyVersion, double sampleMillis, double scoreMillis) {
+    this(index, completion, score, policyVersion, sampleMillis, scoreMillis, null);
+  }
+
+  /** The same completion, as sampled by cluster node {@code by}. */
+  public SampledCompletion<V> sampledBy(String by) {
+    return new SampledCompletion<>(index, completion, score, policyVersion, sampleMillis, scoreMillis, by);
+  }
 
   public int[] tokens() {
     return completion.tokens();
