@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       BenchSampleCommand.class,
       BenchTrainCommand.class,
       BenchGrpoCommand.class,
+      BenchWeightsCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Example:", "  aha bench verify --json"})

@@ -11,7 +11,6 @@ import aha.problems.ProblemSets;
 import aha.runs.store.Manifest;
 import aha.runs.store.RunDirectory;
 import aha.runs.train.GrpoStage;
-import aha.sampler.service.VertxFutures;
 import aha.runs.cluster.RunVertx;
 import aha.sampler.checkpoint.Checkpoints;
 import aha.sampler.model.Devices;

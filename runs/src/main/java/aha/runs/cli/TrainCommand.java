@@ -7,7 +7,6 @@ import aha.runs.report.RunStory;
 import aha.runs.dashboard.Dashboard;
 import aha.runs.dashboard.DashboardOptions;
 import aha.runs.cluster.RunVertx;
-import aha.sampler.service.VertxFutures;
 import aha.runs.store.Manifest;
 import aha.runs.store.RunDirectory;
 import aha.runs.train.GrpoStage;

@@ -34,7 +34,7 @@ public record RunVertx(MeteredVertx metered, GrpoStage.Cluster cluster) {
     PrometheusMeterRegistry registry = MeteredVertx.newRegistry();
     ClusterVertx member = VertxFutures.await(ClusterVertx.start(file.settings(), registry));
     return new RunVertx(
-        new MeteredVertx(member.vertx(), registry), new GrpoStage.Cluster(member::members, file.itemTimeout()));
+        new MeteredVertx(member.vertx(), registry), new GrpoStage.Cluster(member::members, file.itemTimeout(), file.settings().host()));
   }
 
   public Vertx vertx() {

@@ -89,8 +89,9 @@ public final class GrpoStage {
    *
    * @param members the ids of the cluster's members now (a node whose member is gone is dropped)
    * @param itemTimeout how long a node may take over one item before it is given to others
+   * @param host this member's cluster address, where the nodes fetch the weights from
    */
-  public record Cluster(Supplier<? extends Collection<String>> members, Duration itemTimeout) {}
+  public record Cluster(Supplier<? extends Collection<String>> members, Duration itemTimeout, String host) {}
 
   /** What the stage ends with: the final policy's checkpoint and the last evaluation. */
   public record Result(Path finalModel, EvalReport firstEval, EvalReport lastEval, long steps) {}
@@ -179,7 +180,9 @@ public final class GrpoStage {
       return ProblemSampler.startForTraining(settings.vertx(), config, policy, template, stepsDone);
     }
     ClusterDispatcher.Options options =
-        ClusterDispatcher.Options.defaults().withItemTimeout(settings.cluster().itemTimeout());
+        ClusterDispatcher.Options.defaults()
+            .withItemTimeout(settings.cluster().itemTimeout())
+            .withHost(settings.cluster().host());
     return ProblemSampler.startClustered(
         settings.vertx(), config, policy, template, stepsDone, tokenizer.file(), settings.cluster().members(), options);
   }

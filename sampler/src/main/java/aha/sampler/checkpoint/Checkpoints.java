@@ -39,6 +39,9 @@ public final class Checkpoints {
   public static final String WEIGHTS = "model.safetensors";
   public static final String INDEX = "model.safetensors.index.json";
 
+  /** What a weights file's header says of its format, as PyTorch's writer does. */
+  private static final Map<String, String> METADATA = Map.of("format", "pt");
+
   private static final Pattern SHARD = Pattern.compile("model-\\d{5}-of-\\d{5}\\.safetensors");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -73,12 +76,12 @@ public final class Checkpoints {
         current = new ArrayList<>();
         currentBytes = 0;
       }
-      current.add(SafeTensors.Tensor.floats(name, dtype, shape, () -> model.hfTensor(name)));
+      current.add(tensor(model, name, dtype));
       currentBytes += bytes;
     }
     shards.add(current);
 
-    Map<String, String> metadata = Map.of("format", "pt");
+    Map<String, String> metadata = METADATA;
     Set<String> written = new LinkedHashSet<>();
     if (shards.size() == 1) {
       SafeTensors.write(dir.resolve(WEIGHTS), shards.get(0), metadata);
@@ -103,6 +106,27 @@ public final class Checkpoints {
     }
     HfConfig.write(model.config(), dtype, dir.resolve(CONFIG));
     deleteStaleWeights(dir, written);
+  }
+
+  /**
+   * The bytes {@link #save(Transformer, Path)} writes to {@code model.safetensors}, in memory (F32,
+   * one file): a policy version as a trainer serves it to its sampler nodes.
+   */
+  public static byte[] weightsBytes(Transformer model) {
+    List<SafeTensors.Tensor> tensors = new ArrayList<>();
+    for (String name : model.hfTensorNames()) {
+      tensors.add(tensor(model, name, DType.F32));
+    }
+    return SafeTensors.encode(tensors, METADATA);
+  }
+
+  /** {@code model}'s config.json for F32 weights, as {@link #save(Transformer, Path)} writes it. */
+  public static String configJson(Transformer model) {
+    return HfConfig.text(model.config(), DType.F32);
+  }
+
+  private static SafeTensors.Tensor tensor(Transformer model, String name, DType dtype) {
+    return SafeTensors.Tensor.floats(name, dtype, model.hfTensorShape(name).getShape(), () -> model.hfTensor(name));
   }
 
   private static void deleteStaleWeights(Path dir, Set<String> keep) throws IOException {
@@ -131,16 +155,34 @@ public final class Checkpoints {
    *     unsupported, a tensor is missing, misshapen or not a float, or a file is truncated
    */
   public static Transformer load(Path dir, NDManager manager) throws IOException {
+    Transformer model = new Transformer(readConfig(dir));
+    read(dir, model, () -> model.initializeEmpty(manager));
+    return model;
+  }
+
+  /**
+   * Overwrites the weights of {@code model}, already initialized, with those of the checkpoint in
+   * {@code dir}, checked as {@link #load} checks them; a checkpoint of another shape is refused
+   * before any weight changes. A sampler node takes each new policy version this way, without the
+   * second copy a fresh model would cost.
+   */
+  public static void loadInto(Path dir, Transformer model) throws IOException {
     ModelConfig config = readConfig(dir);
-    Transformer model = new Transformer(config);
+    if (!config.equals(model.config())) {
+      throw new CheckpointException(dir, "holds a model of another shape: " + config + ", not " + model.config());
+    }
+    read(dir, model, () -> {});
+  }
+
+  /** Checks every tensor of {@code dir} against {@code model}, runs {@code beforeWriting}, then sets them. */
+  private static void read(Path dir, Transformer model, Runnable beforeWriting) throws IOException {
     List<SafeTensors> files = openWeights(dir);
     try {
       Map<String, SafeTensors> source = locate(dir, model, files);
-      model.initializeEmpty(manager);
+      beforeWriting.run();
       for (Map.Entry<String, SafeTensors> e : source.entrySet()) {
         model.setHfTensor(e.getKey(), e.getValue().readFloats(e.getKey()));
       }
-      return model;
     } finally {
       for (SafeTensors f : files) {
         f.close();

@@ -126,7 +126,16 @@ public final class HfConfig {
 
   /** Writes {@code config} to {@code file} as a config.json. */
   public static void write(ModelConfig config, DType dtype, Path file) throws IOException {
-    SafeTensors.writeText(file, JSON.writeValueAsString(toJson(config, dtype)) + "\n");
+    SafeTensors.writeText(file, text(config, dtype));
+  }
+
+  /** The text of config.json, as {@link #write} writes it. */
+  public static String text(ModelConfig config, DType dtype) {
+    try {
+      return JSON.writeValueAsString(toJson(config, dtype)) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a config of names and numbers always serializes", e);
+    }
   }
 
   private static boolean isQwen2(JsonNode root, Path file) throws CheckpointException {

@@ -314,6 +314,34 @@ public final class SafeTensors implements AutoCloseable {
    */
   public static long write(Path file, List<Tensor> tensors, Map<String, String> metadata)
       throws IOException {
+    ByteBuffer head = header(tensors, metadata);
+    atomically(
+        file,
+        out -> {
+          writeFully(out, head);
+          for (Tensor t : tensors) {
+            writeFully(out, checkedData(t));
+          }
+        });
+    return dataBytes(tensors);
+  }
+
+  /**
+   * The bytes {@link #write} would put in a file, in memory: what a trainer serves its sampler
+   * nodes for each policy version, without a round trip through the disk.
+   */
+  public static byte[] encode(List<Tensor> tensors, Map<String, String> metadata) {
+    ByteBuffer head = header(tensors, metadata);
+    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(head.remaining() + dataBytes(tensors)));
+    out.put(head);
+    for (Tensor t : tensors) {
+      out.put(checkedData(t));
+    }
+    return out.array();
+  }
+
+  /** The length prefix and JSON header of a file holding {@code tensors} in order. */
+  private static ByteBuffer header(List<Tensor> tensors, Map<String, String> metadata) {
     ObjectNode header = JSON.createObjectNode();
     if (metadata != null && !metadata.isEmpty()) {
       ObjectNode meta = header.putObject(METADATA);
@@ -329,7 +357,12 @@ public final class SafeTensors implements AutoCloseable {
       entry.putArray("data_offsets").add(offset).add(offset + bytes);
       offset += bytes;
     }
-    byte[] json = JSON.writeValueAsBytes(header);
+    byte[] json;
+    try {
+      json = JSON.writeValueAsBytes(header);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a header of names and numbers always serializes", e);
+    }
     // pad with spaces so that the data section starts 8-byte aligned, as HF's writer does
     int padded = (json.length + 7) / 8 * 8;
     ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
@@ -338,31 +371,35 @@ public final class SafeTensors implements AutoCloseable {
       head.put((byte) ' ');
     }
     head.flip();
+    return head;
+  }
 
-    atomically(
-        file,
-        out -> {
-          writeFully(out, head);
-          for (Tensor t : tensors) {
-            ByteBuffer data = t.data().get();
-            long expected = elements(t.shape()) * t.dtype().bytes();
-            if (data.remaining() != expected) {
-              throw new IllegalArgumentException(
-                  "tensor "
-                      + t.name()
-                      + ": "
-                      + data.remaining()
-                      + " bytes for shape "
-                      + Arrays.toString(t.shape())
-                      + " "
-                      + t.dtype()
-                      + ", which needs "
-                      + expected);
-            }
-            writeFully(out, data);
-          }
-        });
-    return offset;
+  private static long dataBytes(List<Tensor> tensors) {
+    long total = 0;
+    for (Tensor t : tensors) {
+      total += Math.multiplyExact(elements(t.shape()), t.dtype().bytes());
+    }
+    return total;
+  }
+
+  /** A tensor's data, refused when its length does not match its shape and type. */
+  private static ByteBuffer checkedData(Tensor t) {
+    ByteBuffer data = t.data().get();
+    long expected = elements(t.shape()) * t.dtype().bytes();
+    if (data.remaining() != expected) {
+      throw new IllegalArgumentException(
+          "tensor "
+              + t.name()
+              + ": "
+              + data.remaining()
+              + " bytes for shape "
+              + Arrays.toString(t.shape())
+              + " "
+              + t.dtype()
+              + ", which needs "
+              + expected);
+    }
+    return data;
   }
 
   /** Writes UTF-8 {@code text} to {@code file} atomically, as {@link #write} does. */

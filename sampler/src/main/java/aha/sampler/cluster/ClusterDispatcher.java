@@ -10,6 +10,7 @@ import aha.sampler.service.Prompt;
 import aha.sampler.service.SampledCompletion;
 import aha.sampler.service.SampledGroup;
 import aha.sampler.service.SamplingService;
+import aha.sampler.service.VertxFutures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,11 +19,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,10 +62,11 @@ import org.slf4j.LoggerFactory;
  * node comes back when it announces itself again. With every node gone the local slot does all the
  * work. A request fails only when the local service fails or refuses it.
  *
- * <p><b>Weights.</b> {@link #publishWeights} hands the local replica the policy's weights and keeps
- * them as an F32 safetensors file of that version, which nodes pull in chunks over the event bus; it
- * completes once every live node holds the version (a node that cannot is dropped). Items name
- * their version, so a node brings its weights up to date before it samples one.
+ * <p><b>Weights.</b> {@link #publishWeights} hands the local replica the policy's weights, keeps
+ * them as an F32 safetensors file of that version, which nodes fetch over HTTP from a server beside
+ * the event bus ({@link WeightTransfer}), and tells the nodes of the version so that they fetch it at once. It never
+ * waits on a node: items name their version, and a node brings its weights up to date before it
+ * samples one, so a node never mixes two versions in one item.
  *
  * <p>One trainer per cluster: the announce and weights addresses are the cluster's.
  */
@@ -76,12 +78,13 @@ public final class ClusterDispatcher<K, V> {
   public static final String LOCAL = "local";
 
   /**
-   * @param itemTimeout how long a node may take over one item (or a weights sync) before its work
-   *     is given to others
+   * @param itemTimeout how long a node may take over one item (its weights fetch included) before
+   *     its work is given to others
    * @param membershipPoll how often the cluster's members are compared with the nodes
-   * @param chunkBytes the size of one weights chunk on the event bus
+   * @param host the address the weights are served on, where nodes can reach the trainer (its
+   *     cluster address)
    */
-  public record Options(Duration itemTimeout, Duration membershipPoll, int chunkBytes) {
+  public record Options(Duration itemTimeout, Duration membershipPoll, String host) {
 
     public Options {
       Objects.requireNonNull(itemTimeout, "itemTimeout");
@@ -89,18 +92,20 @@ public final class ClusterDispatcher<K, V> {
       if (itemTimeout.isNegative() || itemTimeout.isZero()) {
         throw new IllegalArgumentException("item timeout must be positive, got " + itemTimeout);
       }
-      if (chunkBytes < 1024) {
-        throw new IllegalArgumentException("chunks must be at least 1 KiB, got " + chunkBytes);
-      }
+      Objects.requireNonNull(host, "host");
     }
 
-    /** Items time out after a minute; membership is checked every second; 1 MiB chunks. */
+    /** Items time out after a minute; membership is checked every second; weights served on 127.0.0.1. */
     public static Options defaults() {
-      return new Options(Duration.ofSeconds(60), Duration.ofSeconds(1), 1 << 20);
+      return new Options(Duration.ofSeconds(60), Duration.ofSeconds(1), "127.0.0.1");
     }
 
     public Options withItemTimeout(Duration timeout) {
-      return new Options(timeout, membershipPoll, chunkBytes);
+      return new Options(timeout, membershipPoll, host);
+    }
+
+    public Options withHost(String address) {
+      return new Options(itemTimeout, membershipPoll, address);
     }
   }
 
@@ -192,9 +197,10 @@ public final class ClusterDispatcher<K, V> {
   private final Options options;
   private final String trainerId = UUID.randomUUID().toString();
   private final JsonObject modelFiles;
-  private final Path weightsDir;
   private final WorkerExecutor scoring;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private HttpServer weightServer; // serves the current version's file to the nodes
+  private String weightsUrl;
   private final long membershipTimer;
 
   // Guarded by this.
@@ -215,7 +221,6 @@ public final class ClusterDispatcher<K, V> {
       Supplier<? extends Collection<String>> members,
       Options options,
       JsonObject modelFiles,
-      Path weightsDir,
       String localDevice) {
     this.vertx = vertx;
     this.local = local;
@@ -223,7 +228,6 @@ public final class ClusterDispatcher<K, V> {
     this.members = members;
     this.options = options;
     this.modelFiles = modelFiles;
-    this.weightsDir = weightsDir;
     this.scoring = vertx.createSharedWorkerExecutor("aha-scorer-cluster", local.config().scoringWorkers());
     this.localSlot = new Slot(LOCAL, null, localDevice, local.config().maxBatchRows(), 1);
     this.localSlot.version = local.policyVersion();
@@ -251,15 +255,13 @@ public final class ClusterDispatcher<K, V> {
       throw new IllegalArgumentException(
           "a cluster's local service has one replica (an item is one batch), got " + local.config().replicas());
     }
-    Path weightsDir = Files.createTempDirectory("aha-cluster-weights");
-    byte[] initialWeights = savedWeights(policy, weightsDir);
     JsonObject modelFiles =
         new JsonObject()
-            .put("config", Files.readString(weightsDir.resolve("config.json"), StandardCharsets.UTF_8))
+            .put("config", Checkpoints.configJson(policy))
             .put("tokenizer", Files.readString(tokenizerJson, StandardCharsets.UTF_8));
+    byte[] initialWeights = Checkpoints.weightsBytes(policy);
     ClusterDispatcher<K, V> dispatcher =
-        new ClusterDispatcher<>(
-            vertx, local, scorer, members, options, modelFiles, weightsDir, Wire.deviceName(policy.device()));
+        new ClusterDispatcher<>(vertx, local, scorer, members, options, modelFiles, Wire.deviceName(policy.device()));
     synchronized (dispatcher) {
       dispatcher.weights = initialWeights;
       dispatcher.weightsVersion = local.policyVersion();
@@ -271,7 +273,8 @@ public final class ClusterDispatcher<K, V> {
 
   private void listen() {
     consumers.add(vertx.eventBus().<JsonObject>consumer(Wire.ANNOUNCE, this::onAnnounce));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Wire.WEIGHTS, this::onWeightsChunk));
+    weightServer = VertxFutures.await(WeightTransfer.serveOverHttp(vertx, options.host(), trainerId, this::currentWeights));
+    weightsUrl = WeightTransfer.httpBase(options.host(), weightServer.actualPort(), trainerId);
   }
 
   /**
@@ -308,19 +311,20 @@ public final class ClusterDispatcher<K, V> {
 
   /**
    * Gives the local replica {@code policy}'s weights as {@code version}, keeps them for the nodes
-   * and tells the nodes, which fetch them at once (each item names its version too, so a node that
-   * missed the news fetches them before it samples). Blocks the calling thread while the weights
-   * are written; never waits on a node, so a node that fails is found at its next item.
+   * (an F32 safetensors file's bytes, in memory) and tells the nodes, which fetch them at once (each
+   * item names its version too, so a node that missed the news fetches them before it samples).
+   * Blocks the calling thread while the weights are encoded; never waits on a node, so a node that
+   * fails is found at its next item.
    *
    * @return the version, once the local replica holds it
    */
   public Future<Long> publishWeights(long version, Transformer policy) {
     long start = System.nanoTime();
     Future<Long> localDone = local.publishWeights(version, replica -> replica.copyWeightsFrom(policy));
-    try {
-      keepWeights(version, policy);
-    } catch (IOException e) {
-      return Future.failedFuture(new UncheckedIOException("could not write the weights for the nodes", e));
+    byte[] bytes = Checkpoints.weightsBytes(policy);
+    synchronized (this) {
+      weights = bytes;
+      weightsVersion = version;
     }
     vertx.eventBus().publish(Wire.VERSIONS, new JsonObject().put("trainer", trainerId).put("version", version));
     return localDone.onSuccess(
@@ -332,7 +336,7 @@ public final class ClusterDispatcher<K, V> {
         });
   }
 
-  /** Milliseconds the last {@link #publishWeights} took: the local copy and writing the weights. */
+  /** Milliseconds the last {@link #publishWeights} took: the local copy and encoding the weights. */
   public synchronized double lastSyncMillis() {
     return lastSyncMillis;
   }
@@ -383,36 +387,17 @@ public final class ClusterDispatcher<K, V> {
     for (MessageConsumer<?> consumer : consumers) {
       stopped.add(consumer.unregister());
     }
+    if (weightServer != null) {
+      stopped.add(weightServer.close());
+    }
     return Future.join(stopped)
         .transform(ignored -> local.close())
         .eventually(scoring::close)
-        .eventually(() -> vertx.executeBlocking(() -> deleteWeights()))
         .mapEmpty();
   }
 
-  /** Writes {@code policy}'s weights as an F32 safetensors file and keeps its bytes as {@code version}. */
-  private void keepWeights(long version, Transformer policy) throws IOException {
-    byte[] bytes = savedWeights(policy, weightsDir);
-    synchronized (this) {
-      weights = bytes;
-      weightsVersion = version;
-    }
-  }
-
-  /** Saves {@code policy} as an F32 checkpoint in {@code dir} and returns its weights file's bytes. */
-  private static byte[] savedWeights(Transformer policy, Path dir) throws IOException {
-    Checkpoints.save(policy, dir);
-    return Files.readAllBytes(dir.resolve("model.safetensors"));
-  }
-
-  private Void deleteWeights() throws IOException {
-    try (var files = Files.list(weightsDir)) {
-      for (Path file : files.toList()) {
-        Files.deleteIfExists(file);
-      }
-    }
-    Files.deleteIfExists(weightsDir);
-    return null;
+  private synchronized WeightTransfer.Version currentWeights() {
+    return new WeightTransfer.Version(weightsVersion, weights);
   }
 
   private void onAnnounce(Message<JsonObject> message) {
@@ -437,7 +422,7 @@ public final class ClusterDispatcher<K, V> {
         nodes.put(id, fresh);
         added = true;
       }
-      answer = new JsonObject().put("trainer", trainerId).put("version", weightsVersion);
+      answer = new JsonObject().put("trainer", trainerId).put("version", weightsVersion).put("weights_url", weightsUrl);
     }
     if (!trainerId.equals(hello.getString("trainer"))) {
       answer.mergeIn(modelFiles);
@@ -447,29 +432,6 @@ public final class ClusterDispatcher<K, V> {
       LOG.info("sampler node {} joined ({} rows, {})", id, capacity, hello.getString("device"));
       pump();
     }
-  }
-
-  private void onWeightsChunk(Message<JsonObject> message) {
-    JsonObject ask = message.body();
-    byte[] bytes;
-    synchronized (this) {
-      if (!trainerId.equals(ask.getString("trainer")) || ask.getLong("version") != weightsVersion) {
-        message.fail(Wire.GONE, "version " + ask.getLong("version") + " is gone; the trainer holds " + weightsVersion);
-        return;
-      }
-      bytes = weights;
-    }
-    int chunks = Math.max(1, (bytes.length + options.chunkBytes() - 1) / options.chunkBytes());
-    int chunk = ask.getInteger("chunk");
-    if (chunk < 0 || chunk >= chunks) {
-      message.fail(Wire.BAD_REQUEST, "chunk " + chunk + " of " + chunks);
-      return;
-    }
-    int from = chunk * options.chunkBytes();
-    int to = Math.min(bytes.length, from + options.chunkBytes());
-    message.reply(
-        Buffer.buffer().appendBytes(bytes, from, to - from),
-        new DeliveryOptions().addHeader("chunks", Integer.toString(chunks)));
   }
 
   /** Hands queued items to free slots, the freest first (the local slot wins ties). */

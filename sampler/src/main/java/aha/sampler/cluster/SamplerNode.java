@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>It starts with no model. It announces itself to the trainer ({@link Wire#ANNOUNCE}: its node
  * id, cluster member, capacity in rows and device) every {@code announceEvery} and whenever the
  * trainer calls the roll; the trainer answers with the model's config and tokenizer and the current
- * policy version, whose weights the node then pulls in chunks ({@link Wire#WEIGHTS}) as an F32
- * safetensors file and loads. An item names the version it must be sampled with, and the node
+ * policy version, whose weights the node then fetches over HTTP from the trainer ({@link
+ * WeightTransfer}) as an F32 safetensors file and loads. An item names the version it must be sampled with, and the node
  * brings its weights to that version before it samples, so a node that joins mid-run takes work at
  * once and never mixes two versions in one item.
  *
@@ -94,6 +95,7 @@ public final class SamplerNode extends VerticleBase {
   private MessageConsumer<Object> rollCall;
   private MessageConsumer<JsonObject> versions;
   private long announceTimer = -1;
+  private HttpClient http; // fetches the weights from the trainer
 
   // Event-loop state.
   private Future<?> chainEnd = Future.succeededFuture();
@@ -122,6 +124,7 @@ public final class SamplerNode extends VerticleBase {
     samplerThread =
         vertx.createSharedWorkerExecutor(
             "aha-node-" + options.nodeId(), 1, Duration.ofHours(1).toNanos(), TimeUnit.NANOSECONDS);
+    http = vertx.createHttpClient();
     work = vertx.eventBus().consumer(Wire.node(options.nodeId()), this::handle);
     rollCall = vertx.eventBus().consumer(Wire.ROLL_CALL, ignored -> announce());
     versions = vertx.eventBus().consumer(Wire.VERSIONS, message -> onAnswer(message.body()));
@@ -141,7 +144,8 @@ public final class SamplerNode extends VerticleBase {
     return Future.join(work.unregister(), rollCall.unregister(), versions.unregister())
         .transform(ignored -> chainEnd)
         .transform(ignored -> samplerThread.executeBlocking(this::closeReplica))
-        .eventually(() -> samplerThread.close());
+        .eventually(() -> samplerThread.close())
+        .eventually(() -> http.close());
   }
 
   /** Tells the trainer this node is here; takes the model and the version its answer names. */
@@ -224,29 +228,9 @@ public final class SamplerNode extends VerticleBase {
     }
     JsonObject files = model;
     long start = System.nanoTime();
-    return pullWeights(needed)
+    return WeightTransfer.fetchOverHttp(http, files.getString("weights_url"), needed.version())
         .compose(weights -> samplerThread.executeBlocking(() -> load(files, needed, weights)))
         .onSuccess(loaded -> loadMillis = (System.nanoTime() - start) / 1e6);
-  }
-
-  /** Pulls every chunk of {@code needed}'s weights, one after another, into one buffer. */
-  private Future<Buffer> pullWeights(Held needed) {
-    Buffer whole = Buffer.buffer();
-    return pullChunk(needed, 0, whole).map(whole);
-  }
-
-  private Future<Void> pullChunk(Held needed, int chunk, Buffer into) {
-    JsonObject ask =
-        new JsonObject().put("trainer", needed.trainer()).put("version", needed.version()).put("chunk", chunk);
-    return vertx
-        .eventBus()
-        .<Buffer>request(Wire.WEIGHTS, ask, ANNOUNCE_DELIVERY)
-        .compose(
-            reply -> {
-              into.appendBuffer(reply.body());
-              int chunks = Integer.parseInt(reply.headers().get("chunks"));
-              return chunk + 1 < chunks ? pullChunk(needed, chunk + 1, into) : Future.succeededFuture();
-            });
   }
 
   /** On the sampler thread: writes the checkpoint and loads it into the replica. */

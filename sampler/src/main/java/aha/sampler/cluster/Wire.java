@@ -20,9 +20,6 @@ final class Wire {
   /** Nodes announce themselves here; the trainer answers with the model and its version. */
   static final String ANNOUNCE = "aha.cluster.trainer.announce";
 
-  /** Nodes pull a version's weights here, chunk by chunk. */
-  static final String WEIGHTS = "aha.cluster.trainer.weights";
-
   /** The trainer asks every node to announce itself (published when it starts). */
   static final String ROLL_CALL = "aha.cluster.roll-call";
 

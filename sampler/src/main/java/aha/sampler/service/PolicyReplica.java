@@ -69,9 +69,7 @@ public final class PolicyReplica implements CompletionSampler, AutoCloseable {
    * checkpoint of another shape is refused and the weights stay as they were.
    */
   public void loadWeights(Path dir) throws IOException {
-    try (NDManager scratch = NDManager.newBaseManager(manager.getDevice())) {
-      copyWeights(Checkpoints.load(dir, scratch), model);
-    }
+    Checkpoints.loadInto(dir, model);
   }
 
   /** The model this replica samples with (its shape; its weights change only through this class). */

@@ -108,6 +108,27 @@ class CheckpointsTest {
   }
 
   @Test
+  void theBytesATrainerServesAreTheFileSaveWritesAndLoadIntoReadsThemInPlace() throws IOException {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Transformer model = TestModels.randomized(TestModels.tiny(false, false), manager, 3);
+      Checkpoints.save(model, dir);
+      assertArrayEquals(Files.readAllBytes(dir.resolve(Checkpoints.WEIGHTS)), Checkpoints.weightsBytes(model));
+      assertEquals(Files.readString(dir.resolve("config.json")), Checkpoints.configJson(model));
+
+      Transformer other = TestModels.randomized(TestModels.tiny(false, false), manager, 4);
+      Checkpoints.loadInto(dir, other);
+      assertEquals(TestModels.weights(model).keySet(), TestModels.weights(other).keySet());
+      TestModels.weights(model).forEach((name, values) -> assertArrayEquals(values, other.hfTensor(name), name));
+
+      Transformer wider = TestModels.randomized(TestModels.tiny(true, false), manager, 5);
+      float[] before = wider.hfTensor("model.norm.weight");
+      CheckpointException refused = assertThrows(CheckpointException.class, () -> Checkpoints.loadInto(dir, wider));
+      assertTrue(refused.getMessage().contains("another shape"), refused.getMessage());
+      assertArrayEquals(before, wider.hfTensor("model.norm.weight"));
+    }
+  }
+
+  @Test
   void aShardedCheckpointLoads() throws IOException {
     ModelConfig config = TestModels.tiny(false, false);
     try (NDManager manager = NDManager.newBaseManager()) {

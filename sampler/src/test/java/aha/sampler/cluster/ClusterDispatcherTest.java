@@ -207,8 +207,7 @@ class ClusterDispatcherTest {
     SamplingService<PolicyReplica, Integer, String> local =
         VertxFutures.await(SamplingService.start(vertx, serviceConfig(name), SCORER,
             replica -> PolicyReplica.copyOf(policy, new ChatTemplate(tokenizer))));
-    ClusterDispatcher.Options options =
-        new ClusterDispatcher.Options(timeout, Duration.ofMillis(100), 4096); // small chunks: several a sync
+    ClusterDispatcher.Options options = new ClusterDispatcher.Options(timeout, Duration.ofMillis(100), "127.0.0.1");
     return ClusterDispatcher.start(vertx, local, SCORER, policy, tokenizer.file(), () -> members, options);
   }
 
