@@ -15,7 +15,6 @@ import aha.sampler.tokenizer.ChatTemplate;
 import aha.verifier.Verifier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -108,16 +107,10 @@ public final class ProblemSampler implements RolloutSource {
       Vertx vertx, GrpoConfig config, Transformer policy, ChatTemplate template, long initialVersion,
       Path tokenizerJson, Supplier<? extends Collection<String>> members, ClusterDispatcher.Options options) {
     return startForTraining(vertx, config, policy, template, initialVersion)
-        .compose(
-            alone -> {
-              try {
-                ClusterDispatcher<Problem, VerifierScorer.Read> cluster =
-                    ClusterDispatcher.start(vertx, alone.service, alone.scorer(config), policy, tokenizerJson, members, options);
-                return Future.succeededFuture(new ProblemSampler(alone.service, template, cluster));
-              } catch (IOException | RuntimeException e) {
-                return alone.close().transform(ignored -> Future.failedFuture(e));
-              }
-            });
+        .compose(alone -> ClusterDispatcher.start(
+                vertx, alone.service, alone.scorer(config), policy, tokenizerJson, members, options)
+            .map(cluster -> new ProblemSampler(alone.service, template, cluster))
+            .recover(failure -> alone.close().transform(ignored -> Future.failedFuture(failure))));
   }
 
   private VerifierScorer scorer(GrpoConfig config) {

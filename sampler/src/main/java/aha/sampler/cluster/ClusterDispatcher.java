@@ -10,7 +10,6 @@ import aha.sampler.service.Prompt;
 import aha.sampler.service.SampledCompletion;
 import aha.sampler.service.SampledGroup;
 import aha.sampler.service.SamplingService;
-import aha.sampler.service.VertxFutures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -199,7 +198,7 @@ public final class ClusterDispatcher<K, V> {
   private final JsonObject modelFiles;
   private final WorkerExecutor scoring;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  private HttpServer weightServer; // serves the current version's file to the nodes
+  private HttpServer weightServer; // serves the current version's file to the nodes; guarded by this
   private String weightsUrl;
   private final long membershipTimer;
 
@@ -242,23 +241,27 @@ public final class ClusterDispatcher<K, V> {
    * @param tokenizerJson the policy's tokenizer.json, which nodes load with the model
    * @param members the ids of the cluster's members now (a node whose member is gone is dropped)
    */
-  public static <K, V> ClusterDispatcher<K, V> start(
+  public static <K, V> Future<ClusterDispatcher<K, V>> start(
       Vertx vertx,
       SamplingService<PolicyReplica, K, V> local,
       CompletionScorer<? super K, ? extends V> scorer,
       Transformer policy,
       Path tokenizerJson,
       Supplier<? extends Collection<String>> members,
-      Options options)
-      throws IOException {
+      Options options) {
     if (local.config().replicas() != 1) {
       throw new IllegalArgumentException(
           "a cluster's local service has one replica (an item is one batch), got " + local.config().replicas());
     }
-    JsonObject modelFiles =
-        new JsonObject()
-            .put("config", Checkpoints.configJson(policy))
-            .put("tokenizer", Files.readString(tokenizerJson, StandardCharsets.UTF_8));
+    JsonObject modelFiles;
+    try {
+      modelFiles =
+          new JsonObject()
+              .put("config", Checkpoints.configJson(policy))
+              .put("tokenizer", Files.readString(tokenizerJson, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
     byte[] initialWeights = Checkpoints.weightsBytes(policy);
     ClusterDispatcher<K, V> dispatcher =
         new ClusterDispatcher<>(vertx, local, scorer, members, options, modelFiles, Wire.deviceName(policy.device()));
@@ -266,15 +269,22 @@ public final class ClusterDispatcher<K, V> {
       dispatcher.weights = initialWeights;
       dispatcher.weightsVersion = local.policyVersion();
     }
-    dispatcher.listen();
-    vertx.eventBus().publish(Wire.ROLL_CALL, new JsonObject().put("trainer", dispatcher.trainerId));
-    return dispatcher;
+    return dispatcher.listen().map(dispatcher);
   }
 
-  private void listen() {
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Wire.ANNOUNCE, this::onAnnounce));
-    weightServer = VertxFutures.await(WeightTransfer.serveOverHttp(vertx, options.host(), trainerId, this::currentWeights));
-    weightsUrl = WeightTransfer.httpBase(options.host(), weightServer.actualPort(), trainerId);
+  /** Serves the weights, then answers announcements and calls the roll. */
+  private Future<Void> listen() {
+    return WeightTransfer.serveOverHttp(vertx, options.host(), trainerId, this::currentWeights)
+        .compose(server -> {
+          synchronized (this) {
+            weightServer = server;
+            weightsUrl = WeightTransfer.httpBase(options.host(), server.actualPort(), trainerId);
+          }
+          MessageConsumer<JsonObject> announcements = vertx.eventBus().consumer(Wire.ANNOUNCE, this::onAnnounce);
+          consumers.add(announcements);
+          return announcements.completion();
+        })
+        .onSuccess(ready -> vertx.eventBus().publish(Wire.ROLL_CALL, new JsonObject().put("trainer", trainerId)));
   }
 
   /**

@@ -208,7 +208,7 @@ class ClusterDispatcherTest {
         VertxFutures.await(SamplingService.start(vertx, serviceConfig(name), SCORER,
             replica -> PolicyReplica.copyOf(policy, new ChatTemplate(tokenizer))));
     ClusterDispatcher.Options options = new ClusterDispatcher.Options(timeout, Duration.ofMillis(100), "127.0.0.1");
-    return ClusterDispatcher.start(vertx, local, SCORER, policy, tokenizer.file(), () -> members, options);
+    return VertxFutures.await(ClusterDispatcher.start(vertx, local, SCORER, policy, tokenizer.file(), () -> members, options));
   }
 
   private static SamplingServiceConfig serviceConfig(String name) {
