@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
       "file's bytes, in memory), then moved between two cluster members on 127.0.0.1 (two Vert.x instances clustered",
       "by Hazelcast, each with its own event-bus connection) in two ways: pulled in chunks over",
       "the event bus, as sampler nodes pull it, and fetched with one HTTP GET from the trainer.",
-      "Runs fetch over HTTP, which was faster in every sitting. Last, a node's load of the",
+      "Runs fetch over HTTP, faster in every idle sitting so far. Last, a node's load of the",
       "received file into its replica. Medians of the repeats.",
     },
     footer = {"", "Examples:", "  aha bench weights --preset micro", "  aha bench weights --preset nano --json"})
@@ -130,7 +130,7 @@ final class BenchWeightsCommand implements Callable<Integer> {
       Supplier<WeightTransfer.Version> current = () -> version;
       MessageConsumer<JsonObject> served = WeightTransfer.serveOverBus(trainer.vertx(), ADDRESS, "bench", current, chunkKib * 1024);
       VertxFutures.await(served.completion());
-      HttpServer http = VertxFutures.await(WeightTransfer.serveOverHttp(trainer.vertx(), "127.0.0.1", "bench", current));
+      HttpServer http = VertxFutures.await(WeightTransfer.serveOverHttp(trainer.vertx(), "127.0.0.1", 0, "bench", current));
       HttpClient client = node.vertx().createHttpClient();
       ClusterVertx puller = node;
       Supplier<Future<Buffer>> overBus =

@@ -25,18 +25,20 @@ import java.util.Set;
  * bus_port: 0                # its event-bus port (default 0: any free port)
  * members: [10.0.0.2:5701]   # the others to join (default none: start a cluster others join)
  * item_timeout_s: 60         # the trainer's: a node silent this long over an item loses it
+ * weights_port: 0            # the trainer's: its weights server's port (default 0: any free port)
  * </pre>
  *
  * @param settings how this member joins
- * @param itemTimeout how long the trainer waits for a node's item (or weights sync)
+ * @param itemTimeout how long the trainer waits for a node's item (its weights fetch included)
+ * @param weightsPort the port of the trainer's weights server (0: any free port)
  */
-public record ClusterFile(ClusterSettings settings, Duration itemTimeout) {
+public record ClusterFile(ClusterSettings settings, Duration itemTimeout, int weightsPort) {
 
   /** How long a node may take over one item, unless the file says otherwise. */
   public static final Duration DEFAULT_ITEM_TIMEOUT = Duration.ofSeconds(60);
 
   private static final Set<String> KEYS =
-      Set.of("name", "password", "host", "port", "bus_port", "members", "item_timeout_s");
+      Set.of("name", "password", "host", "port", "bus_port", "members", "item_timeout_s", "weights_port");
 
   /**
    * Reads {@code file}.
@@ -81,7 +83,11 @@ public record ClusterFile(ClusterSettings settings, Duration itemTimeout) {
       if (timeout < 1) {
         throw new InvalidFieldException("item_timeout_s", "must be at least 1, got " + timeout);
       }
-      return new ClusterFile(settings, Duration.ofSeconds(timeout));
+      int weightsPort = number(root, "weights_port", 0);
+      if (weightsPort < 0 || weightsPort > 65535) {
+        throw new InvalidFieldException("weights_port", "must be 0 (any) to 65535, got " + weightsPort);
+      }
+      return new ClusterFile(settings, Duration.ofSeconds(timeout), weightsPort);
     } catch (InvalidFieldException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }

@@ -34,7 +34,7 @@ public record RunVertx(MeteredVertx metered, GrpoStage.Cluster cluster) {
     PrometheusMeterRegistry registry = MeteredVertx.newRegistry();
     ClusterVertx member = VertxFutures.await(ClusterVertx.start(file.settings(), registry));
     return new RunVertx(
-        new MeteredVertx(member.vertx(), registry), new GrpoStage.Cluster(member::members, file.itemTimeout(), file.settings().host()));
+        new MeteredVertx(member.vertx(), registry), new GrpoStage.Cluster(member::members, file.itemTimeout(), file.settings().host(), file.weightsPort()));
   }
 
   public Vertx vertx() {

@@ -90,8 +90,10 @@ public final class GrpoStage {
    * @param members the ids of the cluster's members now (a node whose member is gone is dropped)
    * @param itemTimeout how long a node may take over one item before it is given to others
    * @param host this member's cluster address, where the nodes fetch the weights from
+   * @param weightsPort the port of the weights server (0: any free port)
    */
-  public record Cluster(Supplier<? extends Collection<String>> members, Duration itemTimeout, String host) {}
+  public record Cluster(
+      Supplier<? extends Collection<String>> members, Duration itemTimeout, String host, int weightsPort) {}
 
   /** What the stage ends with: the final policy's checkpoint and the last evaluation. */
   public record Result(Path finalModel, EvalReport firstEval, EvalReport lastEval, long steps) {}
@@ -182,7 +184,7 @@ public final class GrpoStage {
     ClusterDispatcher.Options options =
         ClusterDispatcher.Options.defaults()
             .withItemTimeout(settings.cluster().itemTimeout())
-            .withHost(settings.cluster().host());
+            .withWeightsServer(settings.cluster().host(), settings.cluster().weightsPort());
     return ProblemSampler.startClustered(
         settings.vertx(), config, policy, template, stepsDone, tokenizer.file(), settings.cluster().members(), options);
   }

@@ -25,14 +25,16 @@ class ClusterFileTest {
     ClusterFile file = ClusterFile.read(write("name: lab\npassword: correct-horse\n"));
     assertEquals(new ClusterSettings("lab", "correct-horse", "127.0.0.1", 5701, 0, List.of()), file.settings());
     assertEquals(Duration.ofSeconds(60), file.itemTimeout());
+    assertEquals(0, file.weightsPort());
 
     ClusterFile full =
         ClusterFile.read(write("name: lab\npassword: correct-horse\nhost: 10.0.0.1\nport: 5702\nbus_port: 6000\n"
-            + "members: [10.0.0.2:5701, 10.0.0.3:5701]\nitem_timeout_s: 5\n"));
+            + "members: [10.0.0.2:5701, 10.0.0.3:5701]\nitem_timeout_s: 5\nweights_port: 5801\n"));
     assertEquals(
         new ClusterSettings("lab", "correct-horse", "10.0.0.1", 5702, 6000, List.of("10.0.0.2:5701", "10.0.0.3:5701")),
         full.settings());
     assertEquals(Duration.ofSeconds(5), full.itemTimeout());
+    assertEquals(5801, full.weightsPort());
   }
 
   @Test

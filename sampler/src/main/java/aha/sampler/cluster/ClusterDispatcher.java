@@ -82,8 +82,9 @@ public final class ClusterDispatcher<K, V> {
    * @param membershipPoll how often the cluster's members are compared with the nodes
    * @param host the address the weights are served on, where nodes can reach the trainer (its
    *     cluster address)
+   * @param weightsPort the weights server's port (0: any free port)
    */
-  public record Options(Duration itemTimeout, Duration membershipPoll, String host) {
+  public record Options(Duration itemTimeout, Duration membershipPoll, String host, int weightsPort) {
 
     public Options {
       Objects.requireNonNull(itemTimeout, "itemTimeout");
@@ -92,19 +93,22 @@ public final class ClusterDispatcher<K, V> {
         throw new IllegalArgumentException("item timeout must be positive, got " + itemTimeout);
       }
       Objects.requireNonNull(host, "host");
+      if (weightsPort < 0 || weightsPort > 65535) {
+        throw new IllegalArgumentException("weights port must be 0 to 65535, got " + weightsPort);
+      }
     }
 
     /** Items time out after a minute; membership is checked every second; weights served on 127.0.0.1. */
     public static Options defaults() {
-      return new Options(Duration.ofSeconds(60), Duration.ofSeconds(1), "127.0.0.1");
+      return new Options(Duration.ofSeconds(60), Duration.ofSeconds(1), "127.0.0.1", 0);
     }
 
     public Options withItemTimeout(Duration timeout) {
-      return new Options(timeout, membershipPoll, host);
+      return new Options(timeout, membershipPoll, host, weightsPort);
     }
 
-    public Options withHost(String address) {
-      return new Options(itemTimeout, membershipPoll, address);
+    public Options withWeightsServer(String address, int port) {
+      return new Options(itemTimeout, membershipPoll, address, port);
     }
   }
 
@@ -274,7 +278,7 @@ public final class ClusterDispatcher<K, V> {
 
   /** Serves the weights, then answers announcements and calls the roll. */
   private Future<Void> listen() {
-    return WeightTransfer.serveOverHttp(vertx, options.host(), trainerId, this::currentWeights)
+    return WeightTransfer.serveOverHttp(vertx, options.host(), options.weightsPort(), trainerId, this::currentWeights)
         .compose(server -> {
           synchronized (this) {
             weightServer = server;

@@ -18,8 +18,9 @@ import java.util.function.Supplier;
  * How a policy version's weights (an F32 safetensors file's bytes) travel from the trainer to its
  * sampler nodes, two ways: one HTTP GET from a server the trainer runs beside its event bus, which
  * runs use, and chunks over the event bus, which {@code aha bench weights} measures against it.
- * On 127.0.0.1 the GET was 1.7 to 4 times faster in every sitting (docs/scale-out.md): a chunk is a
- * request and a reply framed in memory on both sides, while the GET streams the file.
+ * On 127.0.0.1 the GET took 1.2 to 10 times less in all but one sitting, measured under load
+ * (docs/scale-out.md): a chunk is a request and a reply framed in memory on both sides, while the
+ * GET streams the file.
  *
  * <p>Either way a version is named with its owner (the trainer's random id, which only travels over
  * the cluster's event bus), and asking for a version the owner no longer holds fails: HTTP 410, or
@@ -33,11 +34,13 @@ public final class WeightTransfer {
   private WeightTransfer() {}
 
   /**
-   * Serves {@code current()} at {@code /weights/OWNER/VERSION} on {@code host}, on any free port.
+   * Serves {@code current()} at {@code /weights/OWNER/VERSION} on {@code host} and {@code port} (0:
+   * any free port).
    *
    * @return the server, listening
    */
-  public static Future<HttpServer> serveOverHttp(Vertx vertx, String host, String owner, Supplier<Version> current) {
+  public static Future<HttpServer> serveOverHttp(
+      Vertx vertx, String host, int port, String owner, Supplier<Version> current) {
     return vertx.createHttpServer()
         .requestHandler(request -> {
           Version held = current.get();
@@ -50,7 +53,7 @@ public final class WeightTransfer {
               .putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
               .end(Buffer.buffer(held.bytes()));
         })
-        .listen(0, host);
+        .listen(port, host);
   }
 
   /** The address {@link #serveOverHttp} serves {@code owner}'s versions under, for a server on {@code host}. */

@@ -207,7 +207,7 @@ class ClusterDispatcherTest {
     SamplingService<PolicyReplica, Integer, String> local =
         VertxFutures.await(SamplingService.start(vertx, serviceConfig(name), SCORER,
             replica -> PolicyReplica.copyOf(policy, new ChatTemplate(tokenizer))));
-    ClusterDispatcher.Options options = new ClusterDispatcher.Options(timeout, Duration.ofMillis(100), "127.0.0.1");
+    ClusterDispatcher.Options options = new ClusterDispatcher.Options(timeout, Duration.ofMillis(100), "127.0.0.1", 0);
     return VertxFutures.await(ClusterDispatcher.start(vertx, local, SCORER, policy, tokenizer.file(), () -> members, options));
   }
 
