@@ -108,6 +108,8 @@ class DashboardBrowserTest {
             "a GRPO run has no pretraining loss chart");
         assertFalse(
             browser.findElement(By.id("chart-tools")).isDisplayed(), "a run without tools has no calculator chart");
+        assertFalse(browser.findElement(By.id("chart-cluster")).isDisplayed(), "a run in one process has no node chart");
+        assertFalse(browser.findElement(By.id("nodes-section")).isDisplayed(), "nor a table of nodes");
 
         // ... and updates as the run appends steps
         long before = points(js, "reward");
@@ -156,6 +158,16 @@ class DashboardBrowserTest {
             !browser.findElements(By.cssSelector("tr.flag-always_0[data-problem='p-hard']")).isEmpty()
                 && !browser.findElements(By.cssSelector("tr.flag-always_1[data-problem='p-easy']")).isEmpty());
         screenshot(browser, "dashboard-problems.png");
+
+        // a clustered run lists its sampler nodes
+        Files.writeString(root.resolve(OTHER).resolve("nodes.json"),
+            "{\"step\": 30, \"nodes\": [{\"node\": \"local\", \"device\": \"cpu\", \"live\": true, \"items\": 12,"
+                + " \"rows_per_s\": 85.5}, {\"node\": \"b1\", \"device\": \"cpu\", \"live\": false, \"failures\": 1}]}");
+        browser.get(base + "run.html?run=" + OTHER);
+        waitFor(browser, Duration.ofSeconds(10), "the table of nodes", () ->
+            browser.findElement(By.id("nodes-section")).isDisplayed());
+        String nodes = browser.findElement(By.id("nodes")).getText();
+        assertTrue(nodes.contains("local cpu live") && nodes.contains("b1 cpu dropped"), nodes);
 
         // a pretraining run has the loss chart (held-out loss every tenth step) and no GRPO ones
         browser.get(base + "run.html?run=" + PRETRAIN);
