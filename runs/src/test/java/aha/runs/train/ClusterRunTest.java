@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,8 +73,8 @@ class ClusterRunTest {
       b.destroyForcibly(); // SIGKILL, holding an item
       assertEquals(0, ChildAha.finish(trainer), "the clustered run");
 
-      Path plainRun = onlyRun(dir.resolve("plain"));
-      Path clusterRun = onlyRun(dir.resolve("cluster"));
+      Path plainRun = RunFiles.onlyRun(dir.resolve("plain"));
+      Path clusterRun = RunFiles.onlyRun(dir.resolve("cluster"));
       assertEquals(lines(plainRun.resolve("samples.jsonl")), lines(clusterRun.resolve("samples.jsonl")));
       assertEquals(lines(plainRun.resolve("metrics.jsonl")), lines(clusterRun.resolve("metrics.jsonl")));
 
@@ -101,6 +100,7 @@ class ClusterRunTest {
       for (Process child : children) {
         child.destroyForcibly();
       }
+      // -Daha.keepClusterLogs=DIR keeps the processes' logs and runs, to see why it failed
       if (System.getProperty("aha.keepClusterLogs") != null) {
         copyTree(dir, Path.of(System.getProperty("aha.keepClusterLogs")));
       }
@@ -112,7 +112,7 @@ class ClusterRunTest {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < deadline) {
       Path root = dir.resolve("cluster");
-      Path run = Files.isDirectory(root) ? onlyRunOrNull(root) : null;
+      Path run = Files.isDirectory(root) ? RunFiles.onlyRunOrNull(root) : null;
       Path nodes = run == null ? null : run.resolve(GrpoStage.NODES);
       if (nodes != null && Files.exists(nodes)) {
         for (JsonNode node : JSON.readTree(Files.readString(nodes)).path("nodes")) {
@@ -137,22 +137,14 @@ class ClusterRunTest {
     return out;
   }
 
-  /** The JSON lines of a file without wall-clock figures and what only a cluster records. */
+  /** The lines two runs must agree on, less what only a cluster records: its metrics and each completion's node. */
   private static List<JsonNode> lines(Path file) throws IOException {
-    List<JsonNode> out = new ArrayList<>();
-    for (String line : Files.readAllLines(file)) {
-      ObjectNode node = (ObjectNode) JSON.readTree(line);
-      for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
-        String key = keys.next();
-        if (key.equals("time") || key.equals("elapsed_s") || key.startsWith("time/") || key.equals("tokens_per_s")
-            || key.startsWith("rollout/")) {
-          keys.remove();
-        }
-      }
-      for (JsonNode completion : node.path("completions")) { // which node sampled it: the cluster's alone
+    List<JsonNode> out = RunFiles.withoutWallClock(file);
+    for (JsonNode line : out) {
+      ((ObjectNode) line).properties().removeIf(entry -> entry.getKey().startsWith("rollout/"));
+      for (JsonNode completion : line.path("completions")) {
         ((ObjectNode) completion).remove("node");
       }
-      out.add(node);
     }
     return out;
   }
@@ -188,19 +180,6 @@ class ClusterRunTest {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  private static Path onlyRun(Path root) throws IOException {
-    Path run = onlyRunOrNull(root);
-    assertTrue(run != null, "one run under " + root);
-    return run;
-  }
-
-  private static Path onlyRunOrNull(Path root) throws IOException {
-    try (Stream<Path> runs = Files.list(root)) {
-      List<Path> dirs = runs.filter(Files::isDirectory).toList();
-      return dirs.size() == 1 ? dirs.get(0) : null;
     }
   }
 }

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +49,7 @@ class KillAndResumeTest {
     long started = System.nanoTime();
     assertEquals(0, finish(straight), "the uninterrupted run");
     double seconds = (System.nanoTime() - started) / 1e9;
-    Path expected = onlyRun(straightRoot);
+    Path expected = RunFiles.onlyRun(straightRoot);
     String samples = Files.readString(expected.resolve("samples.jsonl"));
     assertEquals(!toolShare.equals("0"), samples.contains("</calc><result>"), "calls answered in the samples");
 
@@ -78,7 +76,7 @@ class KillAndResumeTest {
     while (true) {
       // wait until the run directory holds its config (before that there is nothing to resume)
       while (actual == null && run.isAlive()) {
-        actual = Files.isDirectory(killedRoot) ? onlyRunOrNull(killedRoot) : null;
+        actual = Files.isDirectory(killedRoot) ? RunFiles.onlyRunOrNull(killedRoot) : null;
         if (actual == null || !Files.exists(actual.resolve("config.yaml"))) {
           actual = null;
           Thread.sleep(50);
@@ -101,13 +99,13 @@ class KillAndResumeTest {
     assertEquals(0, finish(run), "the last resumption");
     assertTrue(kills >= 1, "killed at least once");
 
-    List<JsonNode> metrics = lines(expected.resolve("metrics.jsonl"));
+    List<JsonNode> metrics = RunFiles.withoutWallClock(expected.resolve("metrics.jsonl"));
     for (int i = 1; i < metrics.size(); i++) {
       assertEquals(metrics.get(i - 1).get("step").asLong() + 1, metrics.get(i).get("step").asLong(),
           "one line per step, in order: " + metrics.get(i));
     }
-    assertSameFigures(metrics, lines(actual.resolve("metrics.jsonl")));
-    assertEquals(lines(expected.resolve("samples.jsonl")), lines(actual.resolve("samples.jsonl")), "samples.jsonl");
+    assertSameFigures(metrics, RunFiles.withoutWallClock(actual.resolve("metrics.jsonl")));
+    assertEquals(RunFiles.withoutWallClock(expected.resolve("samples.jsonl")), RunFiles.withoutWallClock(actual.resolve("samples.jsonl")), "samples.jsonl");
     List<String> reports;
     try (Stream<Path> files = Files.list(expected.resolve("eval"))) {
       reports = files.map(p -> p.getFileName().toString()).sorted().toList();
@@ -141,35 +139,6 @@ class KillAndResumeTest {
     assertEquals(expected.size(), actual.size(), "metrics lines");
     for (int i = 0; i < expected.size(); i++) {
       assertEquals(expected.get(i), actual.get(i), "line " + i);
-    }
-  }
-
-  /** The JSON lines of a file without wall-clock figures, which differ from run to run. */
-  private static List<JsonNode> lines(Path file) throws IOException {
-    List<JsonNode> out = new ArrayList<>();
-    for (String line : Files.readAllLines(file)) {
-      ObjectNode node = (ObjectNode) JSON.readTree(line);
-      for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
-        String key = keys.next();
-        if (key.equals("time") || key.equals("elapsed_s") || key.startsWith("time/") || key.equals("tokens_per_s")) {
-          keys.remove();
-        }
-      }
-      out.add(node);
-    }
-    return out;
-  }
-
-  private static Path onlyRun(Path root) throws IOException {
-    Path run = onlyRunOrNull(root);
-    assertTrue(run != null, "one run under " + root);
-    return run;
-  }
-
-  private static Path onlyRunOrNull(Path root) throws IOException {
-    try (Stream<Path> runs = Files.list(root)) {
-      List<Path> dirs = runs.filter(Files::isDirectory).toList();
-      return dirs.size() == 1 ? dirs.get(0) : null;
     }
   }
 
