@@ -5,7 +5,6 @@ import aha.grpo.train.BaseConfig;
 import aha.grpo.train.BasePipeline;
 import aha.problems.gen.CurriculumSpec;
 import aha.sampler.model.Devices;
-import aha.sampler.model.IntraOpThreads;
 import ai.djl.Device;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -142,15 +141,7 @@ final class BaseCommand implements Callable<Integer> {
         description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(
-        names = "--threads",
-        paramLabel = "N",
-        description = {
-          "libtorch's intra-op threads, fixed whatever the load (default: fitted to the cores",
-          "other processes leave free, at most one per core; see docs/compute.md). Fix it for a",
-          "run that must repeat bit for bit while other jobs come and go."
-        })
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     BaseConfig config() {
       BaseConfig config;
@@ -184,12 +175,7 @@ final class BaseCommand implements Callable<Integer> {
     }
 
     Device device() {
-      if (threads != null) {
-        if (threads < 1) {
-          throw new UserInputException("--threads must be positive, got " + threads);
-        }
-        IntraOpThreads.fix(threads);
-      }
+      threads.apply();
       return Devices.resolve(device);
     }
   }

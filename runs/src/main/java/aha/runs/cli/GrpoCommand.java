@@ -69,12 +69,15 @@ final class GrpoCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin ThreadsOption threads;
+
   @Option(names = "--resume", paramLabel = "RUN", description = "Continue a stopped run from its newest checkpoint.")
   Path resume;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    threads.apply();
     RunConfig resolved;
     RunDirectory run;
     Path base;

@@ -6,7 +6,6 @@ import aha.runs.cluster.ClusterSettings;
 import aha.runs.cluster.ClusterVertx;
 import aha.sampler.cluster.SamplerNode;
 import aha.sampler.model.Devices;
-import aha.sampler.model.IntraOpThreads;
 import aha.sampler.service.VertxFutures;
 import ai.djl.Device;
 import java.io.IOException;
@@ -21,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
       "bound to 127.0.0.1 unless the file or --host says otherwise, and announces itself to the",
       "trainer: its id, its capacity in rows and its device. It starts with no model: the trainer",
       "of a run with run.cluster set sends the model's config and tokenizer, and the weights of",
-      "each policy version (F32 safetensors, in chunks over the event bus) before the node samples",
-      "with them. The trainer deals each sampling request out as items of whole groups",
+      "each policy version (an F32 safetensors file it fetches over HTTP from the trainer) before",
+      "the node samples with them. The trainer deals each sampling request out as items of whole groups",
       "(grpo.rollout.batch_rows rows); an item's seed follows from where it starts, so a run gives",
       "the same completions on one node or many (same hardware and threads). A node that dies or",
       "stalls past the cluster file's item_timeout_s loses its items to the others; one that joins",
@@ -90,11 +90,7 @@ final class SamplerServeCommand implements Callable<Integer> {
   @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
   String device;
 
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "libtorch's intra-op threads, fixed (default: fitted to the free cores). Give every node and the trainer the same count for bitwise-equal completions.")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the received model is kept (default: a temporary folder).")
   Path workDir;
@@ -116,12 +112,7 @@ final class SamplerServeCommand implements Callable<Integer> {
     if (capacityRows < 1) {
       throw new UserInputException("--capacity-rows must be positive, got " + capacityRows);
     }
-    if (threads != null) {
-      if (threads < 1) {
-        throw new UserInputException("--threads must be positive, got " + threads);
-      }
-      IntraOpThreads.fix(threads);
-    }
+    threads.apply();
     Device on = Devices.resolve(device);
     String id = nodeId != null ? nodeId : "node-" + settings.host().replace(':', '_') + "-" + settings.port();
     if (!id.matches("[A-Za-z0-9._-]{1,100}")) {

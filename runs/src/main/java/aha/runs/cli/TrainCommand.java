@@ -58,6 +58,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin ThreadsOption threads;
+
   @Option(names = "--resume", paramLabel = "RUN", description = "Continue a stopped run; its config.yaml is used as it is.")
   Path resume;
 
@@ -67,6 +69,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    threads.apply();
     long start = System.nanoTime();
     RunConfig config;
     RunDirectory run;
