@@ -95,6 +95,7 @@ final class GrpoCommand implements Callable<Integer> {
       resolved = options.resolve();
       base = model != null ? model : Path.of("out", "base");
       Checkpoints.readConfig(base); // fails early, naming the file, when it is not a checkpoint
+      RunVertx.check(resolved.run());
       run = RunDirectory.create(Path.of(resolved.run().root()), resolved.run().name());
       AtomicFiles.writeString(run.config(), ConfigLoader.toYaml(resolved));
       AtomicFiles.writeString(run.dir().resolve(BASE_MODEL), base.toAbsolutePath() + "\n");
@@ -106,7 +107,13 @@ final class GrpoCommand implements Callable<Integer> {
     out.flush();
 
     GrpoStage.Result result;
-    RunVertx vertx = RunVertx.start(resolved.run());
+    RunVertx vertx;
+    try {
+      vertx = RunVertx.start(resolved.run());
+    } catch (IOException | RuntimeException e) {
+      Manifest.read(run.manifest()).endedNow("failed").write(run.manifest());
+      throw e;
+    }
     try (StageBars progress = new StageBars(out)) {
       GrpoStage.Settings settings =
           new GrpoStage.Settings(run, base, 0, resolved.run().checkpointEvery(), resolved.run().keepCheckpoints(),

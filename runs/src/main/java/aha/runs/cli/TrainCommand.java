@@ -84,6 +84,7 @@ final class TrainCommand implements Callable<Integer> {
       }
     } else {
       config = options.resolve();
+      RunVertx.check(config.run());
       run = RunDirectory.create(Path.of(config.run().root()), config.run().name());
       AtomicFiles.writeString(run.config(), ConfigLoader.toYaml(config));
       Manifest.startingNow(GrpoCommand.commandLine(spec, "train")).write(run.manifest());
@@ -91,7 +92,13 @@ final class TrainCommand implements Callable<Integer> {
     }
     // one Vert.x for the run: the sampling service and the dashboard, whose /metrics reports both;
     // a member of the run's cluster when run.cluster names one
-    RunVertx shared = RunVertx.start(config.run());
+    RunVertx shared;
+    try {
+      shared = RunVertx.start(config.run());
+    } catch (IOException | RuntimeException e) {
+      Manifest.read(run.manifest()).endedNow("failed").write(run.manifest());
+      throw e;
+    }
     Dashboard dashboard = null;
     try {
       if (config.run().dashboard() && !noDashboard) {

@@ -30,11 +30,38 @@ public record RunVertx(MeteredVertx metered, GrpoStage.Cluster cluster) {
     if (!run.clustered()) {
       return new RunVertx(MeteredVertx.create(), null);
     }
-    ClusterFile file = ClusterFile.read(Path.of(run.cluster()));
+    Path path = Path.of(run.cluster());
+    ClusterFile file = ClusterFile.read(path);
     PrometheusMeterRegistry registry = MeteredVertx.newRegistry();
-    ClusterVertx member = VertxFutures.await(ClusterVertx.start(file.settings(), registry));
+    ClusterVertx member;
+    try {
+      member = VertxFutures.await(ClusterVertx.start(file.settings(), registry));
+    } catch (RuntimeException e) {
+      ClusterSettings settings = file.settings();
+      throw new IOException(
+          path + ": could not join cluster '" + settings.name() + "' as " + settings.host() + ":" + settings.port()
+              + ": " + rootMessage(e), e);
+    }
     return new RunVertx(
         new MeteredVertx(member.vertx(), registry), new GrpoStage.Cluster(member::members, file.itemTimeout(), file.settings().host(), file.weightsPort()));
+  }
+
+  /**
+   * Reads the cluster file {@code run.cluster} names, if any, so that a bad one fails before a run
+   * directory is made.
+   */
+  public static void check(RunSettings run) throws IOException {
+    if (run.clustered()) {
+      ClusterFile.read(Path.of(run.cluster()));
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   public Vertx vertx() {
