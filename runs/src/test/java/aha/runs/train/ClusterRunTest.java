@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterRunTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int STEPS = 100;
+  private static final int STEPS = 150; // enough for the stall, the rejoin and the kill to land mid-run
 
   @TempDir Path dir;
 
