@@ -156,7 +156,9 @@ class ClusterRunTest {
   }
 
   private static void signal(Process process, String signal) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+    // bash's own kill: /bin/kill comes with procps, which a bare machine may lack
+    Process kill =
+        new ProcessBuilder("bash", "-c", "kill -" + signal + " " + process.pid()).inheritIO().start();
     assertEquals(0, kill.waitFor(), "kill -" + signal);
   }
 
