@@ -169,7 +169,7 @@ public final class TrainBenchmark {
    * What was measured.
    *
    * @param settings what ran
-   * @param allocator the LD_PRELOAD the JVM ran under, or "glibc malloc"
+   * @param preloaded the LD_PRELOAD the JVM ran under, or "glibc malloc"
    * @param threads libtorch's intra-op threads as it reported them after the steps
    * @param stepMillis every timed step's wall time, in order
    * @param firstLoss loss of the first step (warm-up included)
@@ -180,7 +180,7 @@ public final class TrainBenchmark {
    */
   public record Result(
       Settings settings,
-      String allocator,
+      String preloaded,
       int threads,
       double[] stepMillis,
       double firstLoss,
@@ -222,7 +222,7 @@ public final class TrainBenchmark {
           String.format(
               Locale.ROOT,
               "train benchmark: preset %s (vocabulary %d), batch %d x %d tokens, %d timed steps"
-                  + " after %d warm-up, %s, allocator %s%n",
+                  + " after %d warm-up, %s, preloaded %s%n",
               s.preset(),
               s.config().vocabSize(),
               s.batch(),
@@ -230,7 +230,7 @@ public final class TrainBenchmark {
               s.steps(),
               s.warmup(),
               IntraOpThreads.describe(s.threads()),
-              allocator));
+              preloaded));
       out.append(
           String.format(
               Locale.ROOT,
@@ -284,7 +284,7 @@ public final class TrainBenchmark {
       node.put("threads", IntraOpThreads.most(s.threads()));
       node.put("threads_fitted", s.threads() == 0);
       node.put("aha_threads", threads); // what libtorch reported after the run
-      node.put("allocator", allocator);
+      node.put("preloaded", preloaded);
       node.put("ms_per_step", msPerStep());
       node.put("ms_per_step_best", bestMsPerStep());
       ArrayNode all = node.putArray("ms_per_step_all");
@@ -354,7 +354,7 @@ public final class TrainBenchmark {
     PeerResult peerResult = peer == null ? null : runPeer(peer);
     return new Result(
         settings,
-        BenchReport.allocator(),
+        BenchReport.preloaded(),
         threads,
         stepMillis,
         losses[0],

@@ -1,5 +1,6 @@
 package aha.runs.cli;
 
+import aha.sampler.bench.BenchReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -80,12 +81,22 @@ public final class AhaCli implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** Reads the version from the jar manifest, falling back to "dev" when run from classes. */
+  /**
+   * The version from the jar manifest ("dev" when run from classes), then what figures depend on:
+   * the JVM and the libraries preloaded ahead of libtorch (the allocator, and on a non-Intel CPU
+   * the library that lets MKL use the CPU's vector units: docs/compute.md).
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       String version = AhaCli.class.getPackage().getImplementationVersion();
-      return new String[] {"aha " + (version == null ? "dev" : version)};
+      return new String[] {
+        "aha " + (version == null ? "dev" : version),
+        "java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+            + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
+            + " cpus",
+        "preloaded " + BenchReport.preloaded()
+      };
     }
   }
 }

@@ -1,6 +1,7 @@
 package aha.runs.store;
 
 import aha.problems.AtomicFiles;
+import aha.sampler.bench.BenchReport;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * @param java the JVM version
  * @param os operating system and architecture
  * @param cpus processors available to the JVM
+ * @param preloaded the LD_PRELOAD the JVM ran under, or "glibc malloc": the allocator and MKL's
+ *     code path ({@code ./aha} preloads both) change speed, and MKL's path changes rounding
  * @param command the command line's arguments
  * @param startedAt when the run (or its latest resumption) started, ISO-8601
  * @param endedAt when it ended, or null while running
@@ -38,6 +41,7 @@ public record Manifest(
     @JsonProperty("java") String java,
     @JsonProperty("os") String os,
     @JsonProperty("cpus") int cpus,
+    @JsonProperty("preloaded") String preloaded,
     @JsonProperty("command") List<String> command,
     @JsonProperty("started_at") String startedAt,
     @JsonProperty("ended_at") String endedAt,
@@ -57,6 +61,7 @@ public record Manifest(
         System.getProperty("java.version"),
         System.getProperty("os.name") + " " + System.getProperty("os.arch"),
         Runtime.getRuntime().availableProcessors(),
+        BenchReport.preloaded(),
         List.copyOf(command),
         Instant.now().toString(),
         null,
@@ -67,14 +72,14 @@ public record Manifest(
   /** This manifest for a resumption starting now: a new start time, one more resume. */
   public Manifest resumedNow() {
     return new Manifest(
-        ahaVersion, gitCommit, dirty, hostName(), java, os, cpus, command,
+        ahaVersion, gitCommit, dirty, hostName(), java, os, cpus, BenchReport.preloaded(), command,
         Instant.now().toString(), null, "running", resumes + 1);
   }
 
   /** This manifest ended now with {@code finalStatus}. */
   public Manifest endedNow(String finalStatus) {
     return new Manifest(
-        ahaVersion, gitCommit, dirty, host, java, os, cpus, command, startedAt,
+        ahaVersion, gitCommit, dirty, host, java, os, cpus, preloaded, command, startedAt,
         Instant.now().toString(), finalStatus, resumes);
   }
 

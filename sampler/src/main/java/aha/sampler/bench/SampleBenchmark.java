@@ -153,7 +153,7 @@ public final class SampleBenchmark {
    *
    * @param settings what ran
    * @param path the decode path timed
-   * @param allocator the LD_PRELOAD the JVM ran under, or "glibc malloc"
+   * @param preloaded the LD_PRELOAD the JVM ran under, or "glibc malloc"
    * @param threads libtorch's intra-op threads as it reported them after the run
    * @param tokensPerSecond best decode rate over the repeats
    * @param tokensPerSecondMedian median decode rate
@@ -167,7 +167,7 @@ public final class SampleBenchmark {
   public record Result(
       Settings settings,
       String path,
-      String allocator,
+      String preloaded,
       int threads,
       double tokensPerSecond,
       double tokensPerSecondMedian,
@@ -212,13 +212,13 @@ public final class SampleBenchmark {
           String.format(
               Locale.ROOT,
               "sample benchmark: preset %s, batch %d, %d-token prompts, %d new tokens, %s,"
-                  + " allocator %s%n",
+                  + " preloaded %s%n",
               s.preset(),
               s.batch(),
               s.promptTokens(),
               s.newTokens(),
               IntraOpThreads.describe(s.threads()),
-              allocator));
+              preloaded));
       out.append(String.format(Locale.ROOT, "  decode path     %s%n", path));
       out.append(
           String.format(
@@ -301,7 +301,7 @@ public final class SampleBenchmark {
       node.put("threads", IntraOpThreads.most(s.threads()));
       node.put("threads_fitted", s.threads() == 0);
       node.put("aha_threads", threads); // what libtorch reported after the run
-      node.put("allocator", allocator);
+      node.put("preloaded", preloaded);
       node.put("path", path);
       node.put("tokens_per_s", tokensPerSecond);
       node.put("tokens_per_s_median", tokensPerSecondMedian);
@@ -389,7 +389,7 @@ public final class SampleBenchmark {
     return new Result(
         settings,
         "Generator.sample, greedy",
-        BenchReport.allocator(),
+        BenchReport.preloaded(),
         threads(),
         Arrays.stream(rates).max().orElseThrow(),
         BenchReport.median(rates),
