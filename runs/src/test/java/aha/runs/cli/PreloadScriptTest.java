@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.djl.util.Utils;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,6 +72,51 @@ class PreloadScriptTest {
     assertEquals(0, result.exit(), result.stderr());
     assertFalse(result.stdout().contains(LIBRARY), result.stdout());
     assertTrue(result.stderr().contains("no C compiler"), result.stderr());
+  }
+
+  @Test
+  void theLibraryTurnsMklToTheCpusOwnKernels() throws Exception {
+    assumeTrue(nonIntelX86Linux(), "only a non-Intel x86-64 Linux CPU gets the library");
+    assumeTrue(onPath("cc"), "needs a C compiler");
+    ai.djl.engine.Engine.getEngine("PyTorch"); // makes sure libtorch is unpacked
+    Path libtorch;
+    try (var found = Files.walk(Utils.getEngineCacheDir("pytorch"))) {
+      libtorch = found.filter(p -> p.getFileName().toString().equals("libtorch_cpu.so")).findFirst().orElse(null);
+    }
+    assumeTrue(libtorch != null, "libtorch_cpu.so under DJL's cache");
+    Result built = run(Map.of());
+    Path library = Path.of(built.stdout().substring(built.stdout().lastIndexOf(' ') + 1));
+    // MKL's answer to "which kernels?", asked straight: 0 is its baseline path
+    Path probe = dir.resolve("mkl_cpu_path.c");
+    Files.writeString(probe, String.join("\n",
+        "#include <dlfcn.h>",
+        "#include <stdio.h>",
+        "int main(int argc, char **argv) {",
+        "  void *torch = dlopen(argv[1], RTLD_LAZY);",
+        "  if (!torch) { fprintf(stderr, \"%s\\n\", dlerror()); return 1; }",
+        "  int (*detect)(void) = (int (*)(void))dlsym(torch, \"mkl_serv_cpu_detect\");",
+        "  if (!detect) return 1;",
+        "  printf(\"%d\\n\", detect());",
+        "  return 0;",
+        "}", ""));
+    Path binary = dir.resolve("mkl_cpu_path");
+    assertEquals(0, new ProcessBuilder("cc", "-o", binary.toString(), probe.toString(), "-ldl")
+        .inheritIO().start().waitFor());
+    int shipped = mklCpuPath(binary, libtorch, "");
+    int answered = mklCpuPath(binary, libtorch, library.toString());
+    assertEquals(0, shipped, "MKL's path on this CPU as shipped");
+    assertTrue(answered > shipped, "MKL's path with " + library + ": " + answered);
+  }
+
+  private static int mklCpuPath(Path binary, Path libtorch, String preload) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(binary.toString(), libtorch.toString());
+    builder.environment().put("LD_PRELOAD", preload);
+    builder.environment().put("LD_LIBRARY_PATH", libtorch.getParent().toString());
+    builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertEquals(0, process.waitFor(), "the probe under LD_PRELOAD=" + preload);
+    return Integer.parseInt(out);
   }
 
   @BeforeEach
