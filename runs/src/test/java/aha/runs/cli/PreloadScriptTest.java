@@ -85,7 +85,9 @@ class PreloadScriptTest {
     }
     assumeTrue(libtorch != null, "libtorch_cpu.so under DJL's cache");
     Result built = run(Map.of());
-    Path library = Path.of(built.stdout().substring(built.stdout().lastIndexOf(' ') + 1));
+    assertEquals(0, built.exit(), built.stderr());
+    Path library = dir.resolve("target").resolve(LIBRARY).toRealPath();
+    assertTrue(built.stdout().endsWith(library.toString()), built.stdout());
     // MKL's answer to "which kernels?", asked straight: 0 is its baseline path
     Path probe = dir.resolve("mkl_cpu_path.c");
     Files.writeString(probe, String.join("\n",

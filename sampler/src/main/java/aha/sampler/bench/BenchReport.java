@@ -10,9 +10,9 @@ import java.util.Locale;
 /**
  * The pieces of a speed benchmark's report that {@link SampleBenchmark} and the training
  * benchmark ({@code aha.grpo.bench.TrainBenchmark}) word the same way, so that their reports read
- * alike and a change of wording is made once: what the timings ran under (allocator, MKL's path), a process's
- * peak memory, a list of timings, a target's verdict, and how aha compared with the Python peer, or
- * why the peer did not run, in the text and in the JSON object.
+ * alike and a change of wording is made once: what the timings ran under (allocator, MKL's path),
+ * a process's peak memory, a list of timings, a target's verdict, and how aha compared with the
+ * Python peer, or why the peer did not run, in the text and in the JSON object.
  */
 public final class BenchReport {
 
@@ -20,8 +20,8 @@ public final class BenchReport {
 
   /**
    * The LD_PRELOAD this JVM runs under, or "glibc malloc": timings of native code move with the
-   * allocator and with MKL's code path ({@code ./aha} preloads tcmalloc and, on a non-Intel CPU, the
-   * library that lets MKL use the CPU's vector units), so a report names them.
+   * allocator and with MKL's code path ({@code ./aha} preloads tcmalloc and, on a non-Intel CPU,
+   * the library that lets MKL use the CPU's vector units), so a report names them.
    */
   public static String preloaded() {
     String preload = System.getenv("LD_PRELOAD");

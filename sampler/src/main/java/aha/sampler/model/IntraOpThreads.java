@@ -42,12 +42,13 @@ public final class IntraOpThreads {
   /**
    * Forward passes of fewer matmul FLOPs than this run on one thread. Below it, a step is a few
    * hundred operations of a few microseconds each, and two threads meeting at every one of them
-   * cost more than they share. Measured on 2 idle cores with MKL on its AVX-512 path (docs/compute.md,
-   * "MKL on a non-Intel CPU"), decoding at a fixed count, two rounds: nano at batch 16 (24 MFLOP a
-   * step) 21-22k tokens/s on one thread against 9-13k on two, batch 32 (48 MFLOP) 27-30k against
-   * 21-23k, batch 64 (97 MFLOP) 33-36k against 23-26k; nano at batch 128 (194 MFLOP) and micro at
-   * batch 16 (160 MFLOP) the same on either; micro at batch 64 (640 MFLOP) 7.2-7.5k against
-   * 8.1-8.5k, where two win. (With MKL's baseline kernels the crossing was near 64 MFLOP.)
+   * cost more than they share. Measured on 2 idle cores with MKL on its AVX-512 path
+   * (docs/compute.md, "MKL on a non-Intel CPU"), decoding at a fixed count, two rounds: nano at
+   * batch 16 (24 MFLOP a step) 21-22k tokens/s on one thread against 9-13k on two, batch 32 (48
+   * MFLOP) 27-30k against 21-23k, batch 64 (97 MFLOP) 33-36k against 23-26k; nano at batch 128
+   * (194 MFLOP) and micro at batch 16 (160 MFLOP) the same on either; micro at batch 64 (640 MFLOP)
+   * 7.2-7.5k against 8.1-8.5k, where two win. (With MKL's baseline kernels the crossing was near
+   * 64 MFLOP.)
    */
   public static final long ONE_THREAD_BELOW_FLOPS = 128_000_000L;
 
