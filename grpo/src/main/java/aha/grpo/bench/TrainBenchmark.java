@@ -222,7 +222,7 @@ public final class TrainBenchmark {
           String.format(
               Locale.ROOT,
               "train benchmark: preset %s (vocabulary %d), batch %d x %d tokens, %d timed steps"
-                  + " after %d warm-up, %s, preloaded %s%n",
+                  + " after %d warm-up, %s, preloaded %s, collector %s%n",
               s.preset(),
               s.config().vocabSize(),
               s.batch(),
@@ -230,7 +230,8 @@ public final class TrainBenchmark {
               s.steps(),
               s.warmup(),
               IntraOpThreads.describe(s.threads()),
-              preloaded));
+              preloaded,
+              BenchReport.collector()));
       out.append(
           String.format(
               Locale.ROOT,
@@ -285,6 +286,7 @@ public final class TrainBenchmark {
       node.put("threads_fitted", s.threads() == 0);
       node.put("aha_threads", threads); // what libtorch reported after the run
       node.put("preloaded", preloaded);
+      node.put("collector", BenchReport.collector());
       node.put("ms_per_step", msPerStep());
       node.put("ms_per_step_best", bestMsPerStep());
       ArrayNode all = node.putArray("ms_per_step_all");

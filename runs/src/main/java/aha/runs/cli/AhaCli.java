@@ -84,7 +84,8 @@ public final class AhaCli implements Runnable {
   /**
    * The version from the jar manifest ("dev" when run from classes), then what figures depend on:
    * the JVM and the libraries preloaded ahead of libtorch (the allocator, and on a non-Intel CPU
-   * the library that lets MKL use the CPU's vector units: docs/compute.md).
+   * the library that lets MKL use the CPU's vector units) and the JVM's garbage collector
+   * (docs/compute.md).
    */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
@@ -95,7 +96,8 @@ public final class AhaCli implements Runnable {
         "java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
             + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
             + " cpus",
-        "preloaded " + BenchReport.preloaded()
+        "preloaded " + BenchReport.preloaded(),
+        "collector " + BenchReport.collector()
       };
     }
   }

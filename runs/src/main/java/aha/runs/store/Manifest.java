@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  * @param cpus processors available to the JVM
  * @param preloaded the LD_PRELOAD the JVM ran under, or "glibc malloc": the allocator and MKL's
  *     code path ({@code ./aha} preloads both) change speed, and MKL's path changes rounding
+ * @param collector the JVM's garbage collector ({@link BenchReport#collector}): the fixed cost of
+ *     each tensor operation moves with it
  * @param command the command line's arguments
  * @param startedAt when the run (or its latest resumption) started, ISO-8601
  * @param endedAt when it ended, or null while running
@@ -42,6 +44,7 @@ public record Manifest(
     @JsonProperty("os") String os,
     @JsonProperty("cpus") int cpus,
     @JsonProperty("preloaded") String preloaded,
+    @JsonProperty("collector") String collector,
     @JsonProperty("command") List<String> command,
     @JsonProperty("started_at") String startedAt,
     @JsonProperty("ended_at") String endedAt,
@@ -62,6 +65,7 @@ public record Manifest(
         System.getProperty("os.name") + " " + System.getProperty("os.arch"),
         Runtime.getRuntime().availableProcessors(),
         BenchReport.preloaded(),
+        BenchReport.collector(),
         List.copyOf(command),
         Instant.now().toString(),
         null,
@@ -72,14 +76,15 @@ public record Manifest(
   /** This manifest for a resumption starting now: a new start time, one more resume. */
   public Manifest resumedNow() {
     return new Manifest(
-        ahaVersion, gitCommit, dirty, hostName(), java, os, cpus, BenchReport.preloaded(), command,
+        ahaVersion, gitCommit, dirty, hostName(), java, os, cpus, BenchReport.preloaded(),
+        BenchReport.collector(), command,
         Instant.now().toString(), null, "running", resumes + 1);
   }
 
   /** This manifest ended now with {@code finalStatus}. */
   public Manifest endedNow(String finalStatus) {
     return new Manifest(
-        ahaVersion, gitCommit, dirty, host, java, os, cpus, preloaded, command, startedAt,
+        ahaVersion, gitCommit, dirty, host, java, os, cpus, preloaded, collector, command, startedAt,
         Instant.now().toString(), finalStatus, resumes);
   }
 

@@ -53,7 +53,7 @@ public final class FakeRun implements AutoCloseable {
   public static FakeRun create(Path root, String name, String status) throws IOException {
     Path dir = Files.createDirectories(root.resolve(name));
     new Manifest(
-            "dev", null, null, "test-host", "17", "Linux amd64", 2, "glibc malloc",
+            "dev", null, null, "test-host", "17", "Linux amd64", 2, "glibc malloc", "Parallel",
             List.of("train", "--preset", "smoke"), "2026-11-28T18:30:00Z",
             status.equals("running") ? null : "2026-11-28T19:30:00Z", status, 0)
         .write(dir.resolve(RunDirectory.MANIFEST));

@@ -2,15 +2,18 @@ package aha.sampler.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The pieces of a speed benchmark's report that {@link SampleBenchmark} and the training
  * benchmark ({@code aha.grpo.bench.TrainBenchmark}) word the same way, so that their reports read
- * alike and a change of wording is made once: what the timings ran under (allocator, MKL's path),
+ * alike and a change of wording is made once: what the timings ran under (allocator, MKL's path, the JVM's collector),
  * a process's peak memory, a list of timings, a target's verdict, and how aha compared with the
  * Python peer, or why the peer did not run, in the text and in the JSON object.
  */
@@ -26,6 +29,32 @@ public final class BenchReport {
   public static String preloaded() {
     String preload = System.getenv("LD_PRELOAD");
     return preload == null || preload.isBlank() ? "glibc malloc" : preload;
+  }
+
+  /**
+   * The JVM's garbage collector, as "Parallel", "G1", "Serial" and so on (the names of its
+   * collector beans where none of these matches). Each DJL operation makes a few short-lived Java
+   * objects, and their cost depends on the collector: under G1 a small operation's fixed cost was
+   * twice Parallel's (docs/compute.md), so a report names it. {@code ./aha} picks Parallel.
+   */
+  public static String collector() {
+    List<String> names =
+        ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(GarbageCollectorMXBean::getName)
+            .toList();
+    String all = String.join(" ", names);
+    if (all.contains("PS Scavenge") || all.contains("PS MarkSweep")) {
+      return "Parallel";
+    }
+    for (String known : new String[] {"G1", "ZGC", "Shenandoah", "Epsilon"}) {
+      if (all.contains(known)) {
+        return known.equals("ZGC") ? "Z" : known;
+      }
+    }
+    if (all.contains("MarkSweepCompact")) {
+      return "Serial";
+    }
+    return names.isEmpty() ? "unknown" : String.join(", ", names);
   }
 
   /**

@@ -212,13 +212,14 @@ public final class SampleBenchmark {
           String.format(
               Locale.ROOT,
               "sample benchmark: preset %s, batch %d, %d-token prompts, %d new tokens, %s,"
-                  + " preloaded %s%n",
+                  + " preloaded %s, collector %s%n",
               s.preset(),
               s.batch(),
               s.promptTokens(),
               s.newTokens(),
               IntraOpThreads.describe(s.threads()),
-              preloaded));
+              preloaded,
+              BenchReport.collector()));
       out.append(String.format(Locale.ROOT, "  decode path     %s%n", path));
       out.append(
           String.format(
@@ -302,6 +303,7 @@ public final class SampleBenchmark {
       node.put("threads_fitted", s.threads() == 0);
       node.put("aha_threads", threads); // what libtorch reported after the run
       node.put("preloaded", preloaded);
+      node.put("collector", BenchReport.collector());
       node.put("path", path);
       node.put("tokens_per_s", tokensPerSecond);
       node.put("tokens_per_s_median", tokensPerSecondMedian);
