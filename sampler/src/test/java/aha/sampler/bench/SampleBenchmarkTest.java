@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +46,27 @@ class SampleBenchmarkTest {
     assertEquals(1, json.path("aha_threads").asInt());
     assertFalse(json.has("peer_tokens_per_s"));
     assertEquals("--no-peer", json.path("peer_note").asText());
+  }
+
+  @Test
+  void thePeerTargetIsJudgedOnMediansWithTheBestBeside() throws Exception {
+    // aha's best run is lucky: 1.6x the peer's best, but its median is only 1.2x the peer's
+    PythonPeer.Result peer = new PythonPeer.Result(1000, 1000, 5000, "1.13", "prealloc", 2, "none");
+    SampleBenchmark.Result result =
+        new SampleBenchmark.Result(
+            tiny(2), "Generator.sample, greedy", "none", 2, 1600, 1200,
+            new double[] {1600, 1200, 1100}, 9000, 1700, List.of(), peer, null);
+
+    assertEquals(1.2, result.peerRatio(), 1e-12);
+    assertEquals(1.6, result.bestPeerRatio(), 1e-12);
+    assertTrue(
+        result.format().contains("1.20x the peer (median against median; best against best 1.60x)"),
+        result.format());
+    assertTrue(result.format().contains("target 1.5x: MISSED"), result.format());
+    JsonNode json = new ObjectMapper().readTree(result.toJson());
+    assertEquals(1.2, json.path("ratio").asDouble(), 1e-12);
+    assertEquals(1.6, json.path("ratio_best").asDouble(), 1e-12);
+    assertEquals("Parallel", json.path("collector").asText());
   }
 
   @Test
