@@ -13,9 +13,9 @@ import java.util.Locale;
 /**
  * The pieces of a speed benchmark's report that {@link SampleBenchmark} and the training
  * benchmark ({@code aha.grpo.bench.TrainBenchmark}) word the same way, so that their reports read
- * alike and a change of wording is made once: what the timings ran under (allocator, MKL's path, the JVM's collector),
- * a process's peak memory, a list of timings, a target's verdict, and how aha compared with the
- * Python peer, or why the peer did not run, in the text and in the JSON object.
+ * alike and a change of wording is made once: what the timings ran under (allocator, MKL's path,
+ * the JVM's collector), a process's peak memory, a list of timings, a target's verdict, and how aha
+ * compared with the Python peer, or why the peer did not run, in the text and in the JSON object.
  */
 public final class BenchReport {
 
@@ -46,7 +46,7 @@ public final class BenchReport {
     if (all.contains("PS Scavenge") || all.contains("PS MarkSweep")) {
       return "Parallel";
     }
-    for (String known : new String[] {"G1", "ZGC", "Shenandoah", "Epsilon"}) {
+    for (String known : new String[] {"G1", "ZGC", "Shenandoah"}) {
       if (all.contains(known)) {
         return known.equals("ZGC") ? "Z" : known;
       }
