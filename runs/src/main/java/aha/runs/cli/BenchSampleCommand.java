@@ -71,7 +71,10 @@ final class BenchSampleCommand implements Callable<Integer> {
       names = "--repeats",
       defaultValue = "3",
       paramLabel = "R",
-      description = "Timed runs after a warm-up; the best is reported (default: ${DEFAULT-VALUE}).")
+      description =
+          "Timed runs after the warm-up (runs of at least 1,000 decode steps in all, while the JVM"
+              + " compiles the hot Java code); the best and the median are reported (default:"
+              + " ${DEFAULT-VALUE}).")
   int repeats;
 
   @Option(

@@ -70,6 +70,19 @@ class SampleBenchmarkTest {
   }
 
   @Test
+  void warmsUpForAThousandDecodeStepsInWholeRunsWithinBounds() {
+    SampleBenchmark.Settings micro =
+        new SampleBenchmark.Settings("micro", ModelConfig.micro(), 16, 32, 128, 2, 3, 42);
+    assertEquals(8, micro.warmupRuns()); // 8 x 127 steps >= 1,000
+    SampleBenchmark.Settings oneStep =
+        new SampleBenchmark.Settings("tiny", ModelConfig.tiny(), 2, 3, 2, 1, 1, 7);
+    assertEquals(SampleBenchmark.MOST_WARMUP_RUNS, oneStep.warmupRuns());
+    SampleBenchmark.Settings thousandSteps =
+        new SampleBenchmark.Settings("micro", ModelConfig.micro(), 2, 3, 1001, 1, 1, 7);
+    assertEquals(1, thousandSteps.warmupRuns());
+  }
+
+  @Test
   void flopsPerDecodedTokenIsTheMeanOverTheSteps() {
     // steps feed slots P..P+N-2, attending to P+1..P+N-1 keys: N/2 past the prompt on average
     SampleBenchmark.Settings settings = tiny(1);
