@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -143,6 +144,28 @@ public final class PythonPeer {
       // no code location: the working directory is all we can try
     }
     return roots.stream().map(r -> r.resolve(relative)).filter(Files::isRegularFile).findFirst();
+  }
+
+  /**
+   * The peer's figures over several of its runs, each a {@link #run} of one timed repeat made in
+   * turn with aha's: the best rate, the median of the rates, and the rest from the first run.
+   *
+   * @param runs one or more results
+   */
+  public static Result combine(List<Result> runs) {
+    if (runs.isEmpty()) {
+      throw new IllegalArgumentException("no peer runs to combine");
+    }
+    double[] rates = runs.stream().mapToDouble(Result::tokensPerSecond).toArray();
+    Result first = runs.get(0);
+    return new Result(
+        Arrays.stream(rates).max().orElseThrow(),
+        BenchReport.median(rates),
+        runs.stream().mapToDouble(Result::prefillTokensPerSecond).max().orElseThrow(),
+        first.torchVersion(),
+        first.kvCache(),
+        first.threads(),
+        first.preload());
   }
 
   /**

@@ -40,7 +40,9 @@ import java.util.Random;
  *       The figure is measured with one weight hot in cache, as a roofline is; inside a step the
  *       other layers' weights and the KV cache pass through the cache in between, so even the
  *       step's matmuls run below it.
- *   <li>The peer: the same shapes in eager Python PyTorch ({@link PythonPeer}), when asked.
+ *   <li>The peer: the same shapes in eager Python PyTorch ({@link PythonPeer}), when asked: one
+ *       run of it (its own process: a warm-up, then one timed run) after each of aha's timed
+ *       repeats, so that each pair sees the machine as it was that minute.
  * </ul>
  *
  * <p>One run prefills B random prompts of P tokens and then decodes N - 1 more tokens one step at
@@ -105,6 +107,11 @@ public final class SampleBenchmark {
       int threads,
       int repeats,
       long seed) {
+
+    /** These settings with one timed repeat: how the peer runs, once after each of aha's. */
+    public Settings oneRepeat() {
+      return new Settings(preset, config, batch, promptTokens, newTokens, threads, 1, seed);
+    }
 
     public Settings {
       if (batch < 1) {
@@ -402,6 +409,7 @@ public final class SampleBenchmark {
     double[] modelRates = new double[settings.repeats()];
     double bestPrefill = 0;
     List<MatmulRate> matmuls = null;
+    List<PythonPeer.Result> peerRuns = new ArrayList<>();
     try (NDManager manager = NDManager.newBaseManager()) {
       Transformer model = new Transformer(settings.config());
       model.initialize(manager, settings.seed());
@@ -421,10 +429,16 @@ public final class SampleBenchmark {
           // the roofline between repeats too: one burst of matmuls can land in another process's
           // busy second and come out far too low, which would flatter the fraction
           matmuls = faster(matmuls, matmulRates(manager));
+          if (peer != null) {
+            // the peer's repeat right after aha's, each in its own process with its own warm-up:
+            // this machine's speed drifts from minute to minute, and pairs made in turn see the
+            // same drift where all of aha's repeats and then all of the peer's would not
+            peerRuns.add(peer.run(settings.oneRepeat()));
+          }
         }
       }
     }
-    PythonPeer.Result peerResult = peer == null ? null : peer.run(settings);
+    PythonPeer.Result peerResult = peer == null ? null : PythonPeer.combine(peerRuns);
     return new Result(
         settings,
         "Generator.sample, greedy",

@@ -70,6 +70,23 @@ class SampleBenchmarkTest {
   }
 
   @Test
+  void thePeersRunsMadeInTurnCombineToTheirBestAndMedian() {
+    PythonPeer.Result combined =
+        PythonPeer.combine(
+            List.of(
+                new PythonPeer.Result(900, 900, 4000, "1.13", "prealloc", 2, "tcmalloc"),
+                new PythonPeer.Result(1200, 1200, 5000, "1.13", "prealloc", 2, "tcmalloc"),
+                new PythonPeer.Result(1000, 1000, 4500, "1.13", "prealloc", 2, "tcmalloc")));
+    assertEquals(1200, combined.tokensPerSecond());
+    assertEquals(1000, combined.tokensPerSecondMedian());
+    assertEquals(5000, combined.prefillTokensPerSecond());
+    assertEquals("tcmalloc", combined.preload());
+    assertThrows(IllegalArgumentException.class, () -> PythonPeer.combine(List.of()));
+    assertEquals(1, tiny(2).oneRepeat().repeats());
+    assertEquals(tiny(2).batch(), tiny(2).oneRepeat().batch());
+  }
+
+  @Test
   void warmsUpForAThousandDecodeStepsInWholeRunsWithinBounds() {
     SampleBenchmark.Settings micro =
         new SampleBenchmark.Settings("micro", ModelConfig.micro(), 16, 32, 128, 2, 3, 42);
