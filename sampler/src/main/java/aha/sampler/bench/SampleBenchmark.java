@@ -434,6 +434,9 @@ public final class SampleBenchmark {
             // this machine's speed drifts from minute to minute, and pairs made in turn see the
             // same drift where all of aha's repeats and then all of the peer's would not
             peerRuns.add(peer.run(settings.oneRepeat()));
+            // the load fitting would count the peer's run, now over, as competition and start
+            // aha's next repeat on fewer threads
+            IntraOpThreads.restartLoadWindow();
           }
         }
       }

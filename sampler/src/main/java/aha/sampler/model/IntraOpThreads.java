@@ -114,6 +114,18 @@ public final class IntraOpThreads {
     fixedCount = 0;
   }
 
+  /**
+   * Forgets the load seen so far: the next fit starts a new window, with every core until its
+   * first second is read. For a caller that knows the last window held work that has ended and
+   * that it does not compete with, such as a benchmark's peer run between two of its own.
+   */
+  public static void restartLoadWindow() {
+    synchronized (LOCK) {
+      last = null;
+      chosen = 0;
+    }
+  }
+
   /** Whether a count was {@linkplain #fix fixed}. */
   public static boolean fixed() {
     return fixedCount > 0;

@@ -98,4 +98,28 @@ class IntraOpThreadsTest {
       busy.destroyForcibly().waitFor();
     }
   }
+  @Test
+  void aRestartedWindowForgetsWorkThatHasEnded() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assumeTrue(cores >= 2, "needs two cores");
+    IntraOpThreads.CpuTimes reading = IntraOpThreads.CpuTimes.read();
+    assumeTrue(reading != null && reading.cores() == cores, "needs Linux's /proc, counting this JVM's cores");
+    IntraOpThreads.restartLoadWindow();
+    IntraOpThreads.current(); // a first reading to compare with
+    Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+    int seen = cores;
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (seen == cores && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        seen = IntraOpThreads.current();
+      }
+    } finally {
+      busy.destroyForcibly().waitFor();
+    }
+    assumeTrue(seen < cores, "the busy process never showed (a loaded machine)");
+    // the window still holds the busy process's work; restarted, it holds nothing yet
+    IntraOpThreads.restartLoadWindow();
+    assertEquals(cores, IntraOpThreads.current());
+  }
 }
