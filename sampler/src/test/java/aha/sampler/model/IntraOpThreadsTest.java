@@ -80,30 +80,36 @@ class IntraOpThreadsTest {
   /** A busy process beside this one takes a core: the fitted count drops within a few windows. */
   @Test
   void aBusyProcessBesideThisOneTakesACore() throws Exception {
-    int cores = Runtime.getRuntime().availableProcessors();
-    assumeTrue(cores >= 2, "needs two cores");
-    IntraOpThreads.CpuTimes reading = IntraOpThreads.CpuTimes.read();
-    assumeTrue(reading != null && reading.cores() == cores, "needs Linux's /proc, counting this JVM's cores");
-    IntraOpThreads.current(); // a first reading to compare with
-    Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
-    try {
-      int seen = cores;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (seen == cores && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-        seen = IntraOpThreads.current();
-      }
-      assertTrue(seen < cores, "still " + seen + " threads beside a busy process on " + cores + " cores");
-    } finally {
-      busy.destroyForcibly().waitFor();
-    }
+    int cores = coresWithProcReadings();
+    int seen = threadsSeenBesideABusyProcess(cores);
+    assertTrue(seen < cores, "still " + seen + " threads beside a busy process on " + cores + " cores");
   }
+
+  /** Restarted after the busy process ended, the window holds nothing yet: every core again. */
   @Test
   void aRestartedWindowForgetsWorkThatHasEnded() throws Exception {
+    int cores = coresWithProcReadings();
+    int seen = threadsSeenBesideABusyProcess(cores);
+    assumeTrue(seen < cores, "the busy process never showed (a loaded machine)");
+    // the window still holds the busy process's work, which has ended
+    IntraOpThreads.restartLoadWindow();
+    assertEquals(cores, IntraOpThreads.current());
+  }
+
+  /** This JVM's cores, skipping the test unless there are two or more and /proc counts them. */
+  private static int coresWithProcReadings() {
     int cores = Runtime.getRuntime().availableProcessors();
     assumeTrue(cores >= 2, "needs two cores");
     IntraOpThreads.CpuTimes reading = IntraOpThreads.CpuTimes.read();
     assumeTrue(reading != null && reading.cores() == cores, "needs Linux's /proc, counting this JVM's cores");
+    return cores;
+  }
+
+  /**
+   * Starts a window, runs a busy process beside this one until the fitted count drops (10 s at
+   * most), ends it, and returns the last count seen.
+   */
+  private static int threadsSeenBesideABusyProcess(int cores) throws Exception {
     IntraOpThreads.restartLoadWindow();
     IntraOpThreads.current(); // a first reading to compare with
     Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
@@ -117,9 +123,6 @@ class IntraOpThreadsTest {
     } finally {
       busy.destroyForcibly().waitFor();
     }
-    assumeTrue(seen < cores, "the busy process never showed (a loaded machine)");
-    // the window still holds the busy process's work; restarted, it holds nothing yet
-    IntraOpThreads.restartLoadWindow();
-    assertEquals(cores, IntraOpThreads.current());
+    return seen;
   }
 }
