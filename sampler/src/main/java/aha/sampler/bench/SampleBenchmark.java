@@ -49,10 +49,10 @@ import java.util.Random;
  * a time, the first new token coming from the prefill; decode tokens/s is B (N - 1) over the decode
  * time. Warm-up runs come first, a thousand decode steps of them (the JVM compiles the Java side
  * of a step as it gets hot, see {@link #WARMUP_DECODE_STEPS}); the peer, which has no compiler to
- * wait for, gets one. The best of the repeats is reported, with the median beside it,
- * as the machine may be shared. The ratio to the peer that the target is judged on is median over
- * median (the best over the best is printed beside it): on a shared machine either side's best can
- * be one lucky run.
+ * wait for, gets one. The best of the repeats is reported, with the median beside it, as the
+ * machine may be shared. The ratio to the peer that the target is judged on is median over median
+ * (the best over the best is printed beside it): on a shared machine either side's best can be one
+ * lucky run.
  *
  * <p>The path timed is the one users get: {@link Generator#sample} with greedy {@link
  * SamplingParams} and no stop tokens, so every row runs to N. The generator times its own prefill
@@ -148,7 +148,7 @@ public final class SampleBenchmark {
 
     /** Untimed runs first: enough for {@link #WARMUP_DECODE_STEPS} decode steps, at least one. */
     public int warmupRuns() {
-      int runs = (WARMUP_DECODE_STEPS + decodeSteps() - 1) / Math.max(1, decodeSteps());
+      int runs = (WARMUP_DECODE_STEPS + decodeSteps() - 1) / decodeSteps(); // at least 1 step
       return Math.max(1, Math.min(MOST_WARMUP_RUNS, runs));
     }
 
