@@ -444,7 +444,7 @@ public final class SampleBenchmark {
     PythonPeer.Result peerResult = peer == null ? null : PythonPeer.combine(peerRuns);
     return new Result(
         settings,
-        "Generator.sample, greedy",
+        "Generator.sample, greedy, " + Transformer.decodeStepPath(),
         BenchReport.preloaded(),
         threads(),
         Arrays.stream(rates).max().orElseThrow(),

@@ -179,8 +179,31 @@ public final class Transformer extends AbstractBlock {
    * #inferenceWeights}), or with the parameters when {@code weights} is null.
    */
   public NDArray forwardLast(NDArray tokens, KvCache cache, InferenceWeights weights) {
+    return forwardLast(tokens, cache, weights, ScriptedDecode.enabled());
+  }
+
+  /**
+   * How this process runs decode steps with sampling weights, for reports: {@code "scripted
+   * step"} (one TorchScript call, {@link ScriptedDecode}) or {@code "eager step"} ({@code
+   * -Daha.decode=eager}).
+   */
+  public static String decodeStepPath() {
+    return ScriptedDecode.enabled() ? "scripted step" : "eager step";
+  }
+
+  /**
+   * {@link #forwardLast(NDArray, KvCache, InferenceWeights)}, a decode step with sampling weights
+   * running as one TorchScript call ({@link ScriptedDecode}) when {@code scripted}; the same bits
+   * either way.
+   */
+  NDArray forwardLast(
+      NDArray tokens, KvCache cache, InferenceWeights weights, boolean scripted) {
     return NoGrad.call(
         () -> {
+          if (scripted && weights != null && tokens.getShape().dimension() == 2
+              && tokens.getShape().get(1) == 1) {
+            return scriptedStep(tokens, cache, weights); // (B, V)
+          }
           NDArray x = cachedHidden(tokens, cache, weights); // (B, T, C)
           long t = x.getShape().get(1);
           return logits(x.get(new NDIndex(":, {}", t - 1)), weights); // (B, V)
@@ -201,6 +224,29 @@ public final class Transformer extends AbstractBlock {
                 config, layers, norm, lmHead == null ? embedTokens.getArray() : lmHead.getArray()));
   }
 
+  /** One decode step through {@link ScriptedDecode}: logits (B, V); advances the cache. */
+  private NDArray scriptedStep(NDArray tokens, KvCache cache, InferenceWeights weights) {
+    checkBatch(tokens, cache.batchSize());
+    cache.checkRoom(1);
+    int start = cache.length();
+    NDArray ids = prepare(tokens, start); // (B, 1) int64
+    NDArray rotation =
+        rotary.angles(ids.getManager(), start, 1, cache.paddingSlots()).get(0); // (hs, hs) or (B, 1, hs, hs)
+    NDArray logits =
+        ScriptedDecode.shared()
+            .logits(
+                config,
+                ids,
+                embedTokens.getArray(),
+                weights,
+                cache,
+                rotation,
+                cache.paddingBias(start + 1), // (B, 1, 1, 1, Tkv) or null
+                start); // (B, V)
+    cache.advance(1);
+    return logits;
+  }
+
   private NDArray cachedHidden(NDArray tokens, KvCache cache, InferenceWeights weights) {
     checkBatch(tokens, cache.batchSize());
     cache.checkRoom(tokens.getShape().get(1));
@@ -216,20 +262,9 @@ public final class Transformer extends AbstractBlock {
    */
   private NDArray hidden(
       NDArray tokens, NDArray padding, int[] leftPadding, KvCache cache, InferenceWeights weights) {
-    if (rotary == null) {
-      throw new IllegalStateException("the model is not initialized");
-    }
-    if (tokens.getShape().dimension() != 2) {
-      throw new IllegalArgumentException("tokens must be (B, T), got " + tokens.getShape());
-    }
-    int t = Math.toIntExact(tokens.getShape().get(1));
     int start = cache == null ? 0 : cache.length();
-    // this thread's libtorch threads, fitted to the free cores and to this pass's size (the
-    // backward pass and the optimizer step that follow a training forward run on this thread too)
-    IntraOpThreads.fit(tokens.getShape().get(0) * t * config.forwardFlopsPerToken(start + t));
-    if (tokens.getDataType() != DataType.INT64 && tokens.getDataType() != DataType.INT32) {
-      tokens = tokens.toType(DataType.INT64, false); // (B, T)
-    }
+    tokens = prepare(tokens, start); // (B, T)
+    int t = Math.toIntExact(tokens.getShape().get(1));
 
     // positions and which keys each query may see, once for all layers; a decode step (T = 1)
     // sees every filled slot but the padding, a mask the cache keeps ready
@@ -250,6 +285,27 @@ public final class Transformer extends AbstractBlock {
       cache.advance(t);
     }
     return weights == null ? norm.forward(x) : RmsNorm.normalizeUnscaled(x, weights.eps()); // (B, T, C)
+  }
+
+  /**
+   * Checks that the model is ready and {@code tokens} is (B, T), fits this thread's libtorch
+   * threads to the pass, and returns the tokens as int64 where they are neither int32 nor int64.
+   */
+  private NDArray prepare(NDArray tokens, int start) {
+    if (rotary == null) {
+      throw new IllegalStateException("the model is not initialized");
+    }
+    if (tokens.getShape().dimension() != 2) {
+      throw new IllegalArgumentException("tokens must be (B, T), got " + tokens.getShape());
+    }
+    int t = Math.toIntExact(tokens.getShape().get(1));
+    // this thread's libtorch threads, fitted to the free cores and to this pass's size (the
+    // backward pass and the optimizer step that follow a training forward run on this thread too)
+    IntraOpThreads.fit(tokens.getShape().get(0) * t * config.forwardFlopsPerToken(start + t));
+    if (tokens.getDataType() != DataType.INT64 && tokens.getDataType() != DataType.INT32) {
+      return tokens.toType(DataType.INT64, false); // (B, T)
+    }
+    return tokens;
   }
 
   /** Projects normalized hidden states (..., C) to vocabulary logits (..., V). */

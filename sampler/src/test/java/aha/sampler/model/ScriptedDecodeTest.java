@@ -1,0 +1,145 @@
+package aha.sampler.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The scripted decode step computes what the eager one does, bit for bit: logits, and the keys and
+ * values it writes into the cache, over several steps, with and without padding and q/k/v bias.
+ */
+@SuppressWarnings("try") // NDScope resources exist to close what the step allocated
+class ScriptedDecodeTest {
+
+  private static final int STEPS = 5;
+
+  @ParameterizedTest(name = "qkvBias={0}, tied={1}, padded={2}")
+  @CsvSource({
+    "false, false, false",
+    "true, false, true",
+    "false, true, true",
+    "true, true, false"
+  })
+  void scriptedStepsEqualEagerStepsBitForBit(boolean qkvBias, boolean tied, boolean padded) {
+    assertSameSteps(TestModels.tiny(qkvBias, tied), 3, padded, 21);
+  }
+
+  @Test
+  void scriptedStepsEqualEagerStepsAtANanoShape() {
+    assertSameSteps(ModelConfig.preset("nano"), 6, true, 22);
+  }
+
+  /**
+   * Prefills two caches alike (eager), then runs {@link #STEPS} decode steps on one eagerly and on
+   * the other scripted, feeding both the same tokens, and compares every step's logits and the
+   * caches' filled slots.
+   */
+  private static void assertSameSteps(ModelConfig config, int rows, boolean padded, long seed) {
+    int prompt = 7;
+    int capacity = prompt + STEPS;
+    int[] leftPadding = new int[rows];
+    if (padded) {
+      for (int r = 0; r < rows; r++) {
+        leftPadding[r] = r % 3; // some rows padded, by different amounts
+      }
+    }
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Transformer model = TestModels.randomized(config, manager, seed);
+      try (InferenceWeights weights = model.inferenceWeights();
+          KvCache eager = new KvCache(config, manager, leftPadding, capacity);
+          KvCache scripted = new KvCache(config, manager, leftPadding, capacity)) {
+        try (NDScope ignored = new NDScope()) {
+          NDArray prompts = tokens(manager, rows, prompt, config.vocabSize(), seed); // (B, P)
+          model.forwardLast(prompts, eager, weights, false);
+          model.forwardLast(prompts, scripted, weights, false);
+        }
+        for (int step = 0; step < STEPS; step++) {
+          try (NDScope ignored = new NDScope()) {
+            NDArray next = tokens(manager, rows, 1, config.vocabSize(), seed + 100 + step); // (B, 1)
+            float[] expected = model.forwardLast(next, eager, weights, false).toFloatArray();
+            NDArray logits = model.forwardLast(next, scripted, weights, true); // (B, V)
+            assertEquals(new Shape(rows, config.vocabSize()), logits.getShape());
+            assertArrayEquals(expected, logits.toFloatArray(), 0f, "logits of step " + step);
+          }
+        }
+        assertEquals(eager.length(), scripted.length());
+        for (int layer = 0; layer < config.numLayers(); layer++) {
+          assertArrayEquals(
+              eager.keysTransposed(layer).toFloatArray(),
+              scripted.keysTransposed(layer).toFloatArray(),
+              0f,
+              "keys of layer " + layer);
+          assertArrayEquals(
+              eager.values(layer).toFloatArray(),
+              scripted.values(layer).toFloatArray(),
+              0f,
+              "values of layer " + layer);
+        }
+      }
+    }
+  }
+
+  @Test
+  void thePropertyPicksThePathAndRejectsAnythingElse() {
+    String before = System.getProperty(ScriptedDecode.PROPERTY);
+    try {
+      System.clearProperty(ScriptedDecode.PROPERTY);
+      assertTrue(ScriptedDecode.enabled(), "scripted by default");
+      System.setProperty(ScriptedDecode.PROPERTY, "eager");
+      assertFalse(ScriptedDecode.enabled());
+      System.setProperty(ScriptedDecode.PROPERTY, "fast");
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, ScriptedDecode::enabled);
+      assertTrue(e.getMessage().contains("-Daha.decode") && e.getMessage().contains("fast"),
+          e.getMessage());
+    } finally {
+      if (before == null) {
+        System.clearProperty(ScriptedDecode.PROPERTY);
+      } else {
+        System.setProperty(ScriptedDecode.PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
+  void theArchiveHoldsItsFourEntriesUncompressed() throws Exception {
+    byte[] archive = ScriptedDecode.archive("class DecodeStep(Module):\n  pass\n");
+    try (var zip =
+        new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(archive))) {
+      String[] names = new String[4];
+      for (int i = 0; i < 4; i++) {
+        var entry = zip.getNextEntry();
+        assertEquals(java.util.zip.ZipEntry.STORED, entry.getMethod(), entry.getName());
+        names[i] = entry.getName();
+      }
+      assertEquals(
+          Arrays.asList(
+              "decode_step/version",
+              "decode_step/data.pkl",
+              "decode_step/constants.pkl",
+              "decode_step/code/__torch__.py"),
+          Arrays.asList(names));
+    }
+  }
+
+  private static NDArray tokens(NDManager manager, int rows, int length, int vocab, long seed) {
+    long[] ids = new long[rows * length];
+    int[] drawn = TestModels.tokens(ids.length, vocab, seed);
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = drawn[i];
+    }
+    return manager.create(ids, new Shape(rows, length)).toType(DataType.INT64, false); // (B, T)
+  }
+}
