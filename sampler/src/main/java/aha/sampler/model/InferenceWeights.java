@@ -18,10 +18,12 @@ import java.util.List;
  *   <li>Every projection is transposed once to (in, out) and made contiguous, so that a step
  *       multiplies by it directly: no transpose per call (one per projection, 13 a nano step), and
  *       MKL runs the product faster at small row counts (qkv at 32 rows: 60 against 43 us).
- *   <li>Each RMSNorm's scale is folded into the projection the norm feeds, {@code diag(w) W^T}, and
- *       the attention's {@code 1/sqrt(hs)} into the query columns of q/k/v (and their bias): the
- *       norms lose their multiply and the queries theirs.
- *   <li>The norms' epsilon is one array made here, not a scalar filled in by every norm.
+ *   <li>Each RMSNorm's scale, times sqrt(C), is folded into the projection the norm feeds, {@code
+ *       sqrt(C) diag(w) W^T}, and the attention's {@code 1/sqrt(hs)} into the query columns of
+ *       q/k/v (and their bias): the norms lose their multiply and the queries theirs. The sqrt(C)
+ *       lets a norm take the vector norm in place of the mean of squares ({@link
+ *       RmsNorm#normalizeUnscaled}).
+ *   <li>The norms' epsilon, times C, is one array made here, not a scalar filled in by every norm.
  * </ul>
  *
  * <p>Exact in real arithmetic; in floats a sampled token's log-probability moves in its last bits,
@@ -50,7 +52,7 @@ public final class InferenceWeights implements AutoCloseable {
   private final NDManager manager;
   private final List<LayerWeights> layers;
   private final NDArray head; // (C, V), the final norm's scale folded in
-  private final NDArray eps; // (), the norms' epsilon
+  private final NDArray eps; // (), C times the norms' epsilon
 
   InferenceWeights(ModelConfig config, List<Transformer.Layer> blocks, RmsNorm finalNorm, NDArray lmHead) {
     this.manager = lmHead.getManager().newSubManager();
@@ -61,11 +63,15 @@ public final class InferenceWeights implements AutoCloseable {
       Arrays.fill(columnScale, 0, queryWidth, (float) (1.0 / Math.sqrt(config.headSize())));
       Arrays.fill(columnScale, queryWidth, fusedWidth, 1f);
       NDArray queryScale = manager.create(columnScale, new Shape(1, fusedWidth)); // (1, W)
+      // the sampling norm leaves out a factor sqrt(C) as well as its scale (RmsNorm.normalizeUnscaled)
+      double widthRoot = Math.sqrt(config.hiddenSize());
       List<LayerWeights> built = new ArrayList<>();
       for (Transformer.Layer layer : blocks) {
         Attention attention = layer.attention;
         NDArray qkv =
-            transposedInput(attention.qkvWeight().getArray(), layer.inputNorm.weight().getArray())
+            transposedInput(
+                    attention.qkvWeight().getArray(),
+                    Scalars.mul(layer.inputNorm.weight().getArray(), widthRoot))
                 .mul(queryScale); // (C, W)
         NDArray qkvBias =
             attention.qkvBias() == null
@@ -73,13 +79,16 @@ public final class InferenceWeights implements AutoCloseable {
                 : attention.qkvBias().getArray().mul(queryScale.reshape(fusedWidth)); // (W)
         NDArray out = transposedInput(attention.outWeight().getArray(), null); // (C, C)
         NDArray gateUp =
-            transposedInput(layer.mlp.gateUpWeight().getArray(), layer.postAttentionNorm.weight().getArray()); // (C, 2I)
+            transposedInput(
+                layer.mlp.gateUpWeight().getArray(),
+                Scalars.mul(layer.postAttentionNorm.weight().getArray(), widthRoot)); // (C, 2I)
         NDArray down = transposedInput(layer.mlp.downWeight().getArray(), null); // (I, C)
         built.add(keep(new LayerWeights(qkv, qkvBias, out, gateUp, down)));
       }
       this.layers = List.copyOf(built);
-      this.head = keep(transposedInput(lmHead, finalNorm.weight().getArray())); // (C, V)
-      this.eps = keep(manager.create((float) config.rmsNormEps())); // ()
+      this.head =
+          keep(transposedInput(lmHead, Scalars.mul(finalNorm.weight().getArray(), widthRoot))); // (C, V)
+      this.eps = keep(manager.create((float) (config.hiddenSize() * config.rmsNormEps()))); // ()
     }
   }
 
@@ -122,7 +131,7 @@ public final class InferenceWeights implements AutoCloseable {
     return head;
   }
 
-  /** The norms' epsilon, a scalar array. */
+  /** C times the norms' epsilon, a scalar array: see {@link RmsNorm#normalizeUnscaled}. */
   NDArray eps() {
     return eps;
   }

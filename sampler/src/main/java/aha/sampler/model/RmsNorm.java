@@ -44,11 +44,16 @@ public final class RmsNorm extends AbstractBlock {
   }
 
   /**
-   * {@code x / sqrt(mean(x^2) + eps)} without the scale, which {@link InferenceWeights} folds into
-   * the projection that follows: for sampling, with {@code eps} an array made once.
+   * The norm for sampling, {@code x / sqrt(|x|^2 + C eps)}: the RMSNorm divided by sqrt(C) and
+   * without its scale, both of which {@link InferenceWeights} folds into the projection that
+   * follows; {@code widthEps} is C eps, an array made once. It takes the vector norm where the
+   * training norm takes the mean of the squares: libtorch's mean over 256 numbers cost 13 us a
+   * call against 5 for the norm (micro decode at batch 16, where the 13 norms of a step were 6% of
+   * it), and the two agree to rounding.
    */
-  static NDArray normalizeUnscaled(NDArray x, NDArray eps) {
-    return x.div(meanSquare(x).add(eps).sqrt()); // (..., C)
+  static NDArray normalizeUnscaled(NDArray x, NDArray widthEps) {
+    NDArray length = x.norm(new int[] {-1}, true); // (..., 1), |x|
+    return x.div(length.square().add(widthEps).sqrt()); // (..., C)
   }
 
   /** mean(x^2) over the last axis, (..., 1). */
