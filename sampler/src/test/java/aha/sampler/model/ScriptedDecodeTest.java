@@ -91,6 +91,71 @@ class ScriptedDecodeTest {
     }
   }
 
+  /**
+   * Sampler workers share the one loaded module: four threads decoding at once, each on its own
+   * cache, get what one thread gets alone.
+   */
+  @Test
+  void threadsDecodingAtOnceGetWhatOneThreadGets() throws Exception {
+    ModelConfig config = TestModels.tiny(true, false);
+    int rows = 2;
+    int prompt = 5;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Transformer model = TestModels.randomized(config, manager, 23);
+      try (InferenceWeights weights = model.inferenceWeights()) {
+        float[][] alone = decodeScripted(model, weights, manager, rows, prompt, 24);
+        int threads = 4;
+        float[][][] together = new float[threads][][];
+        Throwable[] failures = new Throwable[threads];
+        Thread[] workers = new Thread[threads];
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        for (int w = 0; w < threads; w++) {
+          int worker = w;
+          workers[w] =
+              new Thread(
+                  () -> {
+                    try (NDManager own = manager.newSubManager()) {
+                      start.await();
+                      together[worker] = decodeScripted(model, weights, own, rows, prompt, 24);
+                    } catch (Throwable e) {
+                      failures[worker] = e;
+                    }
+                  });
+          workers[w].start();
+        }
+        start.countDown();
+        for (int w = 0; w < threads; w++) {
+          workers[w].join();
+          if (failures[w] != null) {
+            throw new AssertionError("worker " + w + " failed", failures[w]);
+          }
+          for (int step = 0; step < STEPS; step++) {
+            assertArrayEquals(alone[step], together[w][step], 0f, "worker " + w + ", step " + step);
+          }
+        }
+      }
+    }
+  }
+
+  /** The logits of {@link #STEPS} scripted decode steps after an eager prefill, one array a step. */
+  private static float[][] decodeScripted(
+      Transformer model, InferenceWeights weights, NDManager manager, int rows, int prompt, long seed) {
+    ModelConfig config = model.config();
+    float[][] logits = new float[STEPS][];
+    try (KvCache cache = new KvCache(config, manager, new int[rows], prompt + STEPS)) {
+      try (NDScope ignored = new NDScope()) {
+        model.forwardLast(tokens(manager, rows, prompt, config.vocabSize(), seed), cache, weights, false);
+      }
+      for (int step = 0; step < STEPS; step++) {
+        try (NDScope ignored = new NDScope()) {
+          NDArray next = tokens(manager, rows, 1, config.vocabSize(), seed + 1 + step); // (B, 1)
+          logits[step] = model.forwardLast(next, cache, weights, true).toFloatArray();
+        }
+      }
+    }
+    return logits;
+  }
+
   @Test
   void thePropertyPicksThePathAndRejectsAnythingElse() {
     String before = System.getProperty(ScriptedDecode.PROPERTY);
