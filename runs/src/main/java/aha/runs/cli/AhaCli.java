@@ -1,6 +1,7 @@
 package aha.runs.cli;
 
 import aha.sampler.bench.BenchReport;
+import aha.sampler.model.Transformer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -78,14 +79,33 @@ public final class AhaCli implements Runnable {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
       System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "info");
     }
+    String problem = startupProblem();
+    if (problem != null) {
+      System.err.println("aha: error: " + problem);
+      System.exit(CliErrors.USER_ERROR);
+    }
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * What in the JVM's own options keeps any command from running, or null: a {@code -Daha.decode}
+   * (passed in {@code AHA_JAVA_OPTS}) that names no decode path. Checked before the command runs,
+   * not at its first decode step minutes later.
+   */
+  static String startupProblem() {
+    try {
+      Transformer.decodeStepPath();
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
   }
 
   /**
    * The version from the jar manifest ("dev" when run from classes), then what figures depend on:
    * the JVM and the libraries preloaded ahead of libtorch (the allocator, and on a non-Intel CPU
-   * the library that lets MKL use the CPU's vector units) and the JVM's garbage collector
-   * (docs/compute.md).
+   * the library that lets MKL use the CPU's vector units), the JVM's garbage collector and the
+   * decode path (docs/compute.md).
    */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
@@ -97,7 +117,8 @@ public final class AhaCli implements Runnable {
             + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
             + " cpus",
         "preloaded " + BenchReport.preloaded(),
-        "collector " + BenchReport.collector()
+        "collector " + BenchReport.collector(),
+        "decode " + Transformer.decodeStepPath()
       };
     }
   }

@@ -89,8 +89,8 @@ public final class Attention extends AbstractBlock {
    * @param layer this layer's index in the cache
    * @param start the cache slot of x's first position (0 without cache)
    * @param sampling this layer's weights in their sampling layout ({@link InferenceWeights}), or
-   *     null to use the parameters; given, {@code x} is the unscaled norm and the query scale is in
-   *     the weights
+   *     null to use the parameters; given, {@code x} is the sampling norm ({@link
+   *     RmsNorm#normalizeUnscaled}) and the query scale is in the weights
    * @return (B, T, C)
    */
   NDArray forward(

@@ -9,10 +9,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A model's weights laid out for sampling, made once per generate call so that a decode step runs
- * fewer native operations than a training forward does. Each native call costs a few microseconds
- * whatever its size, and a nano decode step is about two hundred of them, so the count is what a
- * small model's step time follows.
+ * A model's weights laid out for sampling, made once per generate call so that a prefill or decode
+ * step runs fewer operations than a training forward does. Each operation costs a few microseconds
+ * whatever its size, and a small model's step is a few hundred of them, so the count is much of
+ * what its time follows (the decode step runs them in one TorchScript call, {@link
+ * ScriptedDecode}, which saves their crossings from Java but not their own cost).
  *
  * <ul>
  *   <li>Every projection is transposed once to (in, out) and made contiguous, so that a step
@@ -41,18 +42,20 @@ public final class InferenceWeights implements AutoCloseable {
   /**
    * One decoder layer's projections, each (in, out).
    *
-   * @param qkv (C, W), the input norm's scale folded in and the query columns scaled by 1/sqrt(hs)
+   * @param qkv (C, W), the input norm's scale times sqrt(C) folded in and the query columns scaled
+   *     by 1/sqrt(hs)
    * @param qkvBias (W), query entries scaled alike; null when the model has no q/k/v bias
    * @param out (C, C)
-   * @param gateUp (C, 2I), the post-attention norm's scale folded in
+   * @param gateUp (C, 2I), the post-attention norm's scale times sqrt(C) folded in
    * @param down (I, C)
    */
   record LayerWeights(NDArray qkv, NDArray qkvBias, NDArray out, NDArray gateUp, NDArray down) {}
 
   private final NDManager manager;
   private final List<LayerWeights> layers;
-  private final NDArray head; // (C, V), the final norm's scale folded in
+  private final NDArray head; // (C, V), the final norm's scale times sqrt(C) folded in
   private final NDArray eps; // (), C times the norms' epsilon
+  private ScriptedDecode.WeightArguments scriptArguments; // made by the first scripted step
 
   InferenceWeights(ModelConfig config, List<Transformer.Layer> blocks, RmsNorm finalNorm, NDArray lmHead) {
     this.manager = lmHead.getManager().newSubManager();
@@ -126,7 +129,19 @@ public final class InferenceWeights implements AutoCloseable {
     return layers.get(index);
   }
 
-  /** The LM head, (C, V), the final norm's scale folded in. */
+  /**
+   * These weights, with {@code embed} and {@code config}'s shape, as the scripted step's arguments:
+   * made on the first call, closed with these weights. One thread uses a set of weights at a time,
+   * as the generator that made it does.
+   */
+  ScriptedDecode.WeightArguments scriptArguments(ModelConfig config, NDArray embed) {
+    if (scriptArguments == null) {
+      scriptArguments = new ScriptedDecode.WeightArguments(config, embed, this);
+    }
+    return scriptArguments;
+  }
+
+  /** The LM head, (C, V), the final norm's scale times sqrt(C) folded in. */
   NDArray head() {
     return head;
   }
@@ -138,6 +153,9 @@ public final class InferenceWeights implements AutoCloseable {
 
   @Override
   public void close() {
+    if (scriptArguments != null) {
+      scriptArguments.close();
+    }
     manager.close();
   }
 }

@@ -38,6 +38,7 @@ public final class KvCache implements AutoCloseable {
   private NDArray padding; // (B, 1) int64, or null when no row is padded
   private NDArray paddingBias; // (B, 1, 1, 1, Tmax) float32, or null when no row is padded
   private int length;
+  private ScriptedDecode.CacheArguments scriptArguments; // made by the first scripted step
 
   /**
    * Allocates a cache on {@code parent}'s device (zeroed; closed with this cache).
@@ -314,8 +315,23 @@ public final class KvCache implements AutoCloseable {
     length += count;
   }
 
+  /**
+   * This cache's keys and values as the scripted step's arguments: made on the first call, closed
+   * with the cache. They refer to the arrays, which stay the same for the cache's life ({@link
+   * #reset} and {@link #copyPrefix} write into them).
+   */
+  ScriptedDecode.CacheArguments scriptArguments() {
+    if (scriptArguments == null) {
+      scriptArguments = new ScriptedDecode.CacheArguments(keys, values);
+    }
+    return scriptArguments;
+  }
+
   @Override
   public void close() {
+    if (scriptArguments != null) {
+      scriptArguments.close();
+    }
     manager.close();
   }
 }

@@ -52,7 +52,8 @@ public final class Mlp extends AbstractBlock {
 
   /**
    * Applies the MLP to {@code x} (B, T, C), with the sampling layout of its weights when {@code
-   * weights} is given (then {@code x} is the unscaled norm: gate/up carries its scale).
+   * weights} is given (then {@code x} is the sampling norm, {@link RmsNorm#normalizeUnscaled}:
+   * gate/up carries its scale and sqrt(C)).
    */
   NDArray forward(NDArray x, InferenceWeights.LayerWeights weights) {
     NDArray gateUp =

@@ -224,14 +224,17 @@ public final class Transformer extends AbstractBlock {
                 config, layers, norm, lmHead == null ? embedTokens.getArray() : lmHead.getArray()));
   }
 
-  /** One decode step through {@link ScriptedDecode}: logits (B, V); advances the cache. */
+  /**
+   * One position per row through {@link ScriptedDecode} (a decode step, or the prefill of
+   * one-token prompts): logits (B, V); advances the cache.
+   */
   private NDArray scriptedStep(NDArray tokens, KvCache cache, InferenceWeights weights) {
     checkBatch(tokens, cache.batchSize());
     cache.checkRoom(1);
     int start = cache.length();
-    NDArray ids = prepare(tokens, start); // (B, 1) int64
-    NDArray rotation =
-        rotary.angles(ids.getManager(), start, 1, cache.paddingSlots()).get(0); // (hs, hs) or (B, 1, hs, hs)
+    NDArray ids = prepare(tokens, start); // (B, 1) int64 or int32
+    // the position's rotation: (hs, hs), or (B, 1, hs, hs) with padding
+    NDArray rotation = rotary.angles(ids.getManager(), start, 1, cache.paddingSlots()).get(0);
     NDArray logits =
         ScriptedDecode.shared()
             .logits(

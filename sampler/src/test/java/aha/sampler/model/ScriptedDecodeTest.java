@@ -33,21 +33,49 @@ class ScriptedDecodeTest {
     "true, true, false"
   })
   void scriptedStepsEqualEagerStepsBitForBit(boolean qkvBias, boolean tied, boolean padded) {
-    assertSameSteps(TestModels.tiny(qkvBias, tied), 3, padded, 21);
+    assertSameSteps(TestModels.tiny(qkvBias, tied), 3, padded, 21, 7, DataType.INT64, -1);
   }
 
   @Test
   void scriptedStepsEqualEagerStepsAtANanoShape() {
-    assertSameSteps(ModelConfig.preset("nano"), 6, true, 22);
+    assertSameSteps(ModelConfig.preset("nano"), 6, true, 22, 7, DataType.INT64, -1);
+  }
+
+  /** One query head per kv head (g = 1), so the folded query axis is 1 wide. */
+  @Test
+  void scriptedStepsEqualEagerStepsWithAsManyKvHeadsAsQueryHeads() {
+    ModelConfig config = new ModelConfig(32, 16, 40, 2, 4, 4, 64, 10000, 1e-5, false, true);
+    assertSameSteps(config, 3, true, 25, 7, DataType.INT64, -1);
+  }
+
+  /** int32 token ids, and prompts of one token, whose prefill is itself a one-position call. */
+  @Test
+  void scriptedStepsEqualEagerStepsFromOneTokenPromptsOfInt32Ids() {
+    assertSameSteps(TestModels.tiny(true, false), 3, false, 26, 1, DataType.INT32, -1);
+  }
+
+  /** The generator drops finished rows: the steps after a smaller batch still agree. */
+  @Test
+  void scriptedStepsEqualEagerStepsAfterRowsAreDropped() {
+    assertSameSteps(TestModels.tiny(true, false), 4, true, 27, 7, DataType.INT64, 2);
   }
 
   /**
-   * Prefills two caches alike (eager), then runs {@link #STEPS} decode steps on one eagerly and on
-   * the other scripted, feeding both the same tokens, and compares every step's logits and the
-   * caches' filled slots.
+   * Prefills two caches alike, then runs {@link #STEPS} decode steps on one eagerly and on the
+   * other scripted, feeding both the same tokens, and compares every step's logits and the caches'
+   * filled slots. The prefill runs eagerly on both, or, for one-token prompts, each cache's own
+   * way (a one-position call is what the scripted step serves).
+   *
+   * @param dropAfter after this many steps both caches keep every other row; -1 keeps them all
    */
-  private static void assertSameSteps(ModelConfig config, int rows, boolean padded, long seed) {
-    int prompt = 7;
+  private static void assertSameSteps(
+      ModelConfig config,
+      int rows,
+      boolean padded,
+      long seed,
+      int prompt,
+      DataType idType,
+      int dropAfter) {
     int capacity = prompt + STEPS;
     int[] leftPadding = new int[rows];
     if (padded) {
@@ -57,20 +85,36 @@ class ScriptedDecodeTest {
     }
     try (NDManager manager = NDManager.newBaseManager()) {
       Transformer model = TestModels.randomized(config, manager, seed);
-      try (InferenceWeights weights = model.inferenceWeights();
-          KvCache eager = new KvCache(config, manager, leftPadding, capacity);
-          KvCache scripted = new KvCache(config, manager, leftPadding, capacity)) {
+      KvCache eager = new KvCache(config, manager, leftPadding, capacity);
+      KvCache scripted = new KvCache(config, manager, leftPadding, capacity);
+      try (InferenceWeights weights = model.inferenceWeights()) {
         try (NDScope ignored = new NDScope()) {
-          NDArray prompts = tokens(manager, rows, prompt, config.vocabSize(), seed); // (B, P)
-          model.forwardLast(prompts, eager, weights, false);
-          model.forwardLast(prompts, scripted, weights, false);
+          NDArray prompts = tokens(manager, rows, prompt, config.vocabSize(), seed, idType); // (B, P)
+          float[] expected = model.forwardLast(prompts, eager, weights, false).toFloatArray();
+          float[] actual = model.forwardLast(prompts, scripted, weights, prompt == 1).toFloatArray();
+          assertArrayEquals(expected, actual, 0f, "logits of the prefill");
         }
+        int batch = rows;
         for (int step = 0; step < STEPS; step++) {
+          if (step == dropAfter) {
+            int[] kept = new int[(batch + 1) / 2];
+            for (int i = 0; i < kept.length; i++) {
+              kept[i] = 2 * i;
+            }
+            KvCache eagerKept = eager.keepRows(kept);
+            KvCache scriptedKept = scripted.keepRows(kept);
+            eager.close();
+            scripted.close();
+            eager = eagerKept;
+            scripted = scriptedKept;
+            batch = kept.length;
+          }
           try (NDScope ignored = new NDScope()) {
-            NDArray next = tokens(manager, rows, 1, config.vocabSize(), seed + 100 + step); // (B, 1)
+            NDArray next =
+                tokens(manager, batch, 1, config.vocabSize(), seed + 100 + step, idType); // (B, 1)
             float[] expected = model.forwardLast(next, eager, weights, false).toFloatArray();
             NDArray logits = model.forwardLast(next, scripted, weights, true); // (B, V)
-            assertEquals(new Shape(rows, config.vocabSize()), logits.getShape());
+            assertEquals(new Shape(batch, config.vocabSize()), logits.getShape());
             assertArrayEquals(expected, logits.toFloatArray(), 0f, "logits of step " + step);
           }
         }
@@ -87,6 +131,9 @@ class ScriptedDecodeTest {
               0f,
               "values of layer " + layer);
         }
+      } finally {
+        eager.close();
+        scripted.close();
       }
     }
   }
@@ -144,11 +191,13 @@ class ScriptedDecodeTest {
     float[][] logits = new float[STEPS][];
     try (KvCache cache = new KvCache(config, manager, new int[rows], prompt + STEPS)) {
       try (NDScope ignored = new NDScope()) {
-        model.forwardLast(tokens(manager, rows, prompt, config.vocabSize(), seed), cache, weights, false);
+        NDArray prompts = tokens(manager, rows, prompt, config.vocabSize(), seed, DataType.INT64);
+        model.forwardLast(prompts, cache, weights, false);
       }
       for (int step = 0; step < STEPS; step++) {
         try (NDScope ignored = new NDScope()) {
-          NDArray next = tokens(manager, rows, 1, config.vocabSize(), seed + 1 + step); // (B, 1)
+          NDArray next =
+              tokens(manager, rows, 1, config.vocabSize(), seed + 1 + step, DataType.INT64); // (B, 1)
           logits[step] = model.forwardLast(next, cache, weights, true).toFloatArray();
         }
       }
@@ -199,12 +248,13 @@ class ScriptedDecodeTest {
     }
   }
 
-  private static NDArray tokens(NDManager manager, int rows, int length, int vocab, long seed) {
+  private static NDArray tokens(
+      NDManager manager, int rows, int length, int vocab, long seed, DataType type) {
     long[] ids = new long[rows * length];
     int[] drawn = TestModels.tokens(ids.length, vocab, seed);
     for (int i = 0; i < ids.length; i++) {
       ids[i] = drawn[i];
     }
-    return manager.create(ids, new Shape(rows, length)).toType(DataType.INT64, false); // (B, T)
+    return manager.create(ids, new Shape(rows, length)).toType(type, false); // (B, T)
   }
 }
