@@ -55,7 +55,8 @@ import java.util.Random;
  * lucky run.
  *
  * <p>The path timed is the one users get: {@link Generator#sample} with greedy {@link
- * SamplingParams} and no stop tokens, so every row runs to N. The generator times its own prefill
+ * SamplingParams} and no stop tokens, so every row runs to N, its decode steps scripted unless
+ * {@code -Daha.decode=eager} (the report names which, {@link Transformer#decodeStepPath}). The generator times its own prefill
  * and decode steps ({@link Generator#decodeNanos}); subtracting a separate prefill-only call, as
  * this did first, gave negative rates for tiny runs on a busy machine. Beside it the model alone is
  * timed: a loop of {@link Transformer#forwardLast} and an on-device argmax, which tells the model's
