@@ -167,11 +167,7 @@ final class ScriptedDecode {
         return output.toTensor((PtNDManager) tokens.getManager()); // (B, V)
       }
     } finally {
-      for (IValue argument : stepArguments) {
-        if (argument != null) {
-          argument.close();
-        }
-      }
+      closeAll(stepArguments);
     }
   }
 
@@ -253,9 +249,12 @@ final class ScriptedDecode {
     return out;
   }
 
+  /** Closes each of {@code values} that was made (null where it was not). */
   private static void closeAll(IValue... values) {
     for (IValue value : values) {
-      value.close();
+      if (value != null) {
+        value.close();
+      }
     }
   }
 
