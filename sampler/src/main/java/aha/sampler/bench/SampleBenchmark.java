@@ -56,9 +56,10 @@ import java.util.Random;
  *
  * <p>The path timed is the one users get: {@link Generator#sample} with greedy {@link
  * SamplingParams} and no stop tokens, so every row runs to N, its decode steps scripted unless
- * {@code -Daha.decode=eager} (the report names which, {@link Transformer#decodeStepPath}). The generator times its own prefill
- * and decode steps ({@link Generator#decodeNanos}); subtracting a separate prefill-only call, as
- * this did first, gave negative rates for tiny runs on a busy machine. Beside it the model alone is
+ * {@code -Daha.decode=eager} (the report names which, {@link Transformer#decodeStepPath}). The
+ * generator times its own prefill and decode steps ({@link Generator#decodeNanos}); subtracting a
+ * separate prefill-only call, as this did first, gave negative rates for tiny runs on a busy
+ * machine. Beside it the model alone is
  * timed: a loop of {@link Transformer#forwardLast} and an on-device argmax, which tells the model's
  * share of a step from the token picker's (the generator also computes each pick's
  * log-probability).
@@ -222,7 +223,7 @@ public final class SampleBenchmark {
       return achievedGflops() / rooflineGflops();
     }
 
-    /** aha's median decode rate over the peer's median, the target's measure; NaN without a peer. */
+    /** aha's median decode rate over the peer's median, the target's measure; NaN without peer. */
     public double peerRatio() {
       return peer == null ? Double.NaN : tokensPerSecondMedian / peer.tokensPerSecondMedian();
     }

@@ -66,7 +66,8 @@ public final class InferenceWeights implements AutoCloseable {
       Arrays.fill(columnScale, 0, queryWidth, (float) (1.0 / Math.sqrt(config.headSize())));
       Arrays.fill(columnScale, queryWidth, fusedWidth, 1f);
       NDArray queryScale = manager.create(columnScale, new Shape(1, fusedWidth)); // (1, W)
-      // the sampling norm leaves out a factor sqrt(C) as well as its scale (RmsNorm.normalizeUnscaled)
+      // the sampling norm leaves out a factor sqrt(C) as well as its scale
+      // (RmsNorm.normalizeUnscaled)
       double widthRoot = Math.sqrt(config.hiddenSize());
       List<LayerWeights> built = new ArrayList<>();
       for (Transformer.Layer layer : blocks) {
@@ -89,8 +90,8 @@ public final class InferenceWeights implements AutoCloseable {
         built.add(keep(new LayerWeights(qkv, qkvBias, out, gateUp, down)));
       }
       this.layers = List.copyOf(built);
-      this.head =
-          keep(transposedInput(lmHead, Scalars.mul(finalNorm.weight().getArray(), widthRoot))); // (C, V)
+      NDArray headScale = Scalars.mul(finalNorm.weight().getArray(), widthRoot); // (C)
+      this.head = keep(transposedInput(lmHead, headScale)); // (C, V)
       this.eps = keep(manager.create((float) (config.hiddenSize() * config.rmsNormEps()))); // ()
     }
   }

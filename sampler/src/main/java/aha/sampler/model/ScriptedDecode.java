@@ -43,7 +43,10 @@ import java.util.zip.ZipOutputStream;
  */
 final class ScriptedDecode {
 
-  /** The system property that picks the decode path: {@code scripted} (the default) or {@code eager}. */
+  /**
+   * The system property that picks the decode path: {@code scripted} (the default) or {@code
+   * eager}.
+   */
   static final String PROPERTY = "aha.decode";
 
   private static final String SOURCE = "decode_step.torchscript";
@@ -216,7 +219,8 @@ final class ScriptedDecode {
 
     @Override
     public void close() {
-      closeAll(embed, projections, biases, head, eps, numHeads, numKvHeads, headSize, intermediateSize);
+      closeAll(
+          embed, projections, biases, head, eps, numHeads, numKvHeads, headSize, intermediateSize);
     }
   }
 
